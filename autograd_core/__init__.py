@@ -1,0 +1,22 @@
+"""autograd-core: a reverse-mode automatic differentiation engine on NumPy.
+
+>>> from autograd_core import Value
+>>> x = Value(3.0)
+>>> y = x * x + 2 * x
+>>> y.backward()
+>>> float(x.grad)
+8.0
+"""
+from .engine import (detect_anomaly, enable_grad, get_default_dtype, is_grad_enabled,
+                     no_grad, set_default_dtype)
+from .value import Value
+from .functional import concat, grad, maximum, minimum, stack, value_and_grad, where
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .ops import OPS
+
+__all__ = [
+    "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
+    "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
+    "minimum", "grad", "value_and_grad", "gradcheck", "gradgradcheck", "GradcheckError",
+    "OPS",
+]

@@ -1,0 +1,404 @@
+"""The graph: `Value`, how an op is applied, and the backward walk.
+
+Ops themselves live in `ops.py` as a table of forward functions with their
+vector-Jacobian products (VJPs). This module knows nothing about particular
+ops: it lifts operands to Values, runs an op's forward, records the node, and
+on the way back calls each VJP, reduces broadcast gradients to their input's
+shape and accumulates them.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+_ndarray = np.ndarray
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+# Global modes. Plain module globals: read once per op on the hot path.
+_grad_enabled = True
+_anomaly = False
+_scope: tuple = ()
+_default_dtype = np.dtype(np.float64)
+
+
+# ----------------------------------------------------------------- dtypes
+def set_default_dtype(dtype: Any) -> None:
+    """Set the float dtype that Python numbers and int/bool arrays become."""
+    global _default_dtype
+    try:
+        d = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"set_default_dtype: {dtype!r} is not a dtype") from None
+    if d not in _FLOAT_DTYPES:
+        raise ValueError(f"set_default_dtype: expected float16, float32 or float64, got {d}")
+    _default_dtype = d
+
+
+def get_default_dtype() -> np.dtype:
+    """The float dtype that Python numbers and int/bool arrays become."""
+    return _default_dtype
+
+
+def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Convert user data to a float ndarray, following the dtype rules of API.md."""
+    if isinstance(data, Value):
+        arr = data.data
+    elif isinstance(data, (_ndarray, np.generic)):
+        arr = np.asarray(data)
+    elif isinstance(data, (bool, int, float, list, tuple)):
+        try:
+            arr = np.asarray(data, dtype=_default_dtype if dtype is None else dtype)
+        except (ValueError, TypeError) as e:
+            raise TypeError(f"Value: cannot make a float array from {type(data).__name__}: {e}") from None
+    else:
+        raise TypeError(f"Value: unsupported data type {type(data).__name__}")
+    if dtype is not None:
+        d = np.dtype(dtype)
+        if d not in _FLOAT_DTYPES:
+            raise ValueError(f"Value: dtype must be float16, float32 or float64, got {d}")
+    elif arr.dtype.kind in "biu":
+        d = _default_dtype
+    elif arr.dtype in _FLOAT_DTYPES:
+        d = arr.dtype
+    else:
+        raise TypeError(f"Value: unsupported array dtype {arr.dtype}")
+    return np.array(arr, dtype=d, copy=True)
+
+
+# --------------------------------------------------------------- modes
+class no_grad:
+    """Context manager and decorator: ops inside record no graph."""
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._prev = _grad_enabled
+        _grad_enabled = False
+
+    def __exit__(self, *exc: Any) -> None:
+        global _grad_enabled
+        _grad_enabled = self._prev
+
+    def __call__(self, fn: Callable) -> Callable:
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with no_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class enable_grad(no_grad):
+    """Context manager: re-enable graph recording (inside `no_grad`)."""
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._prev = _grad_enabled
+        _grad_enabled = True
+
+    def __call__(self, fn: Callable) -> Callable:
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with enable_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops currently record the graph."""
+    return _grad_enabled
+
+
+class detect_anomaly:
+    """Context manager: the first NaN/inf in a forward output or a backward
+    gradient raises `FloatingPointError` naming the op and the shapes."""
+
+    def __enter__(self) -> "detect_anomaly":
+        global _anomaly
+        self._prev = _anomaly
+        _anomaly = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        global _anomaly
+        _anomaly = self._prev
+
+
+def enter_module(module: Any) -> tuple:
+    """Push `module` on the scope recorded by new nodes; returns a token for `exit_module`."""
+    global _scope
+    token = _scope
+    _scope = token + (module,)
+    return token
+
+
+def exit_module(token: tuple) -> None:
+    """Restore the module scope saved by `enter_module`."""
+    global _scope
+    _scope = token
+
+
+# ------------------------------------------------------------------ ops
+class Op:
+    """One differentiable operation: a forward on ndarrays and its VJPs.
+
+    `vjps[i](g, out, *inputs, **params)` returns the gradient for input i given
+    the output gradient `g`. On the first-order path all arguments are
+    ndarrays; under `backward(create_graph=True)` they are Values, so the same
+    rule records the graph of the backward pass. Ops with a variable number of
+    inputs give `vjp_all` instead, which returns one gradient per input.
+    """
+
+    __slots__ = ("name", "forward", "vjps", "vjp_all", "doc", "__weakref__")
+
+    def __init__(self, name: str, forward: Callable, vjps: tuple | None = None,
+                 vjp_all: Callable | None = None, doc: str = ""):
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+        self.vjp_all = vjp_all
+        self.doc = doc
+
+    def __call__(self, *inputs: Any, **params: Any) -> "Value":
+        return apply(self, inputs, params)
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+def _lift(x: Any, dtype: np.dtype) -> "Value":
+    """An operand as a Value: numbers and int/bool arrays take the float dtype of the op."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, _ndarray):
+        if x.dtype.kind in "biu":
+            x = x.astype(dtype)
+        elif x.dtype not in _FLOAT_DTYPES:
+            raise TypeError(f"unsupported operand: array of dtype {x.dtype}")
+        return _leaf(x)
+    if isinstance(x, numbers.Real):
+        if isinstance(x, np.floating):
+            return _leaf(np.asarray(x))
+        return _leaf(np.asarray(x, dtype))
+    raise TypeError(f"unsupported operand type {type(x).__name__!r}")
+
+
+def _leaf(arr: np.ndarray) -> "Value":
+    v = _new(Value)
+    v.data = arr
+    v.grad = None
+    v.requires_grad = False
+    v.label = ""
+    v._op = None
+    v.parents = ()
+    v._params = None
+    v._scope = ()
+    v._pending = None
+    return v
+
+
+_new = object.__new__
+
+
+def apply(op: Op, inputs: tuple, params: dict) -> "Value":
+    """Run `op` on `inputs` (Values, numbers or arrays) and record the node."""
+    dtype = None
+    for x in inputs:
+        if isinstance(x, Value):
+            dtype = x.data.dtype
+            break
+    else:
+        dtype = _default_dtype
+    args = [x if type(x) is Value else _lift(x, dtype) for x in inputs]
+    datas = [a.data for a in args]
+    try:
+        out = op.forward(*datas, **params)
+    except (ValueError, IndexError, TypeError) as e:
+        raise _forward_error(op, datas, e) from None
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    if _anomaly and not np.isfinite(out).all():
+        raise FloatingPointError(
+            f"{op.name}: forward output of shape {out.shape} holds NaN or inf "
+            f"(input shapes {[d.shape for d in datas]})")
+    v = _new(Value)
+    v.data = out
+    v.grad = None
+    v.label = ""
+    v._pending = None
+    if _grad_enabled:
+        for a in args:
+            if a.requires_grad:
+                v.requires_grad = True
+                v._op = op
+                v.parents = tuple(args)
+                v._params = params
+                v._scope = _scope
+                return v
+    v.requires_grad = False
+    v._op = None
+    v.parents = ()
+    v._params = None
+    v._scope = _scope
+    return v
+
+
+def _forward_error(op: Op, datas: list, e: Exception) -> Exception:
+    shapes = " and ".join(str(d.shape) for d in datas)
+    cls = (IndexError if isinstance(e, IndexError) and not isinstance(e, ValueError)
+           else TypeError if isinstance(e, TypeError) else ValueError)
+    return cls(f"{op.name}: invalid operands of shapes {shapes}: {e}")
+
+
+# ------------------------------------------------------------ the walk
+def toposort(root: "Value", include_constants: bool = False) -> list:
+    """Nodes reachable from `root` in backward order: root first, every node
+    before its parents. Iterative, so graphs of any depth work. Without
+    `include_constants`, only nodes that require grad are visited."""
+    order = []
+    seen = set()
+    stack = [(root, False)]
+    push, pop, add = stack.append, stack.pop, seen.add
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        add(node)
+        push((node, True))
+        for p in node.parents:
+            if p not in seen and (include_constants or p.requires_grad):
+                push((p, False))
+    order.reverse()
+    return order
+
+
+def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
+          targets: Iterable | None = None) -> dict:
+    """Propagate `seed` from `root`. With `store`, accumulate into every
+    node's `.grad`; return the gradients of `targets` (all nodes if None)."""
+    order = toposort(root)
+    keep = None if targets is None else set(targets)
+    result = {}
+    asarray = np.asarray
+    stored = set()  # ids of arrays handed out as a .grad in this pass
+    root._pending = seed
+    for node in order:
+        g = node._pending
+        node._pending = None
+        if g is None:
+            continue
+        if not create_graph:
+            if type(g) is not _ndarray or g.dtype != node.data.dtype:
+                g = asarray(g, dtype=node.data.dtype)
+        elif g.dtype != node.data.dtype:
+            g = g.astype(node.data.dtype)
+        if store:
+            if node.grad is None:
+                # A leaf gets an array of its own: VJPs may pass the same
+                # array (or a view of it) to several inputs.
+                if node._op is None and not create_graph and (
+                        id(g) in stored or not g.flags.owndata or not g.flags.writeable):
+                    g = g.copy()
+                node.grad = g
+                stored.add(id(g))
+            else:
+                node.grad = node.grad + g
+        if keep is None or node in keep:
+            result[node] = g
+        op = node._op
+        if op is None:
+            continue
+        _propagate(node, op, g, create_graph)
+    return result
+
+
+def _propagate(node: "Value", op: Op, g: Any, create_graph: bool) -> None:
+    parents = node.parents
+    params = node._params
+    if create_graph:
+        out, args = node, parents
+    else:
+        out, args = node.data, [p.data for p in parents]
+    vjps = op.vjps
+    grads = op.vjp_all(g, out, *args, **params) if vjps is None else None
+    for i, p in enumerate(parents):
+        if not p.requires_grad:
+            continue
+        gi = vjps[i](g, out, *args, **params) if grads is None else grads[i]
+        if gi.shape != p.data.shape:
+            gi = _unbroadcast(gi, p.data.shape, op)
+        if _anomaly:
+            _check_grad(gi, op, i, node)
+        pending = p._pending
+        p._pending = gi if pending is None else pending + gi
+
+
+def _unbroadcast(g: Any, shape: tuple, op: Op) -> Any:
+    """Sum a broadcast gradient back to the input's `shape`; then check it."""
+    from .ops import sum_to
+    if isinstance(g, Value):
+        g2 = sum_to(g, shape=shape)
+    else:
+        g2 = sum_to.forward(g, shape=shape)
+    if g2.shape != shape:
+        raise RuntimeError(f"{op.name}: backward produced a gradient of shape {g.shape} "
+                           f"for an input of shape {shape}")
+    return g2
+
+
+def _check_grad(g: Any, op: Op, i: int, node: "Value") -> None:
+    arr = g.data if isinstance(g, Value) else np.asarray(g)
+    if not np.isfinite(arr).all():
+        shapes = [p.data.shape for p in node.parents]
+        raise FloatingPointError(
+            f"{op.name}: backward gradient for input {i} (of shape {shapes[i]}) holds NaN "
+            f"or inf; input shapes {shapes}, output shape {node.data.shape}")
+
+
+def _seed(root: "Value", grad: Any, create_graph: bool) -> Any:
+    if not root.requires_grad:
+        raise RuntimeError("backward: this Value does not require grad "
+                           "(it was created with requires_grad=False or under no_grad)")
+    if grad is None:
+        if root.data.size != 1:
+            raise ValueError(f"backward: grad must be given for a Value of shape "
+                             f"{root.data.shape} (only single-element Values default to ones)")
+        seed = np.ones_like(root.data)
+    else:
+        if isinstance(grad, Value):
+            seed = grad if create_graph else grad.data
+        else:
+            try:
+                seed = np.array(grad, dtype=root.data.dtype)  # a copy
+            except (TypeError, ValueError):
+                raise TypeError(f"backward: grad of type {type(grad).__name__} "
+                                "is not an array") from None
+        if seed.shape != root.data.shape:
+            raise ValueError(f"backward: grad has shape {seed.shape} but the Value has "
+                             f"shape {root.data.shape}")
+    if create_graph and not isinstance(seed, Value):
+        seed = Value(seed, requires_grad=False)
+    return seed
+
+
+def compute_grads(root: "Value", grad: Any = None, targets: Iterable | None = None,
+                  create_graph: bool = False) -> dict:
+    """Gradients of `root` with respect to `targets` (every node if None),
+    as a dict Value -> gradient, without touching any `.grad`."""
+    seed = _seed(root, grad, create_graph)
+    if create_graph:
+        with enable_grad():
+            return _walk(root, seed, True, False, targets)
+    return _walk(root, seed, False, False, targets)
+
+
+from .value import Value  # noqa: E402  (Value's methods call back into this module)

@@ -1,0 +1,111 @@
+"""Checking the engine's gradients against central finite differences."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .engine import compute_grads, enable_grad, no_grad
+from .value import Value
+
+
+class GradcheckError(AssertionError):
+    """Analytic and numerical gradients disagree; the message lists the worst elements."""
+
+
+def _project(out: Any) -> Value:
+    """A scalar from fn's output: itself, or its dot product with a fixed random
+    cotangent, so the check covers the full vector-Jacobian product."""
+    if not isinstance(out, Value):
+        raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__}")
+    if out.size == 1:
+        return out.reshape(())
+    v = np.random.default_rng(20240601).standard_normal(out.shape)
+    return (out * v).sum()
+
+
+def _prepare(inputs: tuple) -> tuple[list, list, list]:
+    """float64 copies of the inputs; which of them are checked; their names."""
+    xs, checked, names = [], [], []
+    for k, x in enumerate(inputs):
+        if isinstance(x, Value):
+            c = Value(np.array(x.data, dtype=np.float64), requires_grad=x.requires_grad,
+                      label=x.label)
+            if x.requires_grad:
+                checked.append(k)
+            names.append(x.label or f"input {k}")
+            xs.append(c)
+        else:
+            xs.append(x)
+            names.append(f"input {k}")
+    if not checked:
+        raise ValueError("gradcheck: no input is a Value that requires grad")
+    return xs, checked, names
+
+
+def _check(f: Callable[..., Value], xs: list, checked: list, names: list,
+           eps: float, atol: float, rtol: float, what: str, record: bool = False) -> bool:
+    out = f(*xs)
+    targets = [xs[k] for k in checked]
+    found = compute_grads(out, targets=targets) if out.requires_grad else {}
+    rows = []
+    for k in checked:
+        x = xs[k]
+        analytic = np.asarray(found[x] if x in found else np.zeros_like(x.data), dtype=np.float64)
+        numeric = np.zeros_like(x.data)
+        flat = x.data.reshape(-1)  # a view: perturbs x in place
+        with (enable_grad() if record else no_grad()):
+            for j in range(flat.size):
+                orig = flat[j]
+                flat[j] = orig + eps
+                hi = f(*xs).data.item()
+                flat[j] = orig - eps
+                lo = f(*xs).data.item()
+                flat[j] = orig
+                numeric.reshape(-1)[j] = (hi - lo) / (2 * eps)
+        excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
+        excess = np.where(np.isnan(analytic) | np.isnan(numeric), np.inf, excess)
+        for j in np.flatnonzero(excess.reshape(-1) > 0):
+            idx = tuple(int(i) for i in np.unravel_index(j, x.shape))
+            rows.append((excess.reshape(-1)[j], names[k], idx,
+                         analytic.reshape(-1)[j], numeric.reshape(-1)[j]))
+    if rows:
+        rows.sort(key=lambda r: -r[0])
+        lines = [f"{what}: {len(rows)} element(s) differ beyond atol={atol}, rtol={rtol}",
+                 f"{'input':<12} {'index':<14} {'analytic':>14} {'numerical':>14}"]
+        lines += [f"{n:<12} {str(i):<14} {a:>14.6g} {nu:>14.6g}" for _, n, i, a, nu in rows[:10]]
+        if len(rows) > 10:
+            lines.append(f"... and {len(rows) - 10} more")
+        raise GradcheckError("\n".join(lines))
+    return True
+
+
+def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+    """Compare the engine's gradients of `fn(*inputs)` with central differences
+    in float64; True, or `GradcheckError` with a table of the worst mismatches.
+    The inputs are copied to float64 and left as they were."""
+    xs, checked, names = _prepare(inputs)
+    return _check(lambda *a: _project(fn(*a)), xs, checked, names, eps, atol, rtol, "gradcheck")
+
+
+def gradgradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+    """Like `gradcheck`, for second derivatives: checks the gradient of
+    sum(u * grad fn) for fixed random u, with the first gradient recorded
+    by `create_graph`."""
+    xs, checked, names = _prepare(inputs)
+    rng = np.random.default_rng(20240602)
+    us = {k: rng.standard_normal(np.shape(xs[k].data)) for k in checked}
+
+    def first(*a: Any) -> Value:
+        out = _project(fn(*a))
+        targets = [a[k] for k in checked]
+        found = compute_grads(out, targets=targets, create_graph=True) if out.requires_grad else {}
+        total = Value(0.0, requires_grad=False)
+        for k in checked:
+            if a[k] in found:
+                total = total + (found[a[k]] * us[k]).sum()
+        return total
+
+    return _check(first, xs, checked, names, eps, atol, rtol, "gradgradcheck", record=True)

@@ -1,0 +1,157 @@
+"""Engine benchmarks: ours against micrograd, PyTorch and NumPy by hand.
+
+    python benchmarks/run.py [--repeats N] [--only scalar,chain,small]
+
+Every contender runs in the same process, interleaved round by round, with
+BLAS pinned to one thread; the table shows medians and ratios to the first
+row of each benchmark. Missing contenders (micrograd, torch) are left out.
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.setrecursionlimit(100_000)
+from autograd_core import Value  # noqa: E402
+
+try:
+    import torch
+    torch.set_num_threads(1)
+except ImportError:
+    torch = None
+try:
+    from micrograd.engine import Value as MgValue
+except ImportError:
+    MgValue = None
+
+
+def interleaved(contenders: dict, repeats: int) -> dict:
+    """Run each contender once per round, `repeats` rounds; times in seconds."""
+    times = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, fn in contenders.items():
+            gc.collect()
+            gc.disable()
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+            gc.enable()
+    return times
+
+
+def report(title: str, times: dict, per: int, unit: str) -> None:
+    print(f"\n{title}")
+    base = None
+    for name, ts in times.items():
+        med = statistics.median(ts) / per
+        base = base or med
+        print(f"  {name:<28} {med * 1e6:10.3f} µs/{unit}   x{med / base:5.2f}")
+
+
+# (a) a micrograd-style scalar graph ------------------------------------------
+N_TERMS = 1430  # 7 ops a term: about 10,000 nodes
+_rng = np.random.default_rng(0)
+XS, YS = _rng.standard_normal(N_TERMS).tolist(), _rng.standard_normal(N_TERMS).tolist()
+
+
+def scalar_graph(V):
+    def run():
+        w0, w1, w2 = V(0.5), V(-0.3), V(0.8)
+        loss = V(0.0)
+        for x, y in zip(XS, YS):
+            loss = loss + ((w0 * x + w1).relu() * w2 - y) ** 2
+        loss.backward()
+    return run
+
+
+def scalar_graph_torch():
+    w0, w1, w2 = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.5, -0.3, 0.8))
+    loss = torch.tensor(0.0, dtype=torch.float64)
+    for x, y in zip(XS, YS):
+        loss = loss + ((w0 * x + w1).relu() * w2 - y) ** 2
+    loss.backward()
+
+
+# (b) a long scalar chain --------------------------------------------------
+def chain(n):
+    def run():
+        x0 = Value(1.0)
+        x = x0
+        for _ in range(n):
+            x = x * 1.0001 + 0.0001
+        x.backward()
+    return run
+
+
+# (c) one small tensor op forward and backward -----------------------------
+A8, B8 = _rng.standard_normal((8, 8)), _rng.standard_normal((8, 8))
+SMALL_REPS = 2000
+
+
+def small_ours():
+    for _ in range(SMALL_REPS):
+        a, b = Value(A8), Value(B8)
+        (a * b).sum().backward()
+
+
+def small_numpy():
+    for _ in range(SMALL_REPS):
+        a, b = A8.copy(), B8.copy()
+        p = a * b
+        s = p.sum()
+        g = np.ones_like(s)
+        gp = np.broadcast_to(g, p.shape)
+        ga, gb = gp * b, gp * a
+        del s, ga, gb
+
+
+def small_torch():
+    for _ in range(SMALL_REPS):
+        a = torch.tensor(A8, requires_grad=True)
+        b = torch.tensor(B8, requires_grad=True)
+        (a * b).sum().backward()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--only", default="scalar,chain,small")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    print(f"numpy {np.__version__}, torch {torch.__version__ if torch else 'absent'}, "
+          f"micrograd {'present' if MgValue else 'absent'}; medians of {args.repeats} interleaved rounds")
+    if "scalar" in only:
+        c = {"autograd-core": scalar_graph(Value)}
+        if MgValue:
+            c["micrograd"] = scalar_graph(MgValue)
+        if torch:
+            c["torch 0-d tensors"] = scalar_graph_torch
+        report(f"(a) scalar graph, {7 * N_TERMS} nodes, forward + backward",
+               interleaved(c, args.repeats), 7 * N_TERMS, "node")
+    if "chain" in only:
+        n = 100_000
+        t = interleaved({"autograd-core chain": chain(n), "autograd-core graph (a)": scalar_graph(Value)},
+                        max(3, args.repeats // 2))
+        report(f"(b) chain x = x*1.0001 + 0.0001, {n} links = {2 * n} nodes, vs (a) per node",
+               {"chain": [x / (2 * n) for x in t["autograd-core chain"]],
+                "graph (a)": [x / (7 * N_TERMS) for x in t["autograd-core graph (a)"]]}, 1, "node")
+    if "small" in only:
+        c = {"NumPy by hand": small_numpy, "autograd-core": small_ours}
+        if torch:
+            c["torch"] = small_torch
+        report("(c) (a*b).sum() on 8x8 float64, forward + backward",
+               interleaved(c, args.repeats), SMALL_REPS, "call")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Random-number seeding, mini-batching and train/validation splits."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator
+from typing import Union
+
+import numpy as np
+
+RngLike = Union[int, np.integer, np.random.Generator, None]
+
+__all__ = ["RngLike", "as_rng", "batches", "train_val_split"]
+
+
+def as_rng(rng: RngLike = None) -> np.random.Generator:
+    """Turn a seed into a ``numpy.random.Generator``.
+
+    ``rng`` may be a non-negative int (the same seed always gives the same
+    stream), an existing ``Generator`` (returned as is, so drawing from the
+    result advances it), or ``None`` (fresh entropy from the operating system).
+    Anything else raises ``TypeError``; a negative seed raises ``ValueError``.
+    """
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"rng seed must be a non-negative int, got {int(rng)}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        "rng must be an int seed, a numpy.random.Generator or None, "
+        f"got {type(rng).__name__}"
+    )
+
+
+def _positive_int(name: str, value: object, maximum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise ``ValueError`` unless it is a positive int."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive int, got {int(value)}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {int(value)}")
+    return int(value)
+
+
+def _as_rows(name: str, a: object) -> np.ndarray:
+    """Convert ``a`` to an ndarray with at least one dimension (rows on axis 0)."""
+    arr = a if isinstance(a, np.ndarray) else np.asarray(a)
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have at least one dimension (one row per sample), got a scalar")
+    return arr
+
+
+def _check_pair(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    """Convert ``X`` and ``y`` to arrays and check they have the same number of rows."""
+    X_arr, y_arr = _as_rows("X", X), _as_rows("y", y)
+    if len(X_arr) != len(y_arr):
+        raise ValueError(
+            f"X and y must have the same number of rows, got len(X)={len(X_arr)} "
+            f"and len(y)={len(y_arr)}"
+        )
+    return X_arr, y_arr
+
+
+def batches(
+    X: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    shuffle: bool = True,
+    rng: RngLike = None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Iterate over one epoch of ``(X_batch, y_batch)`` mini-batches.
+
+    Rows are taken along axis 0 of ``X`` and ``y`` (``y`` may be 1-D class
+    labels or a 2-D array of targets). Every row appears exactly once; the last
+    batch holds the remaining ``len(X) % batch_size`` rows when the size does
+    not divide evenly. With ``shuffle=True`` the row order is one random
+    permutation drawn from ``rng`` (see :func:`as_rng`: the same int seed gives
+    the same order; a ``Generator`` is advanced, so reusing it across epochs
+    gives a new order each epoch). With ``shuffle=False`` the batches are
+    views of consecutive rows, in order.
+
+    The arguments are checked when ``batches`` is called, not at the first
+    ``next()``: ``len(X) != len(y)``, an empty ``X`` or a ``batch_size`` that is
+    not a positive int raise ``ValueError``.
+    """
+    X_arr, y_arr = _check_pair(X, y)
+    size = _positive_int("batch_size", batch_size)
+    n = len(X_arr)
+    if n == 0:
+        raise ValueError("batches() needs at least one row, got an empty X")
+    order = as_rng(rng).permutation(n) if shuffle else None
+    return _iterate(X_arr, y_arr, size, order)
+
+
+def _iterate(
+    X: np.ndarray, y: np.ndarray, size: int, order: np.ndarray | None
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield consecutive batches, through the permutation ``order`` if given."""
+    for start in range(0, len(X), size):
+        if order is None:
+            yield X[start:start + size], y[start:start + size]
+        else:
+            idx = order[start:start + size]
+            yield X[idx], y[idx]
+
+
+def train_val_split(
+    X: np.ndarray,
+    y: np.ndarray,
+    fraction: float,
+    rng: RngLike = None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Randomly split off a validation set.
+
+    Returns ``((X_train, y_train), (X_val, y_val))``. The validation part has
+    ``round(fraction * len(X))`` rows, kept between 1 and ``len(X) - 1`` so
+    that neither part is empty; the rows of each part are in shuffled order
+    (a permutation drawn from ``rng``, see :func:`as_rng`). ``fraction`` must
+    be a number strictly between 0 and 1, and ``X`` needs at least 2 rows.
+    """
+    X_arr, y_arr = _check_pair(X, y)
+    if isinstance(fraction, (bool, np.bool_)) or not isinstance(fraction, numbers.Real):
+        raise ValueError(f"fraction must be a number between 0 and 1, got {fraction!r}")
+    if not (0.0 < float(fraction) < 1.0):  # also rejects NaN
+        raise ValueError(f"fraction must be strictly between 0 and 1, got {fraction!r}")
+    n = len(X_arr)
+    if n < 2:
+        raise ValueError(f"train_val_split needs at least 2 rows, got {n}")
+    n_val = min(max(int(math.floor(float(fraction) * n + 0.5)), 1), n - 1)
+    order = as_rng(rng).permutation(n)
+    val, train = order[:n_val], order[n_val:]
+    return (X_arr[train], y_arr[train]), (X_arr[val], y_arr[val])

@@ -1,0 +1,153 @@
+"""Small datasets for training and teaching: XOR, parity, moons, spirals, digits.
+
+Every function returns ``(X, y)`` NumPy arrays with one sample per row of
+``X``. Inputs are float64. The logical datasets (``xor``, ``parity``) give
+float64 targets of shape ``(n, 1)``, ready for a sigmoid output and a binary
+loss; the classification datasets (``moons``, ``spirals``, ``digits``) give
+int64 class labels of shape ``(n,)``, ready for ``cross_entropy``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .data import RngLike, _positive_int, as_rng
+
+__all__ = ["xor", "parity", "moons", "spirals", "digits"]
+
+MAX_PARITY_BITS = 20
+
+
+def xor() -> tuple[np.ndarray, np.ndarray]:
+    """The four rows of the XOR truth table.
+
+    Returns ``X`` float64 of shape ``(4, 2)`` (``[[0,0],[0,1],[1,0],[1,1]]``)
+    and ``y`` float64 of shape ``(4, 1)`` (``[[0],[1],[1],[0]]``).
+    """
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    y = np.array([[0], [1], [1], [0]], dtype=np.float64)
+    return X, y
+
+
+def parity(n_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """All ``2**n_bits`` bit strings and their parity.
+
+    Row ``i`` of ``X`` (float64, shape ``(2**n_bits, n_bits)``) is ``i`` written
+    in binary, most significant bit first, so the rows are in counting order;
+    ``y`` (float64, shape ``(2**n_bits, 1)``) is 1 where the row has an odd
+    number of ones, else 0. ``parity(2)`` equals :func:`xor`. ``n_bits`` must
+    be an int from 1 to 20.
+    """
+    bits = _positive_int("n_bits", n_bits, maximum=MAX_PARITY_BITS)
+    rows = np.arange(2 ** bits, dtype=np.int64)
+    shifts = np.arange(bits - 1, -1, -1, dtype=np.int64)
+    X = ((rows[:, None] >> shifts) & 1).astype(np.float64)
+    y = (X.sum(axis=1, keepdims=True) % 2).astype(np.float64)
+    return X, y
+
+
+def _noise_std(noise: object) -> float:
+    """Check that ``noise`` is a finite, non-negative number."""
+    if isinstance(noise, (bool, np.bool_)) or not isinstance(noise, numbers.Real):
+        raise ValueError(f"noise must be a non-negative number, got {noise!r}")
+    value = float(noise)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"noise must be a finite, non-negative number, got {noise!r}")
+    return value
+
+
+def _shuffled(
+    X: np.ndarray, y: np.ndarray, gen: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Apply one random permutation to the rows of ``X`` and ``y``."""
+    order = gen.permutation(len(X))
+    return X[order], y[order]
+
+
+def moons(n: int, noise: float = 0.1, rng: RngLike = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (like ``sklearn.datasets.make_moons``).
+
+    ``n`` is the number of samples in all (at least 2): ``n // 2`` points on
+    the upper half circle of radius 1 centred at ``(0, 0)`` (class 0) and
+    ``n - n // 2`` on the lower half circle centred at ``(1, 0.5)`` (class 1),
+    evenly spaced along each arc, plus Gaussian noise of standard deviation
+    ``noise`` on both coordinates. The rows are shuffled. ``rng`` is an int
+    seed, a ``numpy.random.Generator`` or ``None``; the same seed gives the
+    same data. Returns ``X`` float64 ``(n, 2)`` and ``y`` int64 ``(n,)``.
+    """
+    total = _positive_int("n", n)
+    if total < 2:
+        raise ValueError(f"moons needs n >= 2 (one sample per class at least), got {total}")
+    std = _noise_std(noise)
+    gen = as_rng(rng)
+    n_out = total // 2
+    n_in = total - n_out
+    t_out = np.linspace(0.0, np.pi, n_out)
+    t_in = np.linspace(0.0, np.pi, n_in)
+    X = np.concatenate([
+        np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+        np.stack([1.0 - np.cos(t_in), 0.5 - np.sin(t_in)], axis=1),
+    ])
+    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    if std > 0:
+        X = X + gen.normal(0.0, std, size=X.shape)
+    return _shuffled(X, y, gen)
+
+
+def spirals(
+    n: int, classes: int = 3, rng: RngLike = None, *, noise: float = 0.2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved spiral arms, one per class (the CS231n spiral dataset).
+
+    ``n`` is the number of samples in all, split as evenly as possible
+    between the ``classes`` arms (the first ``n % classes`` classes get one
+    more point); it must be at least ``classes``, which must be at least 2.
+    The points of arm ``k`` have radii evenly spaced in ``[0, 1]`` and angles
+    ``2*pi*k/classes + 4*radius``, plus Gaussian noise of standard deviation
+    ``noise`` on the angle (so every point stays within the unit disc). The
+    rows are shuffled; ``rng`` is an int seed, a ``numpy.random.Generator`` or
+    ``None``, and the same seed gives the same data. Returns ``X`` float64
+    ``(n, 2)`` and ``y`` int64 ``(n,)``.
+    """
+    total = _positive_int("n", n)
+    k = _positive_int("classes", classes)
+    if k < 2:
+        raise ValueError(f"spirals needs classes >= 2, got {k}")
+    if total < k:
+        raise ValueError(f"spirals needs n >= classes (one sample per class at least), got n={total}, classes={k}")
+    std = _noise_std(noise)
+    gen = as_rng(rng)
+    counts = [total // k + (1 if j < total % k else 0) for j in range(k)]
+    radius = np.concatenate([np.linspace(0.0, 1.0, m) for m in counts])
+    y = np.repeat(np.arange(k, dtype=np.int64), counts)
+    angle = 2.0 * np.pi * y / k + 4.0 * radius
+    if std > 0:
+        angle = angle + gen.normal(0.0, std, size=total)
+    X = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    return _shuffled(X, y, gen)
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 8x8 handwritten digits that scikit-learn bundles.
+
+    Read from the file shipped inside scikit-learn (no download), through
+    ``sklearn.datasets.load_digits``. Returns ``X`` float64 of shape
+    ``(1797, 64)``, each row one image flattened row by row, with the pixel
+    intensities (integers 0..16 in the original) divided by 16 so they lie in
+    ``[0, 1]``; and ``y`` int64 of shape ``(1797,)``, the digit 0..9.
+
+    scikit-learn is an optional dependency: without it this raises
+    ``ImportError`` saying how to install it.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as exc:
+        raise ImportError(
+            "nn.datasets.digits() needs scikit-learn, which ships the digits data. "
+            "Install it with `pip install autograd-core[datasets]` "
+            "or `pip install scikit-learn`."
+        ) from exc
+    X, y = load_digits(return_X_y=True)
+    return np.asarray(X, dtype=np.float64) / 16.0, np.asarray(y, dtype=np.int64)

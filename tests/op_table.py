@@ -1,0 +1,152 @@
+"""The gradient-check table: one row per registered op.
+
+Each row gives, for one op, how to call it on Values, the same computation in
+plain NumPy (forward reference) and in PyTorch (oracle), the input shapes to
+try, how to draw inputs, and whether the op is smooth enough for a
+second-order check. `tests/test_ops.py` enumerates `autograd_core.OPS` and
+fails for any op without a row here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+import autograd_core as ag
+from autograd_core import ops
+
+BCAST = [((3,), (3,)), ((3, 1), (1, 4)), ((), (2, 3)), ((2, 3), (3,))]
+UNARY = [((),), ((5,),), ((2, 3),)]
+
+
+def normal(rng, shape):
+    return rng.standard_normal(shape)
+
+
+def positive(rng, shape):
+    return rng.uniform(0.5, 2.0, shape)
+
+
+def away_from_zero(rng, shape):
+    x = rng.standard_normal(shape)
+    return np.sign(x) * (0.2 + np.abs(x)) + (x == 0)
+
+
+def distinct(rng, shape):
+    """Values with pairwise gaps of at least 0.1, shuffled: no ties, no kinks."""
+    n = int(np.prod(shape, dtype=int))
+    return (rng.permutation(n) * 0.1 + rng.uniform(0, 0.01, n) - n * 0.05).reshape(shape)
+
+
+@dataclass
+class Row:
+    fn: Callable           # on Values
+    ref: Callable          # on ndarrays
+    torch: Callable | None  # on tensors
+    shapes: list
+    gen: list | None = None  # one generator per input, default normal
+    smooth: bool = True
+    cases: list = field(default_factory=list)
+
+    def inputs(self, rng, shapes):
+        gens = self.gen or [normal] * len(shapes)
+        return [g(rng, s) for g, s in zip(gens, shapes)]
+
+
+def _binary(name, np_fn, torch_name, gen=None, smooth=True):
+    return Row(lambda a, b: getattr(ops, name)(a, b), np_fn,
+               lambda a, b: getattr(__import__("torch"), torch_name)(a, b), BCAST, gen, smooth)
+
+
+def _unary(method, np_fn, torch_name, gen=None, smooth=True):
+    return Row(lambda a: getattr(a, method)(), np_fn,
+               lambda a: getattr(a, torch_name)(), UNARY, gen, smooth)
+
+
+def _np_sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def _np_softmax(a, axis=-1):
+    e = np.exp(a - a.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+IDX = (np.array([0, 2, 0]), slice(None))  # repeated rows accumulate
+
+ROWS: dict[str, Row] = {
+    "add": _binary("add", np.add, "add"),
+    "sub": _binary("sub", np.subtract, "sub"),
+    "mul": _binary("mul", np.multiply, "mul"),
+    "div": _binary("div", np.divide, "div", [normal, away_from_zero]),
+    "pow": _binary("pow", np.power, "pow", [positive, normal]),
+    "maximum": _binary("maximum", np.maximum, "maximum", [distinct, distinct], smooth=False),
+    "minimum": _binary("minimum", np.minimum, "minimum", [distinct, distinct], smooth=False),
+    "neg": Row(lambda a: -a, np.negative, lambda a: -a, UNARY),
+    "exp": _unary("exp", np.exp, "exp"),
+    "log": _unary("log", np.log, "log", [positive]),
+    "sqrt": _unary("sqrt", np.sqrt, "sqrt", [positive]),
+    "tanh": _unary("tanh", np.tanh, "tanh"),
+    "sigmoid": _unary("sigmoid", _np_sigmoid, "sigmoid"),
+    "relu": _unary("relu", lambda a: np.maximum(a, 0), "relu", [away_from_zero], smooth=False),
+    "abs": _unary("abs", np.abs, "abs", [away_from_zero], smooth=False),
+    "clip": Row(lambda a: a.clip(-0.5, 0.7), lambda a: np.clip(a, -0.5, 0.7),
+                lambda a: a.clamp(-0.5, 0.7), UNARY, [distinct], smooth=False),
+    "where": Row(lambda a, b: ag.where(np.arange(a.size).reshape(a.shape) % 2 == 0, a, b),
+                 lambda a, b: np.where(np.arange(a.size).reshape(a.shape) % 2 == 0, a, b),
+                 lambda a, b: __import__("torch").where(
+                     __import__("torch").arange(a.numel()).reshape(a.shape) % 2 == 0, a, b),
+                 [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 3), ())]),
+    "matmul": Row(lambda a, b: a @ b, np.matmul, lambda a, b: a @ b,
+                  [((3, 4), (4, 5)), ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 5)),
+                   ((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((1, 3, 4), (2, 4, 2)),
+                   ((2, 3, 4), (4,)), ((4,), (2, 4, 3))]),
+    "sum": Row(lambda a: a.sum(axis=1), lambda a: a.sum(axis=1), lambda a: a.sum(dim=1),
+               [((3, 4),), ((2, 3, 4),)],
+               cases=[(lambda a: a.sum(), (3, 4)), (lambda a: a.sum(axis=(0, 2), keepdims=True), (2, 3, 4)),
+                      (lambda a: a.sum(axis=-1), (2, 3))]),
+    "mean": Row(lambda a: a.mean(axis=0), lambda a: a.mean(axis=0), lambda a: a.mean(dim=0),
+                [((3, 4),), ((2, 3, 4),)],
+                cases=[(lambda a: a.mean(), (3, 4)), (lambda a: a.mean(axis=(1, 2), keepdims=True), (2, 3, 4))]),
+    "max": Row(lambda a: a.max(axis=1), lambda a: a.max(axis=1), lambda a: a.amax(dim=1),
+               [((3, 4),), ((2, 3, 4),)], [distinct], smooth=False,
+               cases=[(lambda a: a.max(), (3, 4)), (lambda a: a.max(axis=(0, 2), keepdims=True), (2, 3, 4))]),
+    "min": Row(lambda a: a.min(axis=0), lambda a: a.min(axis=0), lambda a: a.amin(dim=0),
+               [((3, 4),), ((2, 3, 4),)], [distinct], smooth=False,
+               cases=[(lambda a: a.min(), (3, 4))]),
+    "softmax": Row(lambda a: a.softmax(), _np_softmax, lambda a: a.softmax(-1),
+                   [((5,),), ((3, 4),), ((2, 3, 4),)],
+                   cases=[(lambda a: a.softmax(axis=0), (3, 4))]),
+    "log_softmax": Row(lambda a: a.log_softmax(), lambda a: np.log(_np_softmax(a)),
+                       lambda a: a.log_softmax(-1), [((5,),), ((3, 4),), ((2, 3, 4),)],
+                       cases=[(lambda a: a.log_softmax(axis=1), (2, 3, 4))]),
+    "reshape": Row(lambda a: a.reshape(4, 3), lambda a: a.reshape(4, 3),
+                   lambda a: a.reshape(4, 3), [((3, 4),), ((2, 6),), ((12,),)]),
+    "transpose": Row(lambda a: a.transpose(1, 2, 0), lambda a: a.transpose(1, 2, 0),
+                     lambda a: a.permute(1, 2, 0), [((2, 3, 4),)],
+                     cases=[(lambda a: a.T, (3, 4))]),
+    "broadcast_to": Row(lambda a: ops.broadcast_to(a, shape=(2, 3, 4)),
+                        lambda a: np.broadcast_to(a, (2, 3, 4)),
+                        lambda a: a.expand(2, 3, 4), [((3, 1),), ((4,),), ((),)]),
+    "sum_to": Row(lambda a: ops.sum_to(a, shape=(3, 1)), lambda a: a.sum(axis=(0, 2)).reshape(3, 1),
+                  lambda a: a.sum(dim=(0, 2)).reshape(3, 1), [((2, 3, 4),), ((2, 3, 1),)]),
+    "getitem": Row(lambda a: a[1:, ::2], lambda a: a[1:, ::2], lambda a: a[1:, ::2], [((3, 4),)],
+                   cases=[(lambda a: a[IDX], (3, 4)), (lambda a: a[a.data > 0], (3, 4)),
+                          (lambda a: a[None, 1, ..., -1], (3, 4, 2)), (lambda a: a[2], (5,))]),
+    "scatter": Row(lambda a: ops.scatter(a, index=IDX, shape=(3, 4), accumulate=True),
+                   lambda a: _np_scatter(a, IDX, (3, 4)),
+                   lambda a: __import__("torch").zeros(3, 4, dtype=a.dtype).index_put(
+                       (__import__("torch").tensor(IDX[0]),), a, accumulate=True),
+                   [((3, 4),)]),
+    "concat": Row(lambda a, b: ag.concat([a, b], axis=1), lambda a, b: np.concatenate([a, b], axis=1),
+                  lambda a, b: __import__("torch").cat([a, b], dim=1), [((2, 3), (2, 4)), ((3, 1, 2), (3, 2, 2))]),
+    "stack": Row(lambda a, b: ag.stack([a, b], axis=1), lambda a, b: np.stack([a, b], axis=1),
+                 lambda a, b: __import__("torch").stack([a, b], dim=1), [((2, 3), (2, 3)), ((4,), (4,))]),
+}
+
+
+def _np_scatter(a, idx, shape):
+    z = np.zeros(shape)
+    np.add.at(z, idx, a)
+    return z
