@@ -1,0 +1,123 @@
+"""Adam and AdamW (Adam with decoupled weight decay)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .optimizers import Optimizer, check_number, lerp_
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    """Adam with the update rule of `torch.optim.Adam`.
+
+    For each parameter p with gradient g, at step t = 1, 2, ...::
+
+        g = g + weight_decay * p                      (if weight_decay != 0)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+
+    Note that eps is added after the bias-corrected square root, as in PyTorch.
+
+    Args:
+        params: iterable of parameters.
+        lr: learning rate (>= 0).
+        betas: decay rates (beta1, beta2) of the moment averages, each in [0, 1).
+        eps: term added to the denominator (>= 0).
+        weight_decay: L2 penalty added to the gradient (>= 0).
+        amsgrad: use the running maximum of v in the denominator
+            (keyword only, default False).
+    """
+
+    _hyper_names = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+    _decoupled = False
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, *, amsgrad: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps,
+                         weight_decay=weight_decay, amsgrad=amsgrad)
+
+    @classmethod
+    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
+        betas = hyper["betas"]
+        if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") \
+                or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        amsgrad = hyper["amsgrad"]
+        if not isinstance(amsgrad, (bool, np.bool_)):
+            raise ValueError(f"amsgrad must be True or False, got {amsgrad!r}")
+        return {
+            "lr": check_number("lr (learning rate)", hyper["lr"]),
+            "betas": (check_number("beta1 (betas[0])", betas[0], 0.0, 1.0),
+                      check_number("beta2 (betas[1])", betas[1], 0.0, 1.0)),
+            "eps": check_number("eps", hyper["eps"]),
+            "weight_decay": check_number("weight_decay", hyper["weight_decay"]),
+            "amsgrad": bool(amsgrad),
+        }
+
+    def _state_keys(self) -> tuple[str, ...]:
+        keys = ("step", "exp_avg", "exp_avg_sq")
+        return keys + ("max_exp_avg_sq",) if self.amsgrad else keys
+
+    def _n_scratch(self) -> int:
+        return 2 if self.weight_decay != 0 and not self._decoupled else 1
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+                scratch: list[np.ndarray]) -> None:
+        if not state:
+            state["step"] = 0
+            for key in self._state_keys()[1:]:
+                state[key] = np.zeros_like(p)
+        state["step"] += 1
+        step = state["step"]
+        beta1, beta2 = self.betas
+        tmp = scratch[-1]
+        if self.weight_decay != 0:
+            if self._decoupled:
+                p *= 1.0 - self.lr * self.weight_decay
+            else:
+                decayed = scratch[0]
+                np.multiply(p, self.weight_decay, out=decayed)
+                decayed += g
+                g = decayed
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        lerp_(m, g, 1.0 - beta1, tmp)
+        v *= beta2
+        np.multiply(g, 1.0 - beta2, out=tmp)
+        tmp *= g
+        v += tmp
+        if self.amsgrad:
+            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        # Same order of operations as torch: the bias corrections are Python floats,
+        # sqrt(v) is divided by sqrt(1 - beta2**t) and only then is eps added.
+        bias_correction1 = 1.0 - beta1 ** step
+        bias_correction2 = 1.0 - beta2 ** step
+        step_size = self.lr / bias_correction1
+        np.sqrt(v, out=tmp)
+        tmp /= bias_correction2 ** 0.5
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= step_size
+        p -= tmp
+
+
+class AdamW(Adam):
+    """AdamW, with the update rule of `torch.optim.AdamW`: Adam whose weight decay
+    is decoupled from the gradient, applied first as p = p * (1 - lr * weight_decay).
+
+    Args are those of `Adam`; weight_decay defaults to 1e-2 as in PyTorch.
+    """
+
+    _decoupled = True
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, *, amsgrad: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps,
+                         weight_decay=weight_decay, amsgrad=amsgrad)

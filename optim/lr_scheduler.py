@@ -1,0 +1,166 @@
+"""Learning-rate schedules that change an optimizer's `lr` once per `step()`.
+
+Call `scheduler.step()` after `optimizer.step()`, usually once per epoch. The
+values are those of the `torch.optim.lr_scheduler` classes of the same names.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral
+from typing import Any
+
+from .optimizers import Optimizer, check_number
+
+__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
+
+
+def _check_positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class LRScheduler:
+    """Base class: remembers the optimizer's starting lr (`base_lrs[0]`) and the
+    number of steps taken (`last_epoch`, 0 right after construction).
+
+    Subclasses name their settings in `_hyper_names`, validate them in
+    `_check_hyper` and compute the lr for `last_epoch` in `_compute_lr`.
+    """
+
+    _hyper_names: tuple[str, ...] = ()
+
+    def __init__(self, optimizer: Optimizer, **hyper: Any) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__} needs an optim optimizer, "
+                            f"got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        for name, value in self._check_hyper(hyper).items():
+            setattr(self, name, value)
+        self.base_lrs: list[float] = [optimizer.lr]
+        self.last_epoch = 0
+        self._last_lr: list[float] = [optimizer.lr]
+
+    @classmethod
+    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _compute_lr(self) -> float:
+        """The lr for the (already incremented) `last_epoch`."""
+        raise NotImplementedError
+
+    def step(self) -> None:
+        """Advance one epoch and set the optimizer's lr for it."""
+        self.last_epoch += 1
+        lr = self._compute_lr()
+        self.optimizer.lr = lr
+        self._last_lr = [self.optimizer.lr]
+
+    def get_last_lr(self) -> list[float]:
+        """The lr set by the last `step()` (a one-element list, as in PyTorch)."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """A plain dict: scheduler name, settings, `last_epoch`, `base_lrs`, `last_lr`."""
+        d: dict[str, Any] = {"scheduler": type(self).__name__}
+        d.update({name: getattr(self, name) for name in self._hyper_names})
+        d.update(last_epoch=self.last_epoch, base_lrs=list(self.base_lrs),
+                 last_lr=list(self._last_lr))
+        return d
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a `state_dict()` snapshot; a refused load changes nothing.
+        (The optimizer's own lr is restored by the optimizer's load_state_dict.)"""
+        name = type(self).__name__
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}.load_state_dict expects a dict, "
+                            f"got {type(state_dict).__name__}")
+        expected = {"scheduler", "last_epoch", "base_lrs", "last_lr", *self._hyper_names}
+        if set(state_dict) != expected:
+            raise ValueError(f"{name}.load_state_dict: expected keys {sorted(expected)}, "
+                             f"got {sorted(map(str, state_dict))}")
+        if state_dict["scheduler"] != name:
+            raise ValueError(f"cannot load a {state_dict['scheduler']} state into {name}")
+        hyper = self._check_hyper({k: state_dict[k] for k in self._hyper_names})
+        epoch = state_dict["last_epoch"]
+        if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
+            raise ValueError(f"{name}.load_state_dict: last_epoch must be an integer "
+                             f">= 0, got {epoch!r}")
+        lrs = {}
+        for key in ("base_lrs", "last_lr"):
+            value = state_dict[key]
+            if not isinstance(value, (list, tuple)) or len(value) != 1:
+                raise ValueError(f"{name}.load_state_dict: {key} must be a one-element "
+                                 f"list, got {value!r}")
+            lrs[key] = [check_number(key, value[0])]
+        for key, value in hyper.items():
+            setattr(self, key, value)
+        self.last_epoch = int(epoch)
+        self.base_lrs = lrs["base_lrs"]
+        self._last_lr = lrs["last_lr"]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._hyper_names)
+        return f"{type(self).__name__}({args}, last_epoch={self.last_epoch})"
+
+
+class StepLR(LRScheduler):
+    """Multiply the lr by `gamma` every `step_size` steps:
+    lr = base_lr * gamma ** (last_epoch // step_size)."""
+
+    _hyper_names = ("step_size", "gamma")
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        super().__init__(optimizer, step_size=step_size, gamma=gamma)
+
+    @classmethod
+    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
+        return {"step_size": _check_positive_int("step_size", hyper["step_size"]),
+                "gamma": check_number("gamma", hyper["gamma"])}
+
+    def _compute_lr(self) -> float:
+        # Applied to the current lr, as torch does (so the rounding matches too).
+        if self.last_epoch % self.step_size != 0:
+            return self.optimizer.lr
+        return self.optimizer.lr * self.gamma
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the lr by `gamma` at every step: lr = base_lr * gamma ** last_epoch."""
+
+    _hyper_names = ("gamma",)
+
+    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+        super().__init__(optimizer, gamma=gamma)
+
+    @classmethod
+    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
+        return {"gamma": check_number("gamma", hyper["gamma"])}
+
+    def _compute_lr(self) -> float:
+        return self.optimizer.lr * self.gamma
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine annealing from base_lr down to `eta_min` over `T_max` steps:
+    lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * last_epoch / T_max)) / 2.
+
+    Past `T_max` the same formula continues, so the lr climbs back to base_lr at
+    2 * T_max and keeps oscillating with period 2 * T_max, as PyTorch's does.
+    """
+
+    _hyper_names = ("T_max", "eta_min")
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
+        super().__init__(optimizer, T_max=T_max, eta_min=eta_min)
+
+    @classmethod
+    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
+        return {"T_max": _check_positive_int("T_max", hyper["T_max"]),
+                "eta_min": check_number("eta_min", hyper["eta_min"])}
+
+    def _compute_lr(self) -> float:
+        base_lr = self.base_lrs[0]
+        cos = math.cos(math.pi * self.last_epoch / self.T_max)
+        return self.eta_min + (base_lr - self.eta_min) * (1 + cos) / 2

@@ -1,0 +1,256 @@
+"""The `Optimizer` base class shared by SGD, RMSProp, Adam and AdamW.
+
+An optimizer holds a list of parameters (objects with a `.data` ndarray and a
+`.grad` that is None, an ndarray, or a Value whose `.data` is used) and updates
+each `.data` array in place, so parameter identity is kept. Gradients are never
+written to: they may share memory with other nodes of the graph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Optimizer", "check_number", "lerp_"]
+
+
+def check_number(name: str, value: Any, low: float = 0.0, high: float | None = None,
+                 high_inclusive: bool = False) -> float:
+    """Return `value` as a float, or raise ValueError unless low <= value (<|<=) high."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    ok = math.isfinite(value) and value >= low
+    if high is not None:
+        ok = ok and (value <= high if high_inclusive else value < high)
+    if not ok:
+        if high is None:
+            rng = f">= {low}"
+        else:
+            rng = f"in [{low}, {high}{']' if high_inclusive else ')'}"
+        raise ValueError(f"invalid {name}: {value!r} (must be finite and {rng})")
+    return value
+
+
+def _grad_array(grad: Any) -> np.ndarray:
+    """The ndarray behind a gradient (an ndarray, or a Value after create_graph)."""
+    if isinstance(grad, np.ndarray):
+        return grad
+    data = getattr(grad, "data", grad)
+    return np.asarray(data)
+
+
+def lerp_(a: np.ndarray, b: np.ndarray, weight: float, tmp: np.ndarray) -> None:
+    """a += weight * (b - a), in place, rounded as torch.lerp_ rounds it."""
+    np.subtract(b, a, out=tmp)
+    if weight < 0.5:
+        tmp *= weight
+        a += tmp
+    else:
+        tmp *= 1.0 - weight
+        np.subtract(b, tmp, out=a)
+
+
+class Optimizer:
+    """Base class: keeps the parameters, per-parameter state and hyperparameters.
+
+    Subclasses list their hyperparameter names in `_hyper_names`, validate them
+    in `_check_hyper` (returning the normalised values), name the state entries
+    a parameter gets in `_state_keys`, and update one parameter in `_update`.
+    State is created lazily on a parameter's first update.
+    """
+
+    _hyper_names: tuple[str, ...] = ("lr",)
+
+    def __init__(self, params: Iterable[Any], **hyper: Any) -> None:
+        if hasattr(params, "data") and hasattr(params, "grad"):
+            raise TypeError(
+                f"{type(self).__name__} expects an iterable of parameters, got a single "
+                f"{type(params).__name__}; pass [param] or model.parameters()")
+        try:
+            self.params: list[Any] = list(params)
+        except TypeError:
+            raise TypeError(
+                f"{type(self).__name__} expects an iterable of parameters, "
+                f"got {type(params).__name__}") from None
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        seen: dict[int, int] = {}
+        for i, p in enumerate(self.params):
+            data = getattr(p, "data", None)
+            if not isinstance(data, np.ndarray) or not hasattr(p, "grad"):
+                raise TypeError(
+                    f"parameter {i} is a {type(p).__name__}, not a parameter with an "
+                    f"ndarray `.data` and a `.grad`")
+            if not np.issubdtype(data.dtype, np.floating):
+                raise TypeError(f"parameter {i} has dtype {data.dtype}; optimizers "
+                                f"need floating-point parameters")
+            if id(p) in seen:
+                raise ValueError(f"parameter {i} is the same object as parameter "
+                                 f"{seen[id(p)]}; each parameter may appear only once")
+            seen[id(p)] = i
+        for name, value in self._check_hyper(hyper).items():
+            setattr(self, name, value)
+        self.state: list[dict[str, Any]] = [{} for _ in self.params]
+        self._scratch: list[list[np.ndarray]] = [[] for _ in self.params]
+
+    # -- hooks for subclasses ---------------------------------------------
+    @classmethod
+    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
+        """Validate and normalise a full set of hyperparameters."""
+        raise NotImplementedError
+
+    def _state_keys(self) -> tuple[str, ...]:
+        """Names of the per-parameter state entries under the current settings."""
+        raise NotImplementedError
+
+    def _n_scratch(self) -> int:
+        """How many parameter-sized scratch buffers `_update` needs."""
+        return 1
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+                scratch: list[np.ndarray]) -> None:
+        """Update the array `p` in place from gradient `g`; `scratch` holds
+        `_n_scratch()` reusable arrays shaped like `p` (not part of the state)."""
+        raise NotImplementedError
+
+    # -- public interface --------------------------------------------------
+    @property
+    def lr(self) -> float:
+        """The learning rate (learning-rate schedules change it between steps)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = check_number("lr (learning rate)", value)
+
+    def hyperparameters(self) -> dict[str, Any]:
+        """The hyperparameters as a plain dict, e.g. {'lr': 0.01, 'momentum': 0.9}."""
+        return {name: getattr(self, name) for name in self._hyper_names}
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient (parameters whose grad is None
+        are skipped). If `closure` is given it is called first (it should recompute
+        the loss and gradients) and its result is returned."""
+        loss = closure() if closure is not None else None
+        n_scratch = self._n_scratch()
+        for i, param in enumerate(self.params):
+            if param.grad is None:
+                continue
+            p = param.data
+            g = _grad_array(param.grad)
+            if g.shape != p.shape:
+                raise ValueError(f"{type(self).__name__}.step: gradient of parameter {i} "
+                                 f"has shape {g.shape} but the parameter has shape {p.shape}")
+            scratch = self._scratch[i]
+            if len(scratch) < n_scratch or (
+                    scratch and (scratch[0].shape != p.shape or scratch[0].dtype != p.dtype)):
+                scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
+            state = self.state[i]
+            for key, value in state.items():
+                if isinstance(value, np.ndarray) and value.shape != p.shape:
+                    raise ValueError(
+                        f"{type(self).__name__}.step: state '{key}' of parameter {i} has "
+                        f"shape {value.shape} but the parameter now has shape {p.shape}")
+            self._update(p, g, state, scratch)
+        return loss
+
+    def zero_grad(self) -> None:
+        """Reset the gradients: set every parameter's `.grad` to None."""
+        for p in self.params:
+            p.grad = None
+
+    def state_dict(self) -> dict[str, Any]:
+        """A plain-dict snapshot (copies) of the optimizer:
+        {'optimizer': class name, 'hyperparameters': {...},
+         'state': {param position: {'step': int, buffer name: ndarray, ...}}}.
+        Parameters that have not been updated yet have no entry in 'state'."""
+        state = {}
+        for i, s in enumerate(self.state):
+            if s:
+                state[i] = {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                            for k, v in s.items()}
+        return {"optimizer": type(self).__name__,
+                "hyperparameters": self.hyperparameters(),
+                "state": state}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a snapshot made by `state_dict()` (hyperparameters included).
+
+        Everything is checked before anything changes: a refused load raises
+        ValueError (or TypeError) and leaves the optimizer as it was. Buffers are
+        copied and cast to their parameter's dtype."""
+        name = type(self).__name__
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}.load_state_dict expects a dict, "
+                            f"got {type(state_dict).__name__}")
+        expected = {"optimizer", "hyperparameters", "state"}
+        if set(state_dict) != expected:
+            raise ValueError(f"{name}.load_state_dict: expected keys {sorted(expected)}, "
+                             f"got {sorted(map(str, state_dict))}")
+        if state_dict["optimizer"] != name:
+            raise ValueError(f"cannot load a {state_dict['optimizer']} state into {name}")
+        hyper = state_dict["hyperparameters"]
+        if not isinstance(hyper, dict) or set(hyper) != set(self._hyper_names):
+            got = sorted(hyper) if isinstance(hyper, dict) else type(hyper).__name__
+            raise ValueError(f"{name}.load_state_dict: expected hyperparameters "
+                             f"{sorted(self._hyper_names)}, got {got}")
+        hyper = self._check_hyper(dict(hyper))
+        states = state_dict["state"]
+        if not isinstance(states, dict):
+            raise ValueError(f"{name}.load_state_dict: 'state' must be a dict")
+        # Which buffers a parameter has depends on the loaded hyperparameters.
+        candidate = object.__new__(type(self))
+        for key, value in hyper.items():
+            setattr(candidate, key, value)
+        keys = set(candidate._state_keys())
+        new_state: list[dict[str, Any]] = [{} for _ in self.params]
+        for pos, entry in states.items():
+            if isinstance(pos, (bool, np.bool_)) or not isinstance(pos, (int, np.integer)) \
+                    or not 0 <= pos < len(self.params):
+                raise ValueError(f"{name}.load_state_dict: state key {pos!r} is not a "
+                                 f"parameter position (0..{len(self.params) - 1})")
+            new_state[int(pos)] = self._load_entry(int(pos), entry, keys)
+        for key, value in hyper.items():
+            setattr(self, key, value)
+        self.state = new_state
+
+    def _load_entry(self, pos: int, entry: Any, keys: set[str]) -> dict[str, Any]:
+        """Validate and copy the saved state of parameter `pos`."""
+        name = type(self).__name__
+        if not isinstance(entry, dict) or not entry:
+            raise ValueError(f"{name}.load_state_dict: state of parameter {pos} must be "
+                             f"a non-empty dict")
+        if set(entry) != keys:
+            raise ValueError(f"{name}.load_state_dict: state of parameter {pos} has "
+                             f"entries {sorted(entry)}, expected {sorted(keys)}")
+        p = self.params[pos].data
+        out: dict[str, Any] = {}
+        for key, value in entry.items():
+            if key == "step":
+                if isinstance(value, (bool, np.bool_)) or not isinstance(
+                        value, (int, np.integer, float, np.floating)) \
+                        or not float(value).is_integer() or value < 1:
+                    raise ValueError(f"{name}.load_state_dict: step of parameter {pos} "
+                                     f"must be a positive integer, got {value!r}")
+                out[key] = int(value)
+                continue
+            arr = np.asarray(value)
+            if arr.shape != p.shape:
+                raise ValueError(f"{name}.load_state_dict: state '{key}' of parameter "
+                                 f"{pos} has shape {arr.shape}, the parameter {p.shape}")
+            if not (np.issubdtype(arr.dtype, np.floating)
+                    or np.issubdtype(arr.dtype, np.integer)):
+                raise ValueError(f"{name}.load_state_dict: state '{key}' of parameter "
+                                 f"{pos} has non-numeric dtype {arr.dtype}")
+            out[key] = np.array(arr, dtype=p.dtype, copy=True)
+        return out
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({args})"
+
