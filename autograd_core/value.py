@@ -237,7 +237,7 @@ class Value:
         """Limit to [lo, hi]; either bound may be None."""
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
-        return ops.clip(self, lo=lo, hi=hi)
+        return ops.clip(self, lo=-np.inf if lo is None else lo, hi=np.inf if hi is None else hi)
 
     # ----------------------------------------------------------- reductions
     def sum(self, axis: Any = None, keepdims: bool = False) -> "Value":

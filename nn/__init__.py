@@ -1,1 +1,19 @@
 """Neural-network modules, losses, data and training."""
+
+from . import datasets, functional
+from .checkpoint import load, save
+from .data import as_rng, batches, train_val_split
+from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
+from .module import Module
+from .training import History, fit
+
+__all__ = [
+    "Module",
+    "Linear", "MLP", "Sequential", "ReLU", "Tanh", "Sigmoid", "Dropout",
+    "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
+    "functional", "datasets",
+    "batches", "train_val_split", "as_rng",
+    "fit", "History",
+    "save", "load",
+]

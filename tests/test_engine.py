@@ -273,3 +273,11 @@ def test_where_concat_stack_accept_numbers_and_arrays():
     s = ag.stack([x, [3.0, 4.0]], axis=1)
     (c.sum() + s.sum() + w.sum() + ag.minimum(x, 0).sum()).backward()
     np.testing.assert_allclose(x.grad, [1 + 1 + 1 + 0, 1 + 1 + 0 + 1])
+
+
+def test_clip_with_one_open_bound():
+    v = Value([-1.0, 0.5, 2.0])
+    (v.clip(0.0, None).sum() + v.clip(None, 1.0).sum()).backward()
+    np.testing.assert_allclose(v.grad, [1, 2, 1])
+    with pytest.raises(ValueError, match="clip"):
+        v.clip(2.0, 1.0)

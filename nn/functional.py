@@ -1,0 +1,168 @@
+"""Loss functions, built from engine ops so that the engine differentiates them.
+
+Each takes a prediction ``input`` (a `Value`) and a ``target`` (an ndarray,
+a list or a `Value`), and a ``reduction``: ``"mean"`` (the default),
+``"sum"`` or ``"none"`` (the per-element losses). The definitions are those
+of the PyTorch functions of the same names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Value
+
+__all__ = ["mse_loss", "l1_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "cross_entropy"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+# log(p) is clamped at -100 as in PyTorch; clamping p at exp(-100) first does
+# the same and keeps the gradient finite where p is exactly 0 or 1.
+_LOG_FLOOR = float(np.exp(-100.0))
+
+
+def _check_reduction(fn: str, reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', "
+                         f"got {reduction!r}")
+
+
+def _check_input(fn: str, input: Any) -> Value:
+    if not isinstance(input, Value):
+        raise TypeError(f"{fn}: input (the prediction) must be a Value, "
+                        f"got {type(input).__name__}")
+    return input
+
+
+def _target(fn: str, target: Any, input: Value) -> Any:
+    """The target as a Value or a float ndarray of the input's dtype and shape."""
+    if not isinstance(target, Value):
+        try:
+            target = np.asarray(target, dtype=input.dtype)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{fn}: target is not numeric: {e}") from None
+    if target.shape != input.shape:
+        raise ValueError(f"{fn}: target shape {tuple(target.shape)} does not match "
+                         f"input shape {tuple(input.shape)}")
+    return target
+
+
+def _reduce(loss: Value, reduction: str) -> Value:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def mse_loss(input: Value, target: Any, reduction: str = "mean") -> Value:
+    """Squared error ``(input - target)**2``, reduced; target must have the input's shape."""
+    _check_reduction("mse_loss", reduction)
+    _check_input("mse_loss", input)
+    diff = input - _target("mse_loss", target, input)
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Value, target: Any, reduction: str = "mean") -> Value:
+    """Absolute error ``|input - target|``, reduced; target must have the input's shape."""
+    _check_reduction("l1_loss", reduction)
+    _check_input("l1_loss", input)
+    return _reduce((input - _target("l1_loss", target, input)).abs(), reduction)
+
+
+def binary_cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
+    """``-(y*log(p) + (1-y)*log(1-p))`` for probabilities ``p`` in [0, 1].
+
+    Each log is clamped at -100 as in PyTorch, so ``p`` of exactly 0 or 1
+    gives a finite loss. A ``p`` outside [0, 1] raises ``ValueError`` (apply
+    a sigmoid first, or use `binary_cross_entropy_with_logits`).
+    """
+    fn = "binary_cross_entropy"
+    _check_reduction(fn, reduction)
+    _check_input(fn, input)
+    y = _target(fn, target, input)
+    p = input.data
+    if p.size and not (p.min() >= 0.0 and p.max() <= 1.0):  # also catches NaN
+        raise ValueError(f"{fn}: input must hold probabilities in [0, 1], "
+                         f"got values in [{p.min()}, {p.max()}]")
+    log_p = input.clip(_LOG_FLOOR, np.inf).log()
+    log_q = (1.0 - input).clip(_LOG_FLOOR, np.inf).log()
+    # -(y*log_p + (1-y)*log_q) = -(log_q + y*(log_p - log_q))
+    return _reduce(-(log_q + y * (log_p - log_q)), reduction)
+
+
+def binary_cross_entropy_with_logits(input: Value, target: Any,
+                                     reduction: str = "mean") -> Value:
+    """Binary cross-entropy of ``sigmoid(input)``, computed stably from logits.
+
+    Uses ``max(x, 0) - x*y + log(1 + exp(-|x|))``, with ``max(x, 0)`` written
+    as ``(x + |x|) / 2`` so that the gradient at ``x = 0`` is exactly
+    ``sigmoid(0) - y`` whatever subgradient the engine takes for ``|x|``.
+    """
+    fn = "binary_cross_entropy_with_logits"
+    _check_reduction(fn, reduction)
+    x = _check_input(fn, input)
+    y = _target(fn, target, input)
+    a = x.abs()
+    # x*(1/2 - y) + |x|/2 + log(1 + exp(-|x|))
+    loss = x * (0.5 - y) + (a * 0.5 + ((-a).exp() + 1.0).log())
+    return _reduce(loss, reduction)
+
+
+def _class_indices(fn: str, target: Any, n: int, c: int) -> np.ndarray:
+    """Check integer class targets of shape (n,) in [0, c); return them as int64."""
+    t = target
+    if t.dtype.kind == "b":
+        raise TypeError(f"{fn}: class targets must be integers, got dtype bool")
+    if t.dtype.kind == "f":
+        if not np.all(np.isfinite(t)) or not np.array_equal(t, np.round(t)):
+            raise ValueError(f"{fn}: class-index targets must be whole numbers; for "
+                             f"class probabilities give a target of shape ({n}, {c})")
+    elif t.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: class targets must be integers, got dtype {t.dtype}")
+    if t.size and (t.min() < 0 or t.max() >= c):
+        bad = t[(t < 0) | (t >= c)][0]
+        raise ValueError(f"{fn}: class index {bad.item()!r} is out of range for "
+                         f"{c} classes (valid: 0..{c - 1})")
+    return t.astype(np.int64, copy=False)
+
+
+def cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
+    """Cross-entropy of the logits ``input`` (shape ``(N, C)``) with ``target``.
+
+    ``target`` is either integer class indices of shape ``(N,)`` (each in
+    ``0..C-1``), giving ``-log_softmax(input)[i, target[i]]``, or class
+    probabilities of shape ``(N, C)``, giving ``-sum_c target[i, c] *
+    log_softmax(input)[i, c]``. With ``"mean"`` both are averaged over the
+    ``N`` rows, as in PyTorch.
+    """
+    fn = "cross_entropy"
+    _check_reduction(fn, reduction)
+    _check_input(fn, input)
+    if input.ndim != 2:
+        raise ValueError(f"{fn}: input must be logits of shape (N, C), "
+                         f"got shape {tuple(input.shape)}")
+    n, c = input.shape
+    t = target
+    if not isinstance(t, Value):
+        t = np.asarray(t)
+        if t.dtype == object or t.dtype.kind not in "biuf":
+            raise TypeError(f"{fn}: target must be numeric, got dtype {t.dtype}")
+    if t.shape == (n,):
+        idx = _class_indices(fn, t.data if isinstance(t, Value) else t, n, c)
+        picked = input.log_softmax(axis=1)[np.arange(n), idx]
+        if reduction == "none":
+            return -picked
+        return -(picked.mean() if reduction == "mean" else picked.sum())
+    if t.shape == (n, c):
+        if not isinstance(t, Value):
+            t = t.astype(input.dtype, copy=False)
+        per_row = (input.log_softmax(axis=1) * t).sum(axis=1)
+        if reduction == "none":
+            return -per_row
+        return -(per_row.mean() if reduction == "mean" else per_row.sum())
+    raise ValueError(f"{fn}: target shape {tuple(t.shape)} does not fit input shape "
+                     f"{(n, c)}; expected class indices of shape ({n},) or class "
+                     f"probabilities of shape ({n}, {c})")

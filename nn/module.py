@@ -1,0 +1,180 @@
+"""`Module`: the base class of layers and models.
+
+A module's parameters are found by walking its attributes in the order they
+were set: a `Value` that requires grad is a parameter, a `Module` is a
+submodule, and lists, tuples and dicts of those are walked too (their items
+are named by position or key). So ``self.layers = [Linear(2, 4), ...]`` gives
+parameter names such as ``layers.0.weight``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Value
+from autograd_core import engine as _engine
+
+__all__ = ["Module"]
+
+
+class Module:
+    """Base class for everything with parameters: subclass it and define `forward`.
+
+    Calling a module runs `forward` inside the module's scope, so that graph
+    drawings can group the nodes it creates. Subclasses need not call
+    ``super().__init__()``.
+    """
+
+    training: bool = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute the module's output; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        token = _engine.enter_module(self)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            _engine.exit_module(token)
+
+    # -- walking the attributes --------------------------------------------
+    def _members(self) -> Iterator[tuple[str, Any]]:
+        """Yield ``(name, object)`` for every parameter and direct submodule."""
+        for name, obj in vars(self).items():
+            yield from _expand(name, obj)
+
+    def named_children(self) -> list[tuple[str, Module]]:
+        """The direct submodules with their names, in definition order."""
+        return [(n, m) for n, m in self._members() if isinstance(m, Module)]
+
+    def children(self) -> list[Module]:
+        """The direct submodules, in definition order."""
+        return [m for _, m in self.named_children()]
+
+    def modules(self) -> list[Module]:
+        """This module and all its descendants, each once, parents first."""
+        out: list[Module] = []
+        seen: set[int] = set()
+        stack: list[Module] = [self]
+        while stack:
+            m = stack.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            out.append(m)
+            stack.extend(reversed(m.children()))
+        return out
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``(dotted name, parameter)`` pairs in a deterministic order.
+
+        The order is that of definition, depth first; a parameter shared
+        between several places appears once, under its first name.
+        """
+        out: list[tuple[str, Value]] = []
+        seen_params: set[int] = set()
+        seen_modules: set[int] = set()
+
+        def walk(module: Module, prefix: str) -> None:
+            seen_modules.add(id(module))
+            for name, obj in module._members():
+                if isinstance(obj, Module):
+                    if id(obj) not in seen_modules:
+                        walk(obj, prefix + name + ".")
+                elif id(obj) not in seen_params:
+                    seen_params.add(id(obj))
+                    out.append((prefix + name, obj))
+
+        walk(self, "")
+        return out
+
+    def parameters(self) -> list[Value]:
+        """The parameters as a list, in `named_parameters` order."""
+        return [p for _, p in self.named_parameters()]
+
+    # -- training helpers -------------------------------------------------
+    def zero_grad(self) -> None:
+        """Reset the gradient of every parameter to None."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        """Put this module and every submodule in training mode (or evaluation
+        mode with ``mode=False``); returns the module."""
+        for m in self.modules():
+            m.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Put this module and every submodule in evaluation mode; returns the module."""
+        return self.train(False)
+
+    # -- state ---------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter's data, by name, in `named_parameters` order."""
+        return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Copy the arrays of `state_dict` into the parameters, in place.
+
+        The names must be exactly those of `named_parameters`, and every array
+        must have its parameter's shape and dtype. Everything is checked before
+        anything is copied, so a refused load (``ValueError`` or ``TypeError``
+        naming the offending entry) leaves the module unchanged. The parameter
+        arrays keep their identity, so an optimizer holding them stays valid.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict expects a mapping of name -> array, "
+                            f"got {type(state_dict).__name__}")
+        params = dict(self.named_parameters())
+        missing = [n for n in params if n not in state_dict]
+        unexpected = [n for n in state_dict if n not in params]
+        if missing or unexpected:
+            parts = []
+            if missing:
+                parts.append(f"missing {missing}")
+            if unexpected:
+                parts.append(f"unexpected {unexpected}")
+            raise ValueError(f"load_state_dict: names do not match the module's "
+                             f"parameters ({'; '.join(parts)})")
+        arrays = {}
+        for name, p in params.items():
+            value = state_dict[name]
+            arr = value.data if isinstance(value, Value) else value
+            if not isinstance(arr, np.ndarray):
+                try:
+                    arr = np.asarray(arr)
+                except (TypeError, ValueError) as e:
+                    raise TypeError(f"load_state_dict: entry {name!r} is not an array: {e}") \
+                        from None
+            if arr.shape != p.data.shape:
+                raise ValueError(f"load_state_dict: entry {name!r} has shape {arr.shape}, "
+                                 f"but the parameter has shape {p.data.shape}")
+            if arr.dtype != p.data.dtype:
+                raise ValueError(f"load_state_dict: entry {name!r} has dtype {arr.dtype}, "
+                                 f"but the parameter has dtype {p.data.dtype}")
+            arrays[name] = arr
+        for name, p in params.items():
+            np.copyto(p.data, arrays[name])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _expand(name: str, obj: Any) -> Iterator[tuple[str, Any]]:
+    """Yield the parameters and modules in attribute `name` holding `obj`."""
+    if isinstance(obj, Module):
+        yield name, obj
+    elif isinstance(obj, Value):
+        if obj.requires_grad:
+            yield name, obj
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from _expand(f"{name}.{i}", item)
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from _expand(f"{name}.{key}", item)
