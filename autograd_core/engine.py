@@ -172,31 +172,34 @@ class Op:
         return f"<op {self.name}>"
 
 
-def _lift(x: Any, dtype: np.dtype) -> "Value":
-    """An operand as a Value: numbers and int/bool arrays take the float dtype of the op."""
-    if isinstance(x, Value):
-        return x
+def _const(x: Any, dtype: np.dtype) -> Any:
+    """A non-Value operand as raw data: numbers and int/bool arrays take the float dtype of the op."""
+    t = type(x)
+    if t is float or t is int:
+        return dtype.type(x)
     if isinstance(x, _ndarray):
         if x.dtype.kind in "biu":
-            x = x.astype(dtype)
-        elif x.dtype not in _FLOAT_DTYPES:
+            return x.astype(dtype)
+        if x.dtype not in _FLOAT_DTYPES:
             raise TypeError(f"unsupported operand: array of dtype {x.dtype}")
-        return _leaf(x)
-    if isinstance(x, numbers.Real):
-        if isinstance(x, np.floating):
-            return _leaf(np.asarray(x))
-        return _leaf(np.asarray(x, dtype))
-    raise TypeError(f"unsupported operand type {type(x).__name__!r}")
+        return x
+    if isinstance(x, np.floating):
+        return x
+    if isinstance(x, (bool, np.integer, np.bool_)):
+        return dtype.type(x)
+    raise TypeError(f"unsupported operand type {t.__name__!r}")
 
 
-def _leaf(arr: np.ndarray) -> "Value":
+def _leaf(data: Any) -> "Value":
+    """A Value that requires no grad, holding `data` as it is."""
     v = _new(Value)
-    v.data = arr
-    v.grad = None
+    v._data = data
+    v._grad = None
     v.requires_grad = False
     v.label = ""
     v._op = None
-    v.parents = ()
+    v._parents = ()
+    v._args = None
     v._params = None
     v._scope = ()
     v._pending = None
@@ -204,53 +207,68 @@ def _leaf(arr: np.ndarray) -> "Value":
 
 
 _new = object.__new__
+_generic = np.generic
 
 
 def apply(op: Op, inputs: tuple, params: dict) -> "Value":
-    """Run `op` on `inputs` (Values, numbers or arrays) and record the node."""
+    """Run `op` on `inputs` (Values, numbers or arrays) and record the node.
+
+    A 0-d result is held as a NumPy scalar (`Value.data` still shows an
+    ndarray): arithmetic on NumPy scalars is several times faster than on
+    0-d arrays, which is most of the cost of a scalar graph."""
     dtype = None
     for x in inputs:
-        if isinstance(x, Value):
-            dtype = x.data.dtype
+        if type(x) is Value or isinstance(x, Value):
+            dtype = x._data.dtype
             break
-    else:
+    if dtype is None:
         dtype = _default_dtype
-    args = [x if type(x) is Value else _lift(x, dtype) for x in inputs]
-    datas = [a.data for a in args]
+    datas, parents, record = [], [], False
+    for x in inputs:
+        if type(x) is Value or isinstance(x, Value):
+            datas.append(x._data)
+            parents.append(x)
+            if x.requires_grad:
+                record = True
+        else:
+            datas.append(_const(x, dtype))
+            parents.append(None)
     try:
         out = op.forward(*datas, **params)
     except (ValueError, IndexError, TypeError) as e:
         raise _forward_error(op, datas, e) from None
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
+    if type(out) is _ndarray:
+        if not out.ndim:
+            out = out[()]
+    elif not isinstance(out, _generic):
+        out = np.asarray(out)[()]
     if _anomaly and not np.isfinite(out).all():
         raise FloatingPointError(
-            f"{op.name}: forward output of shape {out.shape} holds NaN or inf "
-            f"(input shapes {[d.shape for d in datas]})")
+            f"{op.name}: forward output of shape {np.shape(out)} holds NaN or inf "
+            f"(input shapes {[np.shape(d) for d in datas]})")
     v = _new(Value)
-    v.data = out
-    v.grad = None
+    v._data = out
+    v._grad = None
     v.label = ""
     v._pending = None
-    if _grad_enabled:
-        for a in args:
-            if a.requires_grad:
-                v.requires_grad = True
-                v._op = op
-                v.parents = tuple(args)
-                v._params = params
-                v._scope = _scope
-                return v
-    v.requires_grad = False
-    v._op = None
-    v.parents = ()
-    v._params = None
     v._scope = _scope
+    if record and _grad_enabled:
+        v.requires_grad = True
+        v._op = op
+        v._parents = tuple(parents)
+        v._args = datas
+        v._params = params
+    else:
+        v.requires_grad = False
+        v._op = None
+        v._parents = ()
+        v._args = None
+        v._params = None
     return v
 
 
 def _forward_error(op: Op, datas: list, e: Exception) -> Exception:
-    shapes = " and ".join(str(d.shape) for d in datas)
+    shapes = " and ".join(str(np.shape(d)) for d in datas)
     cls = (IndexError if isinstance(e, IndexError) and not isinstance(e, ValueError)
            else TypeError if isinstance(e, TypeError) else ValueError)
     return cls(f"{op.name}: invalid operands of shapes {shapes}: {e}")
@@ -274,9 +292,14 @@ def toposort(root: "Value", include_constants: bool = False) -> list:
             continue
         add(node)
         push((node, True))
-        for p in node.parents:
-            if p not in seen and (include_constants or p.requires_grad):
-                push((p, False))
+        if include_constants:
+            for p in node.parents:
+                if p not in seen:
+                    push((p, False))
+        else:
+            for p in node._parents:
+                if p is not None and p.requires_grad and p not in seen:
+                    push((p, False))
     order.reverse()
     return order
 
@@ -288,58 +311,56 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
     order = toposort(root)
     keep = None if targets is None else set(targets)
     result = {}
-    asarray = np.asarray
     stored = set()  # ids of arrays handed out as a .grad in this pass
     root._pending = seed
     for node in order:
         g = node._pending
-        node._pending = None
         if g is None:
             continue
-        if not create_graph:
-            if type(g) is not _ndarray or g.dtype != node.data.dtype:
-                g = asarray(g, dtype=node.data.dtype)
-        elif g.dtype != node.data.dtype:
-            g = g.astype(node.data.dtype)
+        node._pending = None
+        d = node._data
+        if type(g) is not type(d) or type(g) is _ndarray:
+            if not create_graph and g.dtype != d.dtype:
+                g = g.astype(d.dtype)
         if store:
-            if node.grad is None:
+            if node._grad is None:
                 # A leaf gets an array of its own: VJPs may pass the same
                 # array (or a view of it) to several inputs.
-                if node._op is None and not create_graph and (
+                if node._op is None and type(g) is _ndarray and (
                         id(g) in stored or not g.flags.owndata or not g.flags.writeable):
                     g = g.copy()
-                node.grad = g
+                node._grad = g
                 stored.add(id(g))
             else:
-                node.grad = node.grad + g
+                node._grad = node._grad + g
         if keep is None or node in keep:
             result[node] = g
         op = node._op
         if op is None:
             continue
-        _propagate(node, op, g, create_graph)
+        # Apply each input's VJP (inlined: this loop is the backward hot path).
+        params = node._params
+        out, args = (node, node.parents) if create_graph else (d, node._args)
+        vjps = op.vjps
+        grads = op.vjp_all(g, out, *args, **params) if vjps is None else None
+        i = -1
+        for p in node._parents:
+            i += 1
+            if p is None or not p.requires_grad:
+                continue
+            if grads is not None:
+                gi = grads[i]
+            elif params:
+                gi = vjps[i](g, out, *args, **params)
+            else:
+                gi = vjps[i](g, out, *args)
+            if gi.shape != p._data.shape:
+                gi = _unbroadcast(gi, p._data.shape, op)
+            if _anomaly:
+                _check_grad(gi, op, i, node)
+            pending = p._pending
+            p._pending = gi if pending is None else pending + gi
     return result
-
-
-def _propagate(node: "Value", op: Op, g: Any, create_graph: bool) -> None:
-    parents = node.parents
-    params = node._params
-    if create_graph:
-        out, args = node, parents
-    else:
-        out, args = node.data, [p.data for p in parents]
-    vjps = op.vjps
-    grads = op.vjp_all(g, out, *args, **params) if vjps is None else None
-    for i, p in enumerate(parents):
-        if not p.requires_grad:
-            continue
-        gi = vjps[i](g, out, *args, **params) if grads is None else grads[i]
-        if gi.shape != p.data.shape:
-            gi = _unbroadcast(gi, p.data.shape, op)
-        if _anomaly:
-            _check_grad(gi, op, i, node)
-        pending = p._pending
-        p._pending = gi if pending is None else pending + gi
 
 
 def _unbroadcast(g: Any, shape: tuple, op: Op) -> Any:
@@ -356,35 +377,36 @@ def _unbroadcast(g: Any, shape: tuple, op: Op) -> Any:
 
 
 def _check_grad(g: Any, op: Op, i: int, node: "Value") -> None:
-    arr = g.data if isinstance(g, Value) else np.asarray(g)
+    arr = g._data if isinstance(g, Value) else g
     if not np.isfinite(arr).all():
-        shapes = [p.data.shape for p in node.parents]
+        shapes = [np.shape(a) for a in node._args]
         raise FloatingPointError(
             f"{op.name}: backward gradient for input {i} (of shape {shapes[i]}) holds NaN "
-            f"or inf; input shapes {shapes}, output shape {node.data.shape}")
+            f"or inf; input shapes {shapes}, output shape {np.shape(node._data)}")
 
 
 def _seed(root: "Value", grad: Any, create_graph: bool) -> Any:
     if not root.requires_grad:
         raise RuntimeError("backward: this Value does not require grad "
                            "(it was created with requires_grad=False or under no_grad)")
+    data = root._data
     if grad is None:
-        if root.data.size != 1:
+        if data.size != 1:
             raise ValueError(f"backward: grad must be given for a Value of shape "
-                             f"{root.data.shape} (only single-element Values default to ones)")
-        seed = np.ones_like(root.data)
+                             f"{data.shape} (only single-element Values default to ones)")
+        seed = np.ones_like(data)
     else:
         if isinstance(grad, Value):
-            seed = grad if create_graph else grad.data
+            seed = grad if create_graph else grad._data
         else:
             try:
-                seed = np.array(grad, dtype=root.data.dtype)  # a copy
+                seed = np.array(grad, dtype=data.dtype)  # a copy
             except (TypeError, ValueError):
                 raise TypeError(f"backward: grad of type {type(grad).__name__} "
                                 "is not an array") from None
-        if seed.shape != root.data.shape:
-            raise ValueError(f"backward: grad has shape {seed.shape} but the Value has "
-                             f"shape {root.data.shape}")
+        if np.shape(seed) != data.shape:
+            raise ValueError(f"backward: grad has shape {np.shape(seed)} but the Value has "
+                             f"shape {data.shape}")
     if create_graph and not isinstance(seed, Value):
         seed = Value(seed, requires_grad=False)
     return seed
@@ -398,7 +420,8 @@ def compute_grads(root: "Value", grad: Any = None, targets: Iterable | None = No
     if create_graph:
         with enable_grad():
             return _walk(root, seed, True, False, targets)
-    return _walk(root, seed, False, False, targets)
+    found = _walk(root, seed, False, False, targets)
+    return {v: g if type(g) is _ndarray else np.asarray(g) for v, g in found.items()}
 
 
 from .value import Value  # noqa: E402  (Value's methods call back into this module)

@@ -61,7 +61,7 @@ def _index(idx: Any) -> tuple:
 
 def _cmp_operand(x: Any) -> Any:
     if isinstance(x, Value):
-        return x.data
+        return x._data
     if isinstance(x, (numbers.Real, np.ndarray, np.generic)):
         return x
     raise TypeError(f"cannot compare a Value with {type(x).__name__}")
@@ -70,18 +70,23 @@ def _cmp_operand(x: Any) -> Any:
 class Value:
     """A scalar or an ndarray together with the operation that produced it."""
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "parents", "_op", "_params",
-                 "_scope", "_pending", "__weakref__")
+    # _data: an ndarray, or a NumPy scalar for 0-d results (see engine.apply);
+    # _parents: input Values, None where a constant entered (made a Value on
+    # first access of .parents); _args: the inputs' data, as the op saw it.
+    __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
+                 "_params", "_scope", "_pending", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Value's reflected operators
     __hash__ = object.__hash__
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None,
                  label: str = "") -> None:
-        self.data = _to_array(data, dtype)
-        self.grad = None
+        arr = _to_array(data, dtype)
+        self._data = arr[()] if arr.ndim == 0 else arr
+        self._grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label
-        self.parents = ()
+        self._parents = ()
+        self._args = None
         self._op = None
         self._params = None
         self._scope = ()
@@ -89,25 +94,59 @@ class Value:
 
     # ------------------------------------------------------------ properties
     @property
+    def data(self) -> np.ndarray:
+        """The value as an ndarray (0-d for a scalar)."""
+        d = self._data
+        if type(d) is not np.ndarray:
+            d = self._data = np.asarray(d)
+        return d
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        self._data = value
+
+    @property
+    def grad(self) -> Any:
+        """None until a backward pass reaches this node; then an ndarray like
+        `.data` (a Value after `backward(create_graph=True)`)."""
+        g = self._grad
+        if g is not None and type(g) is not np.ndarray and not isinstance(g, Value):
+            g = self._grad = np.asarray(g)
+        return g
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self._grad = value
+
+    @property
+    def parents(self) -> tuple:
+        """The op's input Values (constants appear as leaves that require no grad)."""
+        ps = self._parents
+        if any(p is None for p in ps):
+            ps = self._parents = tuple(
+                engine._leaf(a) if p is None else p for p, a in zip(ps, self._args))
+        return ps
+
+    @property
     def op(self) -> str:
         """Name of the op that produced this Value ("" for a leaf)."""
         return self._op.name if self._op is not None else ""
 
     @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def T(self) -> "Value":
@@ -116,9 +155,9 @@ class Value:
 
     def item(self) -> float:
         """The single element as a Python float."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item: only a single-element Value converts, this one has shape {self.shape}")
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
         """The data as an ndarray (shares memory, like torch's `.numpy()`)."""
@@ -126,7 +165,7 @@ class Value:
 
     def detach(self) -> "Value":
         """A new leaf sharing this data, cut from the graph."""
-        return engine._leaf(self.data)
+        return engine._leaf(self._data)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, precision=4, separator=", ", threshold=20)
@@ -135,7 +174,7 @@ class Value:
         return f"Value({body}{extra})"
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d Value")
         return len(self.data)
 
@@ -194,22 +233,22 @@ class Value:
 
     # Comparisons give plain boolean arrays and record nothing.
     def __lt__(self, other: Operand) -> np.ndarray:
-        return self.data < _cmp_operand(other)
+        return np.asarray(self._data < _cmp_operand(other))
 
     def __le__(self, other: Operand) -> np.ndarray:
-        return self.data <= _cmp_operand(other)
+        return np.asarray(self._data <= _cmp_operand(other))
 
     def __gt__(self, other: Operand) -> np.ndarray:
-        return self.data > _cmp_operand(other)
+        return np.asarray(self._data > _cmp_operand(other))
 
     def __ge__(self, other: Operand) -> np.ndarray:
-        return self.data >= _cmp_operand(other)
+        return np.asarray(self._data >= _cmp_operand(other))
 
     def __eq__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return self.data == _cmp_operand(other)
+        return np.asarray(self._data == _cmp_operand(other))
 
     def __ne__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return self.data != _cmp_operand(other)
+        return np.asarray(self._data != _cmp_operand(other))
 
     # ---------------------------------------------------------- elementwise
     def exp(self) -> "Value":
@@ -241,29 +280,29 @@ class Value:
 
     # ----------------------------------------------------------- reductions
     def sum(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.sum(self, axis=_axes(axis, self.data.ndim, "sum"), keepdims=keepdims)
+        return ops.sum(self, axis=_axes(axis, self._data.ndim, "sum"), keepdims=keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.mean(self, axis=_axes(axis, self.data.ndim, "mean"), keepdims=keepdims)
+        return ops.mean(self, axis=_axes(axis, self._data.ndim, "mean"), keepdims=keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.max(self, axis=_axes(axis, self.data.ndim, "max"), keepdims=keepdims)
+        return ops.max(self, axis=_axes(axis, self._data.ndim, "max"), keepdims=keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.min(self, axis=_axes(axis, self.data.ndim, "min"), keepdims=keepdims)
+        return ops.min(self, axis=_axes(axis, self._data.ndim, "min"), keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> "Value":
-        return ops.softmax(self, axis=_axes(axis, self.data.ndim, "softmax"))
+        return ops.softmax(self, axis=_axes(axis, self._data.ndim, "softmax"))
 
     def log_softmax(self, axis: int = -1) -> "Value":
-        return ops.log_softmax(self, axis=_axes(axis, self.data.ndim, "log_softmax"))
+        return ops.log_softmax(self, axis=_axes(axis, self._data.ndim, "log_softmax"))
 
     # ---------------------------------------------------------------- shape
     def reshape(self, *shape: Any) -> "Value":
         return ops.reshape(self, shape=_shape_arg(shape, "reshape"))
 
     def transpose(self, *axes: Any) -> "Value":
-        n = self.data.ndim
+        n = self._data.ndim
         axes = _shape_arg(axes, "transpose") if axes else tuple(range(n - 1, -1, -1))
         if sorted(a % n if n else a for a in axes) != list(range(n)):
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {n} axes")
