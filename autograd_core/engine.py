@@ -172,11 +172,17 @@ class Op:
         return f"<op {self.name}>"
 
 
-def _const(x: Any, dtype: np.dtype) -> Any:
-    """A non-Value operand as raw data: numbers and int/bool arrays take the float dtype of the op."""
+NO_PARAMS: dict = {}  # shared by the operators' calls; never mutated
+
+
+def _const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
+    """A non-Value operand as raw data: numbers and int/bool arrays take the
+    float dtype of the op; with `weak`, Python numbers are left as they are."""
     t = type(x)
     if t is float or t is int:
-        return dtype.type(x)
+        # NumPy treats Python numbers as "weak": they take the other operand's
+        # dtype, so they can stay as they are next to a Value's data.
+        return x if weak else dtype.type(x)
     if isinstance(x, _ndarray):
         if x.dtype.kind in "biu":
             return x.astype(dtype)
@@ -206,6 +212,17 @@ def _leaf(data: Any) -> "Value":
     return v
 
 
+def _constants(inputs: tuple, datas: list) -> list:
+    """Raw data for the non-Value operands, in the dtype of the first Value
+    (the default dtype if there is none)."""
+    for x in inputs:
+        if isinstance(x, Value):
+            dtype = x._data.dtype
+            return [d if isinstance(y, Value) else _const(y, dtype, True)
+                    for y, d in zip(inputs, datas)]
+    return [_const(x, _default_dtype) for x in inputs]
+
+
 _new = object.__new__
 _generic = np.generic
 
@@ -216,14 +233,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> "Value":
     A 0-d result is held as a NumPy scalar (`Value.data` still shows an
     ndarray): arithmetic on NumPy scalars is several times faster than on
     0-d arrays, which is most of the cost of a scalar graph."""
-    dtype = None
-    for x in inputs:
-        if type(x) is Value or isinstance(x, Value):
-            dtype = x._data.dtype
-            break
-    if dtype is None:
-        dtype = _default_dtype
-    datas, parents, record = [], [], False
+    datas, parents, record, convert = [], [], False, False
     for x in inputs:
         if type(x) is Value or isinstance(x, Value):
             datas.append(x._data)
@@ -231,10 +241,13 @@ def apply(op: Op, inputs: tuple, params: dict) -> "Value":
             if x.requires_grad:
                 record = True
         else:
-            datas.append(_const(x, dtype))
+            datas.append(x)
             parents.append(None)
+            convert = True
+    if convert:
+        datas = _constants(inputs, datas)
     try:
-        out = op.forward(*datas, **params)
+        out = op.forward(*datas, **params) if params else op.forward(*datas)
     except (ValueError, IndexError, TypeError) as e:
         raise _forward_error(op, datas, e) from None
     if type(out) is _ndarray:
@@ -330,10 +343,14 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
                         id(g) in stored or not g.flags.owndata or not g.flags.writeable):
                     g = g.copy()
                 node._grad = g
-                stored.add(id(g))
+                if type(g) is _ndarray:
+                    stored.add(id(g))
             else:
                 node._grad = node._grad + g
-        if keep is None or node in keep:
+        if keep is None:
+            if not store:
+                result[node] = g
+        elif node in keep:
             result[node] = g
         op = node._op
         if op is None:

@@ -123,8 +123,10 @@ class Value:
         """The op's input Values (constants appear as leaves that require no grad)."""
         ps = self._parents
         if any(p is None for p in ps):
+            dtype = self._data.dtype
             ps = self._parents = tuple(
-                engine._leaf(a) if p is None else p for p, a in zip(ps, self._args))
+                engine._leaf(engine._const(a, dtype)) if p is None else p
+                for p, a in zip(ps, self._args))
         return ps
 
     @property
@@ -190,43 +192,43 @@ class Value:
 
     # ---------------------------------------------------------- arithmetic
     def __add__(self, other: Operand) -> "Value":
-        return _add(self, other)
+        return _apply(_add, (self, other), _P)
 
     def __radd__(self, other: Operand) -> "Value":
-        return _add(other, self)
+        return _apply(_add, (other, self), _P)
 
     def __sub__(self, other: Operand) -> "Value":
-        return _sub(self, other)
+        return _apply(_sub, (self, other), _P)
 
     def __rsub__(self, other: Operand) -> "Value":
-        return _sub(other, self)
+        return _apply(_sub, (other, self), _P)
 
     def __mul__(self, other: Operand) -> "Value":
-        return _mul(self, other)
+        return _apply(_mul, (self, other), _P)
 
     def __rmul__(self, other: Operand) -> "Value":
-        return _mul(other, self)
+        return _apply(_mul, (other, self), _P)
 
     def __truediv__(self, other: Operand) -> "Value":
-        return _div(self, other)
+        return _apply(_div, (self, other), _P)
 
     def __rtruediv__(self, other: Operand) -> "Value":
-        return _div(other, self)
+        return _apply(_div, (other, self), _P)
 
     def __pow__(self, other: Operand) -> "Value":
-        return _pow(self, other)
+        return _apply(_pow, (self, other), _P)
 
     def __rpow__(self, other: Operand) -> "Value":
-        return _pow(other, self)
+        return _apply(_pow, (other, self), _P)
 
     def __matmul__(self, other: Operand) -> "Value":
-        return _matmul(self, other)
+        return _apply(_matmul, (self, other), _P)
 
     def __rmatmul__(self, other: Operand) -> "Value":
-        return _matmul(other, self)
+        return _apply(_matmul, (other, self), _P)
 
     def __neg__(self) -> "Value":
-        return _neg(self)
+        return _apply(_neg, (self,), _P)
 
     def __pos__(self) -> "Value":
         return self
@@ -267,7 +269,7 @@ class Value:
         return ops.sigmoid(self)
 
     def relu(self) -> "Value":
-        return _relu(self)
+        return _apply(_relu, (self,), _P)
 
     def abs(self) -> "Value":
         return ops.abs(self)
@@ -331,3 +333,4 @@ from . import ops  # noqa: E402  (ops needs Value)
 
 _add, _sub, _mul, _div, _pow = ops.add, ops.sub, ops.mul, ops.div, ops.pow
 _matmul, _neg, _relu = ops.matmul, ops.neg, ops.relu
+_apply, _P = engine.apply, engine.NO_PARAMS
