@@ -305,12 +305,15 @@ def toposort(root: "Value", include_constants: bool = False) -> list:
             continue
         add(node)
         push((node, True))
+        # Parents are pushed last-first so the first is explored first: a
+        # node is then numbered soon after its last consumer (reads well
+        # when a drawing numbers the backward steps).
         if include_constants:
-            for p in node.parents:
+            for p in reversed(node.parents):
                 if p not in seen:
                     push((p, False))
         else:
-            for p in node._parents:
+            for p in reversed(node._parents):
                 if p is not None and p.requires_grad and p not in seen:
                     push((p, False))
     order.reverse()
@@ -325,26 +328,26 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
     keep = None if targets is None else set(targets)
     result = {}
     stored = set()  # ids of arrays handed out as a .grad in this pass
+    anomaly = _anomaly
     root._pending = seed
+    # Every node in `order` receives its whole gradient before it is reached.
     for node in order:
         g = node._pending
-        if g is None:
-            continue
         node._pending = None
         d = node._data
-        if type(g) is not type(d) or type(g) is _ndarray:
-            if not create_graph and g.dtype != d.dtype:
+        if (type(g) is _ndarray or type(g) is not type(d)) and not create_graph:
+            if g.dtype != d.dtype:
                 g = g.astype(d.dtype)
         if store:
             if node._grad is None:
-                # A leaf gets an array of its own: VJPs may pass the same
-                # array (or a view of it) to several inputs.
-                if node._op is None and type(g) is _ndarray and (
-                        id(g) in stored or not g.flags.owndata or not g.flags.writeable):
-                    g = g.copy()
-                node._grad = g
                 if type(g) is _ndarray:
+                    # A leaf gets an array of its own: VJPs may pass the same
+                    # array (or a view of it) to several inputs.
+                    if node._op is None and (id(g) in stored or not g.flags.owndata
+                                             or not g.flags.writeable):
+                        g = g.copy()
                     stored.add(id(g))
+                node._grad = g
             else:
                 node._grad = node._grad + g
         if keep is None:
@@ -355,38 +358,47 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
         op = node._op
         if op is None:
             continue
-        # Apply each input's VJP (inlined: this loop is the backward hot path).
         params = node._params
         out, args = (node, node.parents) if create_graph else (d, node._args)
         vjps = op.vjps
-        grads = op.vjp_all(g, out, *args, **params) if vjps is None else None
+        if vjps is None:
+            for p, gi in zip(node._parents, op.vjp_all(g, out, *args, **params)):
+                if p is not None and p.requires_grad:
+                    _send(p, gi, op, node, anomaly)
+            continue
+        # The backward hot path: each input's VJP, then accumulate.
         i = -1
         for p in node._parents:
             i += 1
             if p is None or not p.requires_grad:
                 continue
-            if grads is not None:
-                gi = grads[i]
-            elif params:
-                gi = vjps[i](g, out, *args, **params)
+            gi = vjps[i](g, out, *args, **params) if params else vjps[i](g, out, *args)
+            if anomaly or gi.shape != p._data.shape:
+                _send(p, gi, op, node, anomaly)
             else:
-                gi = vjps[i](g, out, *args)
-            if gi.shape != p._data.shape:
-                gi = _unbroadcast(gi, p._data.shape, op)
-            if _anomaly:
-                _check_grad(gi, op, i, node)
-            pending = p._pending
-            p._pending = gi if pending is None else pending + gi
+                q = p._pending
+                p._pending = gi if q is None else q + gi
     return result
+
+
+def _send(p: "Value", gi: Any, op: Op, node: "Value", anomaly: bool) -> None:
+    """Accumulate `gi` into input `p`'s pending gradient, reducing it to p's shape first."""
+    if gi.shape != p._data.shape:
+        gi = _unbroadcast(gi, p._data.shape, op)
+    if anomaly:
+        _check_grad(gi, op, node._parents.index(p), node)
+    q = p._pending
+    p._pending = gi if q is None else q + gi
 
 
 def _unbroadcast(g: Any, shape: tuple, op: Op) -> Any:
     """Sum a broadcast gradient back to the input's `shape`; then check it."""
-    from .ops import sum_to
     if isinstance(g, Value):
-        g2 = sum_to(g, shape=shape)
+        g2 = _ops.sum_to(g, shape=shape)
+    elif g.shape[1:] == shape:
+        g2 = g.sum(axis=0)  # the common case: a bias broadcast over a batch
     else:
-        g2 = sum_to.forward(g, shape=shape)
+        g2 = _ops.sum_to.forward(g, shape=shape)
     if g2.shape != shape:
         raise RuntimeError(f"{op.name}: backward produced a gradient of shape {g.shape} "
                            f"for an input of shape {shape}")
@@ -442,3 +454,4 @@ def compute_grads(root: "Value", grad: Any = None, targets: Iterable | None = No
 
 
 from .value import Value  # noqa: E402  (Value's methods call back into this module)
+from . import ops as _ops  # noqa: E402
