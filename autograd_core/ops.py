@@ -226,7 +226,8 @@ def sum(a, axis, keepdims):
 @op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * (out.size / a.size))
 def mean(a, axis, keepdims):
     """mean(a, axis);  d/da = 1/n for each of the n averaged elements."""
-    return a.mean(axis=axis, keepdims=keepdims)
+    s = a.sum(axis=axis, keepdims=keepdims)  # then divide: np.mean's overhead is large on small arrays
+    return s / (a.size // s.size if s.size else 0)
 
 
 @op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * _argext(a, out, axis))
@@ -253,6 +254,31 @@ def log_softmax(a, axis):
     """a - log(sum(exp(a)));  d/da = g - softmax(a) * sum(g)."""
     s = a - a.max(axis=axis, keepdims=True)
     return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+
+
+def _rows(g: Any) -> Any:
+    """A per-row gradient (shape (..., )) as a column (shape (..., 1))."""
+    return g.reshape(g.shape + (1,))
+
+
+def _softmax_last(z: Any) -> Any:
+    if isinstance(z, Value):
+        return softmax(z, axis=(z.ndim - 1,))
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _log_softmax_last(z: Any) -> Any:
+    if isinstance(z, Value):
+        return log_softmax(z, axis=(z.ndim - 1,))
+    return log_softmax.forward(z, axis=-1)
+
+
+@op(lambda g, out, z, t: _rows(g) * (_softmax_last(z) - t),
+    lambda g, out, z, t: -_rows(g) * _log_softmax_last(z))
+def cross_entropy(z, t):
+    """-sum(t * log_softmax(z)) over the last axis;  d/dz = softmax(z) - t, d/dt = -log_softmax(z)."""
+    return -(t * log_softmax.forward(z, axis=-1)).sum(axis=-1)
 
 
 # ------------------------------------------------------------------- shape

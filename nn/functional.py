@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Value
+from autograd_core import Value, ops
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "cross_entropy"]
@@ -152,17 +152,13 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
             raise TypeError(f"{fn}: target must be numeric, got dtype {t.dtype}")
     if t.shape == (n,):
         idx = _class_indices(fn, t.data if isinstance(t, Value) else t, n, c)
-        picked = input.log_softmax(axis=1)[np.arange(n), idx]
-        if reduction == "none":
-            return -picked
-        return -(picked.mean() if reduction == "mean" else picked.sum())
+        onehot = np.zeros((n, c), dtype=input.dtype)
+        onehot[np.arange(n), idx] = 1
+        return _reduce(ops.cross_entropy(input, onehot), reduction)
     if t.shape == (n, c):
         if not isinstance(t, Value):
             t = t.astype(input.dtype, copy=False)
-        per_row = (input.log_softmax(axis=1) * t).sum(axis=1)
-        if reduction == "none":
-            return -per_row
-        return -(per_row.mean() if reduction == "mean" else per_row.sum())
+        return _reduce(ops.cross_entropy(input, t), reduction)
     raise ValueError(f"{fn}: target shape {tuple(t.shape)} does not fit input shape "
                      f"{(n, c)}; expected class indices of shape ({n},) or class "
                      f"probabilities of shape ({n}, {c})")

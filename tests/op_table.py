@@ -121,6 +121,12 @@ ROWS: dict[str, Row] = {
     "log_softmax": Row(lambda a: a.log_softmax(), lambda a: np.log(_np_softmax(a)),
                        lambda a: a.log_softmax(-1), [((5,),), ((3, 4),), ((2, 3, 4),)],
                        cases=[(lambda a: a.log_softmax(axis=1), (2, 3, 4))]),
+    "cross_entropy": Row(lambda z, t: ops.cross_entropy(z, t.softmax()),
+                         lambda z, t: -(_np_softmax(t) * np.log(_np_softmax(z))).sum(-1),
+                         lambda z, t: __import__("torch").nn.functional.cross_entropy(
+                             z, t.softmax(-1), reduction="none"),
+                         [((4, 3), (4, 3))],
+                         cases=[(lambda z: ops.cross_entropy(z, np.eye(3)[[0, 2, 1, 0]]), (4, 3))]),
     "reshape": Row(lambda a: a.reshape(4, 3), lambda a: a.reshape(4, 3),
                    lambda a: a.reshape(4, 3), [((3, 4),), ((2, 6),), ((12,),)]),
     "transpose": Row(lambda a: a.transpose(1, 2, 0), lambda a: a.transpose(1, 2, 0),
