@@ -1,0 +1,42 @@
+"""Smoke tests: the benchmark scripts run and print their tables (no timing asserted)."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> str:
+    proc = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, f"{args[0]} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def test_training_benchmark_quick_xor_prints_its_table():
+    out = _run("benchmarks/training.py", "--quick", "--only", "xor")
+    lines = out.splitlines()
+    assert any(line.startswith("[xor] XOR 2-4-1") for line in lines)
+    # the step was checked against the floor before it was timed
+    assert any(line.strip().startswith("check:") and "floor's losses and weights" in line
+               for line in lines), out
+    rows = {name: [line for line in lines if line.strip().startswith(name)]
+            for name in ("NumPy by hand (floor)", "autograd-core")}
+    for name, found in rows.items():
+        assert found, f"no table row for {name}:\n{out}"
+    # the autograd-core row states the target and a verdict
+    assert any("target <= 3.00x" in line and ("PASS" in line or "MISS" in line)
+               for line in rows["autograd-core"]), out
+    assert "peak extra memory of one step" in out
+    summary = out.split("summary:")[-1].splitlines()
+    assert any(line.split()[:1] == ["xor"] for line in summary), out
+    # only the configuration asked for runs
+    assert "[mlp784]" not in out and "[tanh16]" not in out
+
+
+def test_engine_benchmark_small_prints_its_table():
+    out = _run("benchmarks/run.py", "--repeats", "1", "--only", "small")
+    assert any(line.startswith("(c)") for line in out.splitlines()), out
+    for name in ("NumPy by hand", "autograd-core"):
+        assert any(line.strip().startswith(name) and "µs/call" in line
+                   for line in out.splitlines()), out
