@@ -294,28 +294,29 @@ def toposort(root: "Value", include_constants: bool = False) -> list:
     `include_constants`, only nodes that require grad are visited."""
     order = []
     seen = set()
-    stack = [(root, False)]
+    stack = [root]
     push, pop, add = stack.append, stack.pop, seen.add
     while stack:
-        node, expanded = pop()
-        if expanded:
-            order.append(node)
+        node = pop()
+        if node is None:  # every parent of the node beneath this marker is done
+            order.append(pop())
             continue
         if node in seen:
             continue
         add(node)
-        push((node, True))
+        push(node)
+        push(None)
         # Parents are pushed last-first so the first is explored first: a
         # node is then numbered soon after its last consumer (reads well
         # when a drawing numbers the backward steps).
         if include_constants:
             for p in reversed(node.parents):
                 if p not in seen:
-                    push((p, False))
+                    push(p)
         else:
             for p in reversed(node._parents):
                 if p is not None and p.requires_grad and p not in seen:
-                    push((p, False))
+                    push(p)
     order.reverse()
     return order
 
