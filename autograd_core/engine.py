@@ -424,7 +424,7 @@ def _seed(root: "Value", grad: Any, create_graph: bool) -> Any:
         if data.size != 1:
             raise ValueError(f"backward: grad must be given for a Value of shape "
                              f"{data.shape} (only single-element Values default to ones)")
-        seed = np.ones_like(data)
+        seed = data.dtype.type(1) if data.ndim == 0 else np.ones(data.shape, data.dtype)
     else:
         if isinstance(grad, Value):
             seed = grad if create_graph else grad._data

@@ -44,7 +44,11 @@ def _log(x: Any) -> Any:
 
 
 def _bcast(g: Any, shape: tuple) -> Any:
-    return broadcast_to(g, shape=shape) if isinstance(g, Value) else np.broadcast_to(g, shape)
+    if isinstance(g, Value):
+        return broadcast_to(g, shape=shape)
+    out = np.empty(shape, dtype=g.dtype)  # an array of its own; faster than np.broadcast_to
+    out[...] = g
+    return out
 
 
 def _scatter(g: Any, index: Any, shape: tuple, accumulate: bool) -> Any:

@@ -139,10 +139,12 @@ class Optimizer:
         loss = closure() if closure is not None else None
         n_scratch = self._n_scratch()
         for i, param in enumerate(self.params):
-            if param.grad is None:
+            g = param.grad
+            if g is None:
                 continue
             p = param.data
-            g = _grad_array(param.grad)
+            if type(g) is not np.ndarray:
+                g = _grad_array(g)
             if g.shape != p.shape:
                 raise ValueError(f"{type(self).__name__}.step: gradient of parameter {i} "
                                  f"has shape {g.shape} but the parameter has shape {p.shape}")
@@ -150,14 +152,17 @@ class Optimizer:
             if len(scratch) < n_scratch or (
                     scratch and (scratch[0].shape != p.shape or scratch[0].dtype != p.dtype)):
                 scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
+                self._check_state(i, p)
             state = self.state[i]
-            for key, value in state.items():
-                if isinstance(value, np.ndarray) and value.shape != p.shape:
-                    raise ValueError(
-                        f"{type(self).__name__}.step: state '{key}' of parameter {i} has "
-                        f"shape {value.shape} but the parameter now has shape {p.shape}")
             self._update(p, g, state, scratch)
         return loss
+
+    def _check_state(self, i: int, p: np.ndarray) -> None:
+        for key, value in self.state[i].items():
+            if isinstance(value, np.ndarray) and value.shape != p.shape:
+                raise ValueError(
+                    f"{type(self).__name__}.step: state '{key}' of parameter {i} has "
+                    f"shape {value.shape} but the parameter now has shape {p.shape}")
 
     def zero_grad(self) -> None:
         """Reset the gradients: set every parameter's `.grad` to None."""
