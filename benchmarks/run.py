@@ -35,13 +35,18 @@ except ImportError:
     MgValue = None
 
 
+GC = True  # the collector runs during timing, as in a user's program (--no-gc to turn it off)
+
+
 def interleaved(contenders: dict, repeats: int) -> dict:
-    """Run each contender once per round, `repeats` rounds; times in seconds."""
+    """Run each contender once per round, `repeats` rounds; times in seconds.
+    Garbage left by one contender is collected before the next one starts."""
     times = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, fn in contenders.items():
             gc.collect()
-            gc.disable()
+            if not GC:
+                gc.disable()
             t0 = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t0)
@@ -126,10 +131,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--only", default="scalar,chain,small")
+    ap.add_argument("--no-gc", action="store_true", help="disable the garbage collector while timing")
     args = ap.parse_args()
+    global GC
+    GC = not args.no_gc
     only = set(args.only.split(","))
+    gc.freeze()  # the imported modules' objects are not the contenders' garbage
     print(f"numpy {np.__version__}, torch {torch.__version__ if torch else 'absent'}, "
-          f"micrograd {'present' if MgValue else 'absent'}; medians of {args.repeats} interleaved rounds")
+          f"micrograd {'present' if MgValue else 'absent'}; medians of {args.repeats} interleaved "
+          f"rounds; garbage collector {'on' if GC else 'off'} while timing")
     if "scalar" in only:
         c = {"autograd-core": scalar_graph(Value)}
         if MgValue:
