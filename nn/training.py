@@ -65,7 +65,8 @@ class History:
             ax2.set_ylim(0.0, 1.05)
             h2, l2 = ax2.get_legend_handles_labels()
             handles, labels = handles + h2, labels + l2
-        ax.legend(handles, labels, loc="best")
+        # On the top-most axes, so that no curve is drawn over the legend.
+        (ax2 if self.accuracy else ax).legend(handles, labels, loc="best")
         return ax
 
 
@@ -146,7 +147,8 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
     Training stops after ``epochs`` epochs; earlier when the epoch's training
     loss is at most ``target_loss``; or, with ``patience`` (which needs
     validation), when the validation loss has not improved for ``patience``
-    epochs, and then the weights of the best epoch are restored. ``rng``
+    epochs. With ``patience``, the model ends with the weights of the epoch
+    of lowest validation loss, whether the patience ran out or the epochs did. ``rng``
     (int seed or Generator) drives the split and the shuffling, so the same
     seed gives the same run. ``progress=True`` shows a tqdm bar on stderr.
     Accuracy is recorded for `cross_entropy` (argmax) and the binary
@@ -219,9 +221,9 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
                 break
             if patience is not None and since_best >= patience:
                 history.stopped_early, history.stop_reason = True, "patience"
-                if best_state is not None:
-                    model.load_state_dict(best_state)
                 break
+        if patience is not None and best_state is not None and history.stop_reason != "target_loss":
+            model.load_state_dict(best_state)
     finally:
         bar.close()
         model.train(was_training)

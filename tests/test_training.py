@@ -114,6 +114,16 @@ def test_early_stopping_restores_best_weights():
     assert model.weight.data[0, 0] == 1.0
 
 
+def test_best_weights_restored_when_epochs_run_out_first():
+    model = _one_weight()
+    script = [3.0, 2.0, 1.0, 1.5, 2.5]
+    one, zero = np.ones((1, 1)), np.zeros((1, 1))
+    history = nn.fit(model, nn.MSELoss(), Scripted(model.weight, script), one, zero,
+                     epochs=4, validation=(one, zero), patience=10, progress=False)
+    assert history.stop_reason == "epochs" and not history.stopped_early
+    assert history.best_epoch == 2 and model.weight.data[0, 0] == 1.0
+
+
 def test_target_loss_stops_on_training_loss():
     model = _one_weight()
     history = nn.fit(model, nn.MSELoss(), Scripted(model.weight, [3.0, 2.0, 1.0, 0.5, 0.1]),
