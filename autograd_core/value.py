@@ -173,6 +173,7 @@ class Value:
         body = np.array2string(self.data, precision=4, separator=", ", threshold=20)
         extra = f", op={self.op!r}" if self._op is not None else ""
         extra += f", label={self.label!r}" if self.label else ""
+        extra += "" if self.requires_grad else ", requires_grad=False"
         return f"Value({body}{extra})"
 
     def __len__(self) -> int:
