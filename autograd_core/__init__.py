@@ -13,10 +13,11 @@ from .value import Value
 from .functional import concat, grad, maximum, minimum, stack, value_and_grad, where
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import OPS
+from .graph import backward_steps, draw_graph
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
     "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
     "minimum", "grad", "value_and_grad", "gradcheck", "gradgradcheck", "GradcheckError",
-    "OPS",
+    "OPS", "draw_graph", "backward_steps",
 ]

@@ -27,8 +27,16 @@ class Plan:
         self.names, owners = self._parameter_names()
         for key, path in owners.items():
             self.scopes[key] = path
-        budget = LONG_EDGE_BUDGET if long_edge_budget is None else long_edge_budget
-        self.cut = self._long_edges(budget)
+        self._budget = long_edge_budget
+        self._cut: set | None = None
+
+    @property
+    def cut(self) -> set[tuple[int, int]]:
+        """The input edges, as (consumer index, input position), drawn from a copy."""
+        if self._cut is None:
+            budget = LONG_EDGE_BUDGET if self._budget is None else self._budget
+            self._cut = self._long_edges(budget)
+        return self._cut
 
     @property
     def n_nodes(self) -> int:

@@ -1,0 +1,281 @@
+"""The ``autograd-core`` command line: ``demo`` and ``train``.
+
+``autograd-core demo`` trains the XOR network of the classic numpy example with
+the engine and draws its computational graph; ``autograd-core train`` fits an
+`nn.MLP` to a bundled dataset. Run ``autograd-core --help`` for the details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .cli_train import DATASETS, OPTIMIZERS, CliError, prepare_out_dir, run_train
+
+if TYPE_CHECKING:
+    import nn
+
+__all__ = ["build_parser", "main"]
+
+PROG = "autograd-core"
+
+
+class _UsageError(CliError):
+    """An argument the parser refused; carries the (sub)command's name."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """An `ArgumentParser` whose errors become exceptions instead of exits."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(self.prog, message)
+
+
+def _hidden(text: str) -> list[int]:
+    """Parse ``--hidden``: comma-separated positive layer widths, or ``none``."""
+    if text.strip().lower() == "none":
+        return []
+    widths = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) < 1:
+            raise argparse.ArgumentTypeError(
+                f"expected comma-separated positive integers such as 16,16 (or 'none'), "
+                f"got {text!r}")
+        widths.append(int(part))
+    return widths
+
+
+def _number(kind: type, low: float, low_ok: bool, high: float | None = None,
+            what: str = "") -> type:
+    """An argparse type: a ``kind`` (int or float) with ``low <(=) x (< high)``."""
+
+    def parse(text: str) -> int | float:
+        try:
+            x = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not math.isfinite(x) or x < low or (x == low and not low_ok) \
+                or (high is not None and x >= high):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return x
+
+    parse.__name__ = what
+    return parse  # type: ignore[return-value]
+
+
+def _batch_size(text: str) -> int | None:
+    if text.strip().lower() == "full":
+        return None
+    return _number(int, 1, True, what="a positive integer or 'full'")(text)
+
+
+_EPILOG_DEMO = """example:
+  autograd-core demo                 # writes ./xor_graph.svg
+  autograd-core demo --steps 60000   # the classic run; predictions 0.003 0.997 0.997 0.004
+"""
+
+_EPILOG_TRAIN = """binary datasets (xor, parity, moons) get one output logit and BCE-with-logits;
+spirals and digits get one logit per class and cross-entropy. Unset flags take
+per-dataset defaults (shown when the run starts). xor and parity train on the
+whole truth table (no validation split unless --val-split is given).
+
+files written to --out:
+  loss_curve.png          training (and validation) loss and accuracy per epoch
+  model.npz               the checkpoint, for nn.load(nn.MLP(nin, widths), path)
+  decision_boundary.png   xor, moons and spirals only
+
+examples:
+  autograd-core train --dataset moons
+  autograd-core train --dataset spirals --hidden 32,32 --optimizer momentum --lr 0.05
+  autograd-core train --dataset digits --epochs 20 --batch-size 32 --out runs/digits
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``autograd-core`` command."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(prog=PROG, formatter_class=fmt,
+                     description="Train small neural networks with the autograd-core "
+                                 "engine.",
+                     epilog="examples:\n  autograd-core demo\n"
+                            "  autograd-core train --dataset moons --out runs/moons\n"
+                            "run 'autograd-core COMMAND --help' for a command's options")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser(
+        "demo", formatter_class=fmt, epilog=_EPILOG_DEMO,
+        help="train the XOR network of the classic numpy example and draw its graph",
+        description=textwrap.fill("Train the 2-4-1 sigmoid network of the classic numpy XOR example "
+                    "(same initial weights, loss 0.5*sum of squared errors, full-batch "
+                    "gradient descent) with the engine; print the loss as it goes and "
+                    "the final predictions, and write the computational graph of the "
+                    "final forward pass and loss as xor_graph.svg.", 78))
+    demo.add_argument("--steps", type=_number(int, 1, True, what="a positive integer"),
+                      default=2000, help="gradient-descent steps (default: 2000)")
+    demo.add_argument("--lr", type=_number(float, 0, False, what="a positive number"),
+                      default=1.0, help="learning rate (default: 1.0, as in the example)")
+    demo.add_argument("--out", default=".", metavar="DIR",
+                      help="directory for xor_graph.svg (default: current directory)")
+    demo.set_defaults(func=run_demo)
+
+    train = sub.add_parser(
+        "train", formatter_class=fmt, epilog=_EPILOG_TRAIN,
+        help="train an MLP on a bundled dataset, save curves and a checkpoint",
+        description=textwrap.fill("Train an nn.MLP with relu hidden layers by nn.fit (progress bar, "
+                    "validation split, early stopping), print the final training and "
+                    "validation loss and accuracy, and save plots and a checkpoint.", 78))
+    train.add_argument("--dataset", required=True, choices=sorted(DATASETS),
+                       help="what to learn (required)")
+    train.add_argument("--hidden", type=_hidden, default=[16, 16], metavar="W1,W2,...",
+                       help="hidden layer widths, comma-separated, or 'none' "
+                            "(default: 16,16)")
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam",
+                       help="sgd, momentum (SGD with momentum 0.9), rmsprop or adam "
+                            "(default: adam)")
+    train.add_argument("--lr", type=_number(float, 0, False, what="a positive number"),
+                       help="learning rate (default: "
+                            + ", ".join(f"{k} {v:g}" for k, v in OPTIMIZERS.items())
+                            + "; halved for digits)")
+    train.add_argument("--epochs", type=_number(int, 1, True, what="a positive integer"),
+                       help="maximum number of epochs (default: " + ", ".join(
+                           f"{k} {s.epochs}" for k, s in DATASETS.items()) + ")")
+    train.add_argument("--batch-size", type=_batch_size, metavar="N",
+                       help="mini-batch size, or 'full' for full-batch training "
+                            "(default: full for xor and parity, 32 for moons and "
+                            "spirals, 64 for digits)")
+    train.add_argument("--patience", type=_number(int, 0, True, what="an integer >= 0"),
+                       help="stop when the validation loss has not improved for this "
+                            "many epochs and restore the best weights; 0 turns it off "
+                            "(default: 20)")
+    train.add_argument("--val-split", type=_number(float, 0, True, 1.0,
+                                                   what="a fraction in [0, 1)"),
+                       metavar="FRACTION",
+                       help="fraction of the rows held out for validation (default: 0.2; "
+                            "0 for xor and parity)")
+    train.add_argument("--seed", type=_number(int, 0, True, what="an integer >= 0"),
+                       default=0, help="seed for data, split, weights and shuffling "
+                                       "(default: 0)")
+    train.add_argument("--bits", type=_number(int, 1, True, 21, what="an integer 1..20"),
+                       help="input bits for --dataset parity (default: 4)")
+    train.add_argument("--samples", type=_number(int, 10, True, what="an integer >= 10"),
+                       help="number of points for moons (default: 500) and spirals "
+                            "(default: 300)")
+    train.add_argument("--out", metavar="DIR",
+                       help="output directory, created if needed "
+                            "(default: runs/DATASET)")
+    train.add_argument("--no-progress", action="store_true",
+                       help="do not show the progress bar")
+    train.set_defaults(func=run_train)
+    return parser
+
+
+def classic_xor_network() -> nn.Sequential:
+    """The 2-4-1 sigmoid network of the classic numpy XOR example, same initial weights.
+
+    The example draws ``syn0 = 2*np.random.random((3, 4)) - 1`` and ``syn1 =
+    2*np.random.random((4, 1)) - 1`` after ``np.random.seed(1)``, and feeds a
+    constant third input of 1, so the last row of ``syn0`` is the hidden bias.
+    """
+    import nn
+
+    stream = np.random.RandomState(1)  # the stream np.random.seed(1) gives
+    syn0 = 2 * stream.random_sample((3, 4)) - 1
+    syn1 = 2 * stream.random_sample((4, 1)) - 1
+    model = nn.Sequential(nn.Linear(2, 4), nn.Sigmoid(), nn.Linear(4, 1, bias=False),
+                          nn.Sigmoid())
+    model.load_state_dict({"0.weight": syn0[:2], "0.bias": syn0[2], "2.weight": syn1})
+    return model
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Run the ``demo`` command on parsed arguments; returns the exit status."""
+    import nn
+    import optim
+    from autograd_core import Value
+
+    out = prepare_out_dir(args.out)
+    model = classic_xor_network()
+    X, y = nn.datasets.xor()
+    x = Value(X, requires_grad=False, label="x")
+    target = Value(y, requires_grad=False, label="target")
+    opt = optim.SGD(model.parameters(), lr=args.lr)
+    print("XOR with the network of the classic numpy example, trained by autograd-core")
+    print("  2 inputs -> 4 sigmoid hidden units (with bias) -> 1 sigmoid output (no bias);")
+    print("  the example's constant third input of 1 is the hidden layer's bias")
+    print("  initial weights: np.random.seed(1), then 2*np.random.random(shape) - 1")
+    print(f"  loss 0.5 * sum of squared errors over the 4 rows; full-batch gradient "
+          f"descent, lr {args.lr:g}, {args.steps} steps")
+    print()
+    print(f"{'step':>7}  {'loss':>10}")
+    every = max(1, args.steps // 8)
+    for step in range(args.steps + 1):
+        opt.zero_grad()
+        pred = model(x)
+        loss = 0.5 * ((pred - target) ** 2).sum()
+        loss.label = "loss"
+        if step % every == 0 or step == args.steps:
+            print(f"{step:>7}  {loss.item():>10.6g}", flush=True)
+        loss.backward()
+        if step < args.steps:  # the last pass only fills the grads the graph shows
+            opt.step()
+
+    p = pred.data[:, 0]
+    print()
+    print(f"{'x1':>4}{'x2':>4}{'target':>8}{'prediction':>12}")
+    for (a, b), t, q in zip(X, y[:, 0], p):
+        print(f"{a:>4.0f}{b:>4.0f}{t:>8.0f}{q:>12.4f}")
+    solved = bool(np.all(np.abs(p - y[:, 0]) < 0.1))
+    print("solved: every prediction is within 0.1 of its target" if solved else
+          "not solved yet: some prediction is 0.1 or more from its target "
+          "(try more --steps)")
+
+    from .graph import draw_graph
+
+    svg = draw_graph(loss).pipe(format="svg")
+    path = os.path.join(out, "xor_graph.svg")
+    with open(path, "wb") as f:
+        f.write(svg if isinstance(svg, bytes) else svg.encode("utf-8"))
+    print(f"computational graph of the final forward pass and loss written to "
+          f"{os.path.abspath(path)}")
+    return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``autograd-core`` command with ``argv`` (default: ``sys.argv[1:]``);
+    returns the exit status (0 on success)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help
+        return e.code if isinstance(e.code, int) else int(e.code is not None)
+    except _UsageError as e:
+        print(f"{e.prog}: error: {_one_line(e)} (see '{e.prog} --help')", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except (CliError, ValueError, OSError, ImportError) as e:
+        print(f"{PROG} {args.command}: error: {_one_line(e)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

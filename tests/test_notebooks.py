@@ -1,0 +1,58 @@
+"""Every notebook in notebooks/ runs top to bottom without error, and is committed
+with the outputs of such a run, so that it reads well where it is hosted."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbclient
+import nbclient.exceptions
+import nbformat
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+CELL_TIMEOUT = 120  # seconds per cell
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes in kernel tracebacks
+
+
+def _code_cells(nb: nbformat.NotebookNode) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_notebooks_exist() -> None:
+    assert NOTEBOOKS, f"no notebooks found in {NOTEBOOK_DIR}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_committed_with_outputs(path: Path) -> None:
+    """Each code cell was run once, in order, without an error saved in its outputs."""
+    nb = nbformat.read(path, as_version=4)
+    cells = _code_cells(nb)
+    assert cells, f"{path.name} has no code cells"
+    counts = [c.execution_count for c in cells]
+    assert None not in counts, (
+        f"{path.name}: code cells {[i for i, n in enumerate(counts) if n is None]} "
+        "have no saved output; run `python notebooks/_build.py` to execute and save it")
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1, 2, 3, ...: save it from a "
+        "single top-to-bottom run (`python notebooks/_build.py`)")
+    # As when executing: only cells tagged `raises-exception` may show an error.
+    errors = [o for c in cells if "raises-exception" not in c.metadata.get("tags", [])
+              for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name}: saved outputs contain an error: {errors[0].get('ename')}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_executes(path: Path, tmp_path: Path) -> None:
+    """Run the notebook in a fresh kernel, with a temporary working directory so
+    that files it writes do not land in the repository."""
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}})
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as err:
+        pytest.fail(f"{path.name} failed:\n{_ANSI.sub('', str(err))}", pytrace=False)
+    assert all(c.execution_count is not None for c in _code_cells(nb))
