@@ -70,12 +70,7 @@ class Adam(Optimizer):
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 scratch: list[np.ndarray]) -> None:
-        if not state:
-            state["step"] = 0
-            for key in self._state_keys()[1:]:
-                state[key] = np.zeros_like(p)
-        state["step"] += 1
-        step = state["step"]
+        step = self._count_step(state, p)
         beta1, beta2 = self.betas
         tmp = scratch[-1]
         if self.weight_decay != 0:

@@ -157,6 +157,15 @@ class Optimizer:
             self._update(p, g, state, scratch)
         return loss
 
+    def _count_step(self, state: dict[str, Any], p: np.ndarray) -> int:
+        """Count a parameter's step, creating its state (zeroed buffers) on the first."""
+        if not state:
+            state["step"] = 0
+            for key in self._state_keys()[1:]:
+                state[key] = np.zeros_like(p)
+        state["step"] += 1
+        return state["step"]
+
     def _check_state(self, i: int, p: np.ndarray) -> None:
         for key, value in self.state[i].items():
             if isinstance(value, np.ndarray) and value.shape != p.shape:

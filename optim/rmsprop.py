@@ -72,11 +72,7 @@ class RMSProp(Optimizer):
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 scratch: list[np.ndarray]) -> None:
-        if not state:
-            state["step"] = 0
-            for key in self._state_keys()[1:]:
-                state[key] = np.zeros_like(p)
-        state["step"] += 1
+        self._count_step(state, p)
         tmp = scratch[-1]
         if self.weight_decay != 0:
             decayed = scratch[0]
