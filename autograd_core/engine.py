@@ -184,11 +184,12 @@ def _const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
         # dtype, so they can stay as they are next to a Value's data.
         return x if weak else dtype.type(x)
     if isinstance(x, _ndarray):
-        if x.dtype.kind in "biu":
+        kind = x.dtype.kind
+        if kind == "f" and x.dtype.itemsize <= 8:
+            return x
+        if kind in "biu":
             return x.astype(dtype)
-        if x.dtype not in _FLOAT_DTYPES:
-            raise TypeError(f"unsupported operand: array of dtype {x.dtype}")
-        return x
+        raise TypeError(f"unsupported operand: array of dtype {x.dtype}")
     if isinstance(x, np.floating):
         return x
     if isinstance(x, (bool, np.integer, np.bool_)):
@@ -344,8 +345,7 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
                 if type(g) is _ndarray:
                     # A leaf gets an array of its own: VJPs may pass the same
                     # array (or a view of it) to several inputs.
-                    if node._op is None and (id(g) in stored or not g.flags.owndata
-                                             or not g.flags.writeable):
+                    if node._op is None and (g.base is not None or id(g) in stored):
                         g = g.copy()
                     stored.add(id(g))
                 node._grad = g

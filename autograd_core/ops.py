@@ -154,11 +154,17 @@ def tanh(a):
 def sigmoid(a):
     """1/(1+exp(-a));  d/da = sigmoid(a) * (1 - sigmoid(a))."""
     # exp of -|a| never overflows; both branches are then exact.
-    if type(a) is not np.ndarray:
+    if type(a) is not np.ndarray or not a.ndim:
         e = np.exp(-a if a >= 0 else a)
         return 1 / (1 + e) if a >= 0 else e / (1 + e)
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+    e = np.abs(a)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    r = e + 1
+    np.reciprocal(r, out=r)  # sigmoid(|a|)
+    e *= r  # sigmoid(-|a|) = exp(-|a|) / (1 + exp(-|a|))
+    np.copyto(r, e, where=a < 0)
+    return r
 
 
 @op(lambda g, out, a: g * (a > 0))
