@@ -263,7 +263,8 @@ def softmax(a, axis):
 def log_softmax(a, axis):
     """a - log(sum(exp(a)));  d/da = g - softmax(a) * sum(g)."""
     s = a - a.max(axis=axis, keepdims=True)
-    return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+    s -= np.log(np.exp(s).sum(axis=axis, keepdims=True))
+    return s
 
 
 def _rows(g: Any) -> Any:
