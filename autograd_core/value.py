@@ -322,15 +322,15 @@ class Value:
         `grad` defaults to ones for a single-element Value. With `create_graph`,
         the pass is recorded and each `.grad` is a Value that can be
         differentiated again."""
-        seed = engine._seed(self, grad, create_graph)
+        seed = backward._seed(self, grad, create_graph)
         if create_graph:
             with enable_grad():
-                engine._walk(self, seed, True, True)
+                backward._walk(self, seed, True, True)
         else:
-            engine._walk(self, seed, False, True)
+            backward._walk(self, seed, False, True)
 
 
-from . import ops  # noqa: E402  (ops needs Value)
+from . import backward, ops  # noqa: E402  (both need Value)
 
 _add, _sub, _mul, _div, _pow = ops.add, ops.sub, ops.mul, ops.div, ops.pow
 _matmul, _neg, _relu = ops.matmul, ops.neg, ops.relu
