@@ -66,13 +66,20 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
 
 
 # --------------------------------------------------------------- modes
-class no_grad:
-    """Context manager and decorator: ops inside record no graph."""
+class _GradMode:
+    """Sets whether ops record the graph, as a context manager or a decorator
+    (`@no_grad()` or bare `@no_grad`)."""
+
+    enabled = True
+
+    def __new__(cls, fn: Callable | None = None) -> Any:
+        self = super().__new__(cls)
+        return self if fn is None else self(fn)
 
     def __enter__(self) -> None:
         global _grad_enabled
         self._prev = _grad_enabled
-        _grad_enabled = False
+        _grad_enabled = self.enabled
 
     def __exit__(self, *exc: Any) -> None:
         global _grad_enabled
@@ -80,32 +87,26 @@ class no_grad:
 
     def __call__(self, fn: Callable) -> Callable:
         import functools
+        mode = type(self)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
+            with mode():
                 return fn(*args, **kwargs)
 
         return wrapper
 
 
-class enable_grad(no_grad):
-    """Context manager: re-enable graph recording (inside `no_grad`)."""
+class no_grad(_GradMode):
+    """Context manager and decorator: ops inside record no graph."""
 
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self._prev = _grad_enabled
-        _grad_enabled = True
+    enabled = False
 
-    def __call__(self, fn: Callable) -> Callable:
-        import functools
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with enable_grad():
-                return fn(*args, **kwargs)
+class enable_grad(_GradMode):
+    """Context manager and decorator: ops record the graph (also inside `no_grad`)."""
 
-        return wrapper
+    enabled = True
 
 
 def is_grad_enabled() -> bool:

@@ -123,6 +123,16 @@ def test_requires_grad_false_and_no_grad():
         return v * 2
 
     assert not f(x).requires_grad
+
+    @no_grad
+    def bare(v):
+        return v * 2
+
+    assert not bare(x).requires_grad and bare.__name__ == "bare"
+    with no_grad():
+        with ag.enable_grad():
+            assert (x * 2).requires_grad
+        assert not (x * 2).requires_grad
     only_consts = Value(1.0, requires_grad=False) + 1
     assert not only_consts.requires_grad and only_consts.parents == ()
 
