@@ -134,10 +134,16 @@ def _draw(plan: Plan, opts: dict, step: dict | None) -> GraphDigraph:
     _clustered(plan, g, fill)
     for i, v in enumerate(plan.order):
         if v.op:
+            # Where the order of the inputs matters (a - b, a @ b, ...), number them.
+            numbered = len(v.parents) > 1 and v.op not in _SYMMETRIC
             for slot, p in enumerate(v.parents):
-                g.edge(sources.get((i, slot)) or f"v{index[id(p)]}", f"op{i}")
+                g.edge(sources.get((i, slot)) or f"v{index[id(p)]}", f"op{i}",
+                       **({"headlabel": str(slot), "labelfontsize": "9", "labeldistance": "1.8", "labelangle": "40", "labelfontcolor": "#555555"} if numbered else {}))
             g.edge(f"op{i}", f"v{i}")
     return g
+
+
+_SYMMETRIC = {"add", "mul", "maximum", "minimum"}
 
 
 def _draw_collapsed(plan: Plan, opts: dict) -> GraphDigraph:

@@ -368,3 +368,10 @@ def test_backward_steps_checks_its_arguments_at_once():
         backward_steps(y, rankdir="sideways")
     with pytest.raises(ValueError, match="does not require grad"):
         backward_steps(Value(1.0, requires_grad=False) * 2)
+
+
+def test_inputs_of_order_sensitive_ops_are_numbered():
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    sub = draw_graph(a - b).source
+    assert sub.count("headlabel=0") == 1 and sub.count("headlabel=1") == 1
+    assert "headlabel" not in draw_graph(a * b + a).source
