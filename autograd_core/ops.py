@@ -226,6 +226,13 @@ def matmul(a, b):
     return a @ b
 
 
+@op(lambda g, out, x, w, b: _matmul_ga(g, out, x, w), lambda g, out, x, w, b: _matmul_gb(g, out, x, w),
+    lambda g, out, x, w, b: g)
+def linear(x, w, b):
+    """x @ w + b;  d/dx = g @ w.T, d/dw = x.T @ g, d/db = g (summed over the batch by the engine)."""
+    return x @ w + b
+
+
 # -------------------------------------------------------------- reductions
 @op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims))
 def sum(a, axis, keepdims):

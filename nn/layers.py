@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Value, get_default_dtype
+from autograd_core import Value, get_default_dtype, ops
 
 from .data import RngLike, as_rng
 from .module import Module
@@ -66,8 +66,8 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Value:
         """Apply the layer to a batch ``x`` of shape ``(..., in_features)``."""
-        out = _as_input(x, self.weight.dtype) @ self.weight
-        return out if self.bias is None else out + self.bias
+        x = _as_input(x, self.weight.dtype)
+        return x @ self.weight if self.bias is None else ops.linear(x, self.weight, self.bias)
 
     def __repr__(self) -> str:
         extra = "" if self.bias is not None else ", bias=False"

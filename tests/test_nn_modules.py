@@ -190,7 +190,8 @@ def test_module_walks_attributes_in_definition_order():
 def test_call_records_module_scope_and_restores_it():
     mlp = nn.MLP(2, [3, 1], rng=0)
     out = mlp(np.ones((1, 2)))
-    assert out.parents[0]._scope == (mlp, mlp.layers[1])
+    assert out._scope == (mlp, mlp.layers[1])  # made inside the second Linear
+    assert out.parents[0]._scope == (mlp,)  # the MLP's own relu
     assert engine._scope == ()
 
     class Broken(nn.Module):
