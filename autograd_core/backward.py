@@ -8,7 +8,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import engine, ops
-from .engine import Op, enable_grad
+from .engine import Op, enable_grad, passthrough
 from .value import Value
 
 _ndarray = np.ndarray
@@ -63,7 +63,8 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
         node._pending = None
         d = node._data
         if (type(g) is _ndarray or type(g) is not type(d)) and not create_graph:
-            if g.dtype != d.dtype:
+            gd = g.dtype
+            if gd is not d.dtype and gd != d.dtype:
                 g = g.astype(d.dtype)
         if store:
             if node._grad is None:
@@ -85,12 +86,17 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
         if op is None:
             continue
         params = node._params
-        out, args = (node, node.parents) if create_graph else (d, node._args)
+        if create_graph:
+            out, args = node, node.parents
+        else:
+            out = d
+            args = node._args
         vjps = op.vjps
         if vjps is None:
-            for p, gi in zip(node._parents, op.vjp_all(g, out, *args, **params)):
+            grads = op.vjp_all(g, out, *args, **params)
+            for i, p in enumerate(node._parents):
                 if p is not None and p.requires_grad:
-                    _send(p, gi, op, node, anomaly)
+                    _send(p, grads[i], op, node, anomaly, i)
             continue
         # The backward hot path: each input's VJP, then accumulate.
         i = -1
@@ -98,21 +104,25 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
             i += 1
             if p is None or not p.requires_grad:
                 continue
-            gi = vjps[i](g, out, *args, **params) if params else vjps[i](g, out, *args)
+            vjp = vjps[i]
+            if vjp is passthrough:
+                gi = g
+            else:
+                gi = vjp(g, out, *args, **params) if params else vjp(g, out, *args)
             if anomaly or gi.shape != p._data.shape:
-                _send(p, gi, op, node, anomaly)
+                _send(p, gi, op, node, anomaly, i)
             else:
                 q = p._pending
                 p._pending = gi if q is None else q + gi
     return result
 
 
-def _send(p: "Value", gi: Any, op: Op, node: "Value", anomaly: bool) -> None:
-    """Accumulate `gi` into input `p`'s pending gradient, reducing it to p's shape first."""
+def _send(p: "Value", gi: Any, op: Op, node: "Value", anomaly: bool, i: int) -> None:
+    """Accumulate `gi` into input `p` (input `i` of `node`), reducing it to p's shape first."""
     if gi.shape != p._data.shape:
         gi = _unbroadcast(gi, p._data.shape, op)
     if anomaly:
-        _check_grad(gi, op, node._parents.index(p), node)
+        _check_grad(gi, op, i, node)
     q = p._pending
     p._pending = gi if q is None else q + gi
 

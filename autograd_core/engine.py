@@ -144,6 +144,12 @@ def exit_module(token: tuple) -> None:
 
 
 # ------------------------------------------------------------------ ops
+def passthrough(g: Any, out: Any, *inputs: Any, **params: Any) -> Any:
+    """The VJP of an input whose derivative is 1: the gradient passes unchanged.
+    The backward walk recognises it and skips the call."""
+    return g
+
+
 class Op:
     """One differentiable operation: a forward on ndarrays and its VJPs.
 
@@ -233,18 +239,23 @@ def apply(op: Op, inputs: tuple, params: dict) -> "Value":
     A 0-d result is held as a NumPy scalar (`Value.data` still shows an
     ndarray): arithmetic on NumPy scalars is several times faster than on
     0-d arrays, which is most of the cost of a scalar graph."""
-    datas, parents, record, convert = [], [], False, False
+    datas, parents = [], []
+    record = convert = values = False
     for x in inputs:
         if type(x) is Value or isinstance(x, Value):
             datas.append(x._data)
             parents.append(x)
+            values = True
             if x.requires_grad:
                 record = True
         else:
             datas.append(x)
             parents.append(None)
-            convert = True
-    if convert:
+            t = type(x)
+            if t is not float and t is not int:
+                convert = True
+    if convert or not values:
+        # Python numbers next to a Value stay as they are (see _const).
         datas = _constants(inputs, datas)
     try:
         out = op.forward(*datas, **params) if params else op.forward(*datas)
@@ -268,7 +279,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> "Value":
     if record and _grad_enabled:
         v.requires_grad = True
         v._op = op
-        v._parents = tuple(parents)
+        v._parents = parents
         v._args = datas
         v._params = params
     else:

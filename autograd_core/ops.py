@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .engine import Op
+from .engine import Op, passthrough
 from .value import Value
 
 OPS: dict[str, Op] = {}
@@ -90,13 +90,13 @@ def _argext(a: Any, out: Any, axis: tuple | None) -> np.ndarray:
 
 
 # ------------------------------------------------------------ elementwise
-@op(lambda g, out, a, b: g, lambda g, out, a, b: g)
+@op(passthrough, passthrough)
 def add(a, b):
     """a + b;  d/da = 1, d/db = 1."""
     return a + b
 
 
-@op(lambda g, out, a, b: g, lambda g, out, a, b: -g)
+@op(passthrough, lambda g, out, a, b: -g)
 def sub(a, b):
     """a - b;  d/da = 1, d/db = -1."""
     return a - b
@@ -227,7 +227,7 @@ def matmul(a, b):
 
 
 @op(lambda g, out, x, w, b: _matmul_ga(g, out, x, w), lambda g, out, x, w, b: _matmul_gb(g, out, x, w),
-    lambda g, out, x, w, b: g)
+    passthrough)
 def linear(x, w, b):
     """x @ w + b;  d/dx = g @ w.T, d/dw = x.T @ g, d/db = g (summed over the batch by the engine)."""
     return x @ w + b
@@ -312,7 +312,7 @@ def transpose(a, axes):
     return a.transpose(axes)
 
 
-@op(lambda g, out, a, shape: g)
+@op(passthrough)
 def broadcast_to(a, shape):
     """a broadcast to shape;  d/da = g summed over the broadcast axes (by the engine)."""
     return np.broadcast_to(a, shape)

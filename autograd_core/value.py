@@ -71,8 +71,9 @@ class Value:
     """A scalar or an ndarray together with the operation that produced it."""
 
     # _data: an ndarray, or a NumPy scalar for 0-d results (see engine.apply);
-    # _parents: input Values, None where a constant entered (made a Value on
-    # first access of .parents); _args: the inputs' data, as the op saw it.
+    # _parents: a list of the input Values, None where a constant entered
+    # (made a Value on first access of .parents); _args: the inputs' data, as
+    # the op saw it.
     __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
                  "_params", "_scope", "_pending", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Value's reflected operators
@@ -124,10 +125,9 @@ class Value:
         ps = self._parents
         if any(p is None for p in ps):
             dtype = self._data.dtype
-            ps = self._parents = tuple(
-                engine._leaf(engine._const(a, dtype)) if p is None else p
-                for p, a in zip(ps, self._args))
-        return ps
+            ps = self._parents = [engine._leaf(engine._const(a, dtype)) if p is None else p
+                                  for p, a in zip(ps, self._args)]
+        return tuple(ps)
 
     @property
     def op(self) -> str:
