@@ -274,16 +274,19 @@ def log_softmax(a, axis):
     return s
 
 
-def _rows(g: Any) -> Any:
-    """A per-row gradient (shape (..., )) as a column (shape (..., 1))."""
-    return g.reshape(g.shape + (1,))
+def _per_row(g: Any, z: Any, reduction: str) -> Any:
+    """The gradient of each row's loss, as a column, given the reduced loss's gradient."""
+    if reduction == "none":
+        return g.reshape(g.shape + (1,))
+    return g if reduction == "sum" else g * (z.shape[-1] / z.size)
 
 
 def _softmax_last(z: Any) -> Any:
     if isinstance(z, Value):
         return softmax(z, axis=(z.ndim - 1,))
     e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
 
 
 def _log_softmax_last(z: Any) -> Any:
@@ -292,11 +295,15 @@ def _log_softmax_last(z: Any) -> Any:
     return log_softmax.forward(z, axis=-1)
 
 
-@op(lambda g, out, z, t: _rows(g) * (_softmax_last(z) - t),
-    lambda g, out, z, t: -_rows(g) * _log_softmax_last(z))
-def cross_entropy(z, t):
-    """-sum(t * log_softmax(z)) over the last axis;  d/dz = softmax(z) - t, d/dt = -log_softmax(z)."""
-    return -(t * log_softmax.forward(z, axis=-1)).sum(axis=-1)
+@op(lambda g, out, z, t, reduction: _per_row(g, z, reduction) * (_softmax_last(z) - t),
+    lambda g, out, z, t, reduction: -_per_row(g, z, reduction) * _log_softmax_last(z))
+def cross_entropy(z, t, reduction):
+    """-sum(t * log_softmax(z)) over the last axis, then reduced;  d/dz = softmax(z) - t, d/dt = -log_softmax(z)."""
+    rows = -(t * log_softmax.forward(z, axis=-1)).sum(axis=-1)
+    if reduction == "none":
+        return rows
+    total = rows.sum()
+    return total if reduction == "sum" else total / rows.size
 
 
 # ------------------------------------------------------------------- shape

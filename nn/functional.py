@@ -154,11 +154,11 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
         idx = _class_indices(fn, t.data if isinstance(t, Value) else t, n, c)
         onehot = np.zeros((n, c), dtype=input.dtype)
         onehot[np.arange(n), idx] = 1
-        return _reduce(ops.cross_entropy(input, onehot), reduction)
+        return ops.cross_entropy(input, onehot, reduction=reduction)
     if t.shape == (n, c):
         if not isinstance(t, Value):
             t = t.astype(input.dtype, copy=False)
-        return _reduce(ops.cross_entropy(input, t), reduction)
+        return ops.cross_entropy(input, t, reduction=reduction)
     raise ValueError(f"{fn}: target shape {tuple(t.shape)} does not fit input shape "
                      f"{(n, c)}; expected class indices of shape ({n},) or class "
                      f"probabilities of shape ({n}, {c})")
