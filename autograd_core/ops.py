@@ -281,6 +281,28 @@ def _per_row(g: Any, z: Any, reduction: str) -> Any:
     return g if reduction == "sum" else g * (z.shape[-1] / z.size)
 
 
+def _reduced(x: Any, reduction: str) -> Any:
+    """The elementwise losses `x` summed, averaged, or left as they are."""
+    if reduction == "none":
+        return x
+    total = x.sum()
+    return total if reduction == "sum" else total / x.size
+
+
+def _spread_loss(g: Any, a: Any, reduction: str) -> Any:
+    """The gradient of each elementwise loss, given the reduced loss's gradient."""
+    return g if reduction != "mean" else g * (1.0 / a.size)
+
+
+@op(lambda g, out, a, t, reduction: _spread_loss(g, a, reduction) * (2 * (a - t)),
+    lambda g, out, a, t, reduction: _spread_loss(g, a, reduction) * (2 * (t - a)))
+def mse(a, t, reduction):
+    """(a - t)**2, then reduced;  d/da = 2 (a - t), d/dt = 2 (t - a)."""
+    d = a - t
+    d *= d
+    return _reduced(d, reduction)
+
+
 def _softmax_last(z: Any) -> Any:
     if isinstance(z, Value):
         return softmax(z, axis=(z.ndim - 1,))
@@ -299,11 +321,7 @@ def _log_softmax_last(z: Any) -> Any:
     lambda g, out, z, t, reduction: -_per_row(g, z, reduction) * _log_softmax_last(z))
 def cross_entropy(z, t, reduction):
     """-sum(t * log_softmax(z)) over the last axis, then reduced;  d/dz = softmax(z) - t, d/dt = -log_softmax(z)."""
-    rows = -(t * log_softmax.forward(z, axis=-1)).sum(axis=-1)
-    if reduction == "none":
-        return rows
-    total = rows.sum()
-    return total if reduction == "sum" else total / rows.size
+    return _reduced(-(t * log_softmax.forward(z, axis=-1)).sum(axis=-1), reduction)
 
 
 # ------------------------------------------------------------------- shape

@@ -61,8 +61,7 @@ def mse_loss(input: Value, target: Any, reduction: str = "mean") -> Value:
     """Squared error ``(input - target)**2``, reduced; target must have the input's shape."""
     _check_reduction("mse_loss", reduction)
     _check_input("mse_loss", input)
-    diff = input - _target("mse_loss", target, input)
-    return _reduce(diff * diff, reduction)
+    return ops.mse(input, _target("mse_loss", target, input), reduction=reduction)
 
 
 def l1_loss(input: Value, target: Any, reduction: str = "mean") -> Value:

@@ -124,6 +124,11 @@ ROWS: dict[str, Row] = {
     "log_softmax": Row(lambda a: a.log_softmax(), lambda a: np.log(_np_softmax(a)),
                        lambda a: a.log_softmax(-1), [((5,),), ((3, 4),), ((2, 3, 4),)],
                        cases=[(lambda a: a.log_softmax(axis=1), (2, 3, 4))]),
+    "mse": Row(lambda a, t: ops.mse(a, t, reduction="none"), lambda a, t: (a - t) ** 2,
+               lambda a, t: __import__("torch").nn.functional.mse_loss(a, t, reduction="none"),
+               [((3, 4), (3, 4)), ((5,), (5,))],
+               cases=[(lambda a: ops.mse(a, np.arange(6.0).reshape(2, 3), reduction="mean"), (2, 3)),
+                      (lambda a: ops.mse(a, np.arange(6.0).reshape(2, 3), reduction="sum"), (2, 3))]),
     "cross_entropy": Row(lambda z, t: ops.cross_entropy(z, t.softmax(), reduction="none"),
                          lambda z, t: -(_np_softmax(t) * np.log(_np_softmax(z))).sum(-1),
                          lambda z, t: __import__("torch").nn.functional.cross_entropy(
