@@ -111,7 +111,7 @@ def binary_cross_entropy_with_logits(input: Value, target: Any,
 
 
 def _class_indices(fn: str, target: Any, n: int, c: int) -> np.ndarray:
-    """Check integer class targets of shape (n,) in [0, c); return them as int64."""
+    """Check that class targets of shape (n,) are integers; return them as int64."""
     t = target
     if t.dtype.kind == "b":
         raise TypeError(f"{fn}: class targets must be integers, got dtype bool")
@@ -121,11 +121,25 @@ def _class_indices(fn: str, target: Any, n: int, c: int) -> np.ndarray:
                              f"class probabilities give a target of shape ({n}, {c})")
     elif t.dtype.kind not in "iu":
         raise TypeError(f"{fn}: class targets must be integers, got dtype {t.dtype}")
-    if t.size and (t.min() < 0 or t.max() >= c):
-        bad = t[(t < 0) | (t >= c)][0]
-        raise ValueError(f"{fn}: class index {bad.item()!r} is out of range for "
-                         f"{c} classes (valid: 0..{c - 1})")
     return t.astype(np.int64, copy=False)
+
+
+_EYES: dict = {}  # (classes, dtype) -> identity matrix, whose rows are the one-hot targets
+
+
+def _one_hot(fn: str, idx: np.ndarray, c: int, dtype: np.dtype) -> np.ndarray:
+    """Rows of the identity for the class indices `idx`; an index outside [0, c) is an error."""
+    eye = _EYES.get((c, dtype))
+    if eye is None:
+        eye = _EYES[c, dtype] = np.eye(c, dtype=dtype)
+    try:
+        if not idx.size or idx.min() >= 0:  # take() would wrap a negative index
+            return eye.take(idx, axis=0)
+    except IndexError:
+        pass
+    bad = idx[(idx < 0) | (idx >= c)][0]
+    raise ValueError(f"{fn}: class index {bad.item()!r} is out of range for "
+                     f"{c} classes (valid: 0..{c - 1})")
 
 
 def cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
@@ -151,8 +165,7 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
             raise TypeError(f"{fn}: target must be numeric, got dtype {t.dtype}")
     if t.shape == (n,):
         idx = _class_indices(fn, t.data if isinstance(t, Value) else t, n, c)
-        onehot = np.zeros((n, c), dtype=input.dtype)
-        onehot[np.arange(n), idx] = 1
+        onehot = _one_hot(fn, idx, c, input.dtype)
         return ops.cross_entropy(input, onehot, reduction=reduction)
     if t.shape == (n, c):
         if not isinstance(t, Value):
