@@ -132,7 +132,7 @@ def _unbroadcast(g: Any, shape: tuple, op: Op) -> Any:
     if isinstance(g, Value):
         g2 = ops.sum_to(g, shape=shape)
     elif g.shape[1:] == shape:
-        g2 = g.sum(axis=0)  # the common case: a bias broadcast over a batch
+        g2 = np.add.reduce(g, axis=0)  # the common case: a bias broadcast over a batch
     else:
         g2 = ops.sum_to.forward(g, shape=shape)
     if g2.shape != shape:

@@ -115,6 +115,10 @@ def tanh(a):
     return np.tanh(a)
 
 
+# Below minus these, exp(-a) overflows (log of the dtype's largest value, rounded down).
+_EXP_SAFE = {np.dtype(np.float64): -709.0, np.dtype(np.float32): -88.0, np.dtype(np.float16): -11.0}
+
+
 @op(lambda g, out, a: g * (out * (1 - out)))
 def sigmoid(a):
     """1/(1+exp(-a));  d/da = sigmoid(a) * (1 - sigmoid(a))."""
@@ -122,6 +126,11 @@ def sigmoid(a):
     if type(a) is not np.ndarray or not a.ndim:
         e = np.exp(-a if a >= 0 else a)
         return 1 / (1 + e) if a >= 0 else e / (1 + e)
+    if a.size and a.min() > _EXP_SAFE.get(a.dtype, 0.0):  # exp(-a) cannot overflow
+        e = np.negative(a)
+        np.exp(e, out=e)
+        e += 1
+        return np.reciprocal(e, out=e)
     e = np.abs(a)
     np.negative(e, out=e)
     np.exp(e, out=e)

@@ -48,7 +48,7 @@ def sum_to(a, shape):
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1)
-    return (a.sum(axis=axes, keepdims=True) if axes else a).reshape(shape)
+    return (np.add.reduce(a, axis=axes, keepdims=True) if axes else a).reshape(shape)
 
 
 @op(lambda g, out, a, index, accumulate: _scatter(g, index, a.shape, accumulate))

@@ -35,11 +35,14 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        token = _engine.enter_module(self)
+        # The engine records this module on every node made inside forward
+        # (graph drawings cluster them); the same as engine.enter_module/exit_module.
+        outer = _engine._scope
+        _engine._scope = outer + (self,)
         try:
             return self.forward(*args, **kwargs)
         finally:
-            _engine.exit_module(token)
+            _engine._scope = outer
 
     # -- walking the attributes --------------------------------------------
     def _members(self) -> Iterator[tuple[str, Any]]:
