@@ -255,25 +255,25 @@ class Value:
 
     # ---------------------------------------------------------- elementwise
     def exp(self) -> "Value":
-        return ops.exp(self)
+        return _apply(ops.exp, (self,), _P)
 
     def log(self) -> "Value":
-        return ops.log(self)
+        return _apply(ops.log, (self,), _P)
 
     def sqrt(self) -> "Value":
-        return ops.sqrt(self)
+        return _apply(ops.sqrt, (self,), _P)
 
     def tanh(self) -> "Value":
-        return ops.tanh(self)
+        return _apply(ops.tanh, (self,), _P)
 
     def sigmoid(self) -> "Value":
-        return ops.sigmoid(self)
+        return _apply(ops.sigmoid, (self,), _P)
 
     def relu(self) -> "Value":
         return _apply(_relu, (self,), _P)
 
     def abs(self) -> "Value":
-        return ops.abs(self)
+        return _apply(ops.abs, (self,), _P)
 
     def clip(self, lo: float | None, hi: float | None) -> "Value":
         """Limit to [lo, hi]; either bound may be None."""
