@@ -204,7 +204,11 @@ def matmul(a, b):
     passthrough)
 def linear(x, w, b):
     """x @ w + b;  d/dx = g @ w.T, d/dw = x.T @ g, d/db = g (summed over the batch by the engine)."""
-    return x @ w + b
+    out = x @ w
+    if type(out) is np.ndarray and type(b) is np.ndarray and out.dtype is b.dtype:
+        out += b  # in place: out is a new array, already of the result's dtype
+        return out
+    return out + b
 
 
 # The reductions and losses, and the shape ops, are defined in their own modules.

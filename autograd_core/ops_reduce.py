@@ -114,7 +114,16 @@ def _log_softmax_last(z: Any) -> Any:
     return log_softmax.forward(z, axis=-1)
 
 
-@op(lambda g, out, z, t, reduction: _per_row(g, z, reduction) * (_softmax_last(z) - t),
+def _cross_entropy_gz(g: Any, out: Any, z: Any, t: Any, reduction: str) -> Any:
+    if isinstance(z, Value):
+        return _per_row(g, z, reduction) * (_softmax_last(z) - t)
+    e = _softmax_last(z)  # a new array: work in place
+    e -= t
+    e *= _per_row(g, z, reduction)
+    return e
+
+
+@op(_cross_entropy_gz,
     lambda g, out, z, t, reduction: -_per_row(g, z, reduction) * _log_softmax_last(z))
 def cross_entropy(z, t, reduction):
     """-sum(t * log_softmax(z)) over the last axis, then reduced;  d/dz = softmax(z) - t, d/dt = -log_softmax(z)."""
