@@ -96,6 +96,9 @@ def _spread_loss(g: Any, a: Any, reduction: str) -> Any:
 def mse(a, t, reduction):
     """(a - t)**2, then reduced;  d/da = 2 (a - t), d/dt = 2 (t - a)."""
     d = a - t
+    if reduction != "none" and type(d) is np.ndarray:
+        total = np.vdot(d, d)  # one dot product instead of a square and a sum
+        return total if reduction == "sum" else total / d.size
     d *= d
     return _reduced(d, reduction)
 
@@ -127,4 +130,8 @@ def _cross_entropy_gz(g: Any, out: Any, z: Any, t: Any, reduction: str) -> Any:
     lambda g, out, z, t, reduction: -_per_row(g, z, reduction) * _log_softmax_last(z))
 def cross_entropy(z, t, reduction):
     """-sum(t * log_softmax(z)) over the last axis, then reduced;  d/dz = softmax(z) - t, d/dt = -log_softmax(z)."""
-    return _reduced(-(t * log_softmax.forward(z, axis=-1)).sum(axis=-1), reduction)
+    logp = log_softmax.forward(z, axis=-1)
+    if reduction == "none" or np.shape(t) != logp.shape:
+        return _reduced(-(t * logp).sum(axis=-1), reduction)
+    total = -np.vdot(t, logp)  # one dot product instead of a product and two sums
+    return total if reduction == "sum" else total / (logp.size // logp.shape[-1])
