@@ -40,3 +40,10 @@ def test_engine_benchmark_small_prints_its_table():
     for name in ("NumPy by hand", "autograd-core"):
         assert any(line.strip().startswith(name) and "µs/call" in line
                    for line in out.splitlines()), out
+
+
+def test_digits_script_reports_held_out_accuracy():
+    out = _run("benchmarks/digits.py", "--epochs", "3")
+    assert out.count("held-out accuracy 0.") == 3
+    final = float(out.split("final ")[1].split(";")[0])
+    assert 0.9 <= final <= 1.0
