@@ -3,6 +3,7 @@ each op's VJPs, reduces broadcast gradients to their input's shape (here, in
 one place, followed by a shape check) and accumulates them."""
 from __future__ import annotations
 
+from sys import getrefcount
 from typing import Any, Iterable
 
 import numpy as np
@@ -54,7 +55,6 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
     order = toposort(root)
     keep = None if targets is None else set(targets)
     result = {}
-    stored = set()  # ids of arrays handed out as a .grad in this pass
     anomaly = engine._anomaly
     root._pending = seed
     # Every node in `order` receives its whole gradient before it is reached.
@@ -68,12 +68,13 @@ def _walk(root: "Value", seed: Any, create_graph: bool, store: bool,
                 g = g.astype(d.dtype)
         if store:
             if node._grad is None:
-                if type(g) is _ndarray:
-                    # A leaf gets an array of its own: VJPs may pass the same
-                    # array (or a view of it) to several inputs.
-                    if node._op is None and (g.base is not None or id(g) in stored):
-                        g = g.copy()
-                    stored.add(id(g))
+                # A leaf gets an array of its own: VJPs may pass the same array
+                # (or a view of it) to several inputs. Here g is referenced by
+                # this frame and getrefcount's argument; any other reference
+                # (another node's grad or pending gradient) means it is shared.
+                if node._op is None and type(g) is _ndarray and (
+                        g.base is not None or getrefcount(g) > 2):
+                    g = g.copy()
                 node._grad = g
             else:
                 node._grad = node._grad + g

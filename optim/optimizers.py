@@ -150,7 +150,7 @@ class Optimizer:
                                  f"has shape {g.shape} but the parameter has shape {p.shape}")
             scratch = self._scratch[i]
             if len(scratch) < n_scratch or (
-                    scratch and (scratch[0].shape != p.shape or scratch[0].dtype != p.dtype)):
+                    scratch and (scratch[0].shape != p.shape or scratch[0].dtype is not p.dtype)):
                 scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
                 self._check_state(i, p)
             state = self.state[i]
