@@ -270,7 +270,7 @@ class Value:
         return _apply(ops.sigmoid, (self,), _P)
 
     def relu(self) -> "Value":
-        return _apply(_relu, (self,), _P)
+        return _apply(ops.relu, (self,), _P)
 
     def abs(self) -> "Value":
         return _apply(ops.abs, (self,), _P)
@@ -333,5 +333,5 @@ class Value:
 from . import backward, ops  # noqa: E402  (both need Value)
 
 _add, _sub, _mul, _div, _pow = ops.add, ops.sub, ops.mul, ops.div, ops.pow
-_matmul, _neg, _relu = ops.matmul, ops.neg, ops.relu
+_matmul, _neg = ops.matmul, ops.neg
 _apply, _P = engine.apply, engine.NO_PARAMS

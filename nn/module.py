@@ -36,13 +36,12 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The engine records this module on every node made inside forward
-        # (graph drawings cluster them); the same as engine.enter_module/exit_module.
-        outer = _engine._scope
-        _engine._scope = outer + (self,)
+        # (graph drawings cluster them).
+        token = _engine.enter_module(self)
         try:
             return self.forward(*args, **kwargs)
         finally:
-            _engine._scope = outer
+            _engine.exit_module(token)
 
     # -- walking the attributes --------------------------------------------
     def _members(self) -> Iterator[tuple[str, Any]]:
