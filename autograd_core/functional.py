@@ -1,15 +1,20 @@
-"""Functions on several Values, and the functional forms `grad` / `value_and_grad`."""
+"""Functions on several Values, and the functional forms of differentiation:
+`compute_grads`, `grad` and `value_and_grad`."""
 from __future__ import annotations
 
 import functools
 import numbers
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from . import engine, ops
-from .engine import compute_grads, enable_grad
-from .value import Value
+from . import ops
+from .backward import walk
+from .modes import current as _current_modes, enable_grad
+from .value import Value, _seed
+
+__all__ = ["concat", "stack", "where", "maximum", "minimum", "compute_grads",
+           "value_and_grad", "grad"]
 
 
 def _shape(x: Any) -> tuple:
@@ -69,6 +74,18 @@ def minimum(a: Any, b: Any) -> Value:
     return ops.minimum(a, b)
 
 
+def compute_grads(root: Value, grad: Any = None, targets: Iterable | None = None,
+                  create_graph: bool = False) -> dict:
+    """Gradients of `root` with respect to `targets` (every node if None), as a
+    dict Value -> gradient, without touching any `.grad`."""
+    seed = _seed(root, grad, create_graph)
+    if create_graph:
+        with enable_grad():
+            return walk(root, seed, True, False, targets)
+    found = walk(root, seed, False, False, targets)
+    return {v: g if type(g) is np.ndarray else np.asarray(g) for v, g in found.items()}
+
+
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     """A function returning `(f(*args), gradient)` for a scalar-valued `f`.
 
@@ -87,7 +104,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
             if not -len(args) <= i < len(args):
                 raise TypeError(f"grad: argnums {i} is out of range for {len(args)} arguments")
             a = args[i]
-            if isinstance(a, Value) and a.requires_grad and engine._grad_enabled:
+            if isinstance(a, Value) and a.requires_grad and _current_modes().grad_enabled:
                 nested = True
             else:
                 args[i] = Value(a)

@@ -5,8 +5,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .engine import compute_grads, enable_grad, no_grad
+from .functional import compute_grads
+from .modes import enable_grad, no_grad
 from .value import Value
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(AssertionError):

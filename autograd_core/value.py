@@ -1,76 +1,35 @@
-"""`Value`: one node of the computational graph."""
+"""`Value`, one node of the computational graph, and `apply`, which runs an op
+on Values and records the node.
+
+This module sits above the op table and the backward walk: it imports both,
+and neither imports it (`registry` calls `apply` through the one hand-off
+installed at the bottom of this file).
+"""
 from __future__ import annotations
 
-import numbers
 from typing import Any, Union
 
 import numpy as np
 
-from . import engine
-from .engine import _to_array, enable_grad
+from . import ops, registry
+from .backward import walk
+from .dtypes import const, default_consts, to_array
+from .methods import ValueMethods
+from .modes import _local, enable_grad
+from .registry import NO_PARAMS as _P, Op
+
+__all__ = ["Value", "apply"]
 
 Operand = Union["Value", float, int, np.ndarray]
+_ndarray = np.ndarray
+_generic = np.generic
+_new = object.__new__
 
 
-def _axes(axis: Any, ndim: int, name: str) -> tuple | None:
-    """Normalize an axis argument (None, int or tuple) to a sorted tuple of non-negative ints."""
-    if axis is None:
-        return None
-    items = axis if isinstance(axis, (tuple, list)) else (axis,)
-    out = []
-    for ax in items:
-        if not isinstance(ax, (numbers.Integral)) or isinstance(ax, bool):
-            raise TypeError(f"{name}: axis must be an int or a tuple of ints, got {axis!r}")
-        if not -ndim <= ax < ndim and not (ndim == 0 and ax in (0, -1)):
-            raise ValueError(f"{name}: axis {ax} is out of range for a Value with {ndim} dimensions")
-        out.append(int(ax) % ndim if ndim else 0)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{name}: repeated axis in {axis!r}")
-    return tuple(sorted(out)) if ndim else None
-
-
-def _shape_arg(shape: tuple, name: str) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape):
-        raise TypeError(f"{name}: expected ints, got {shape!r}")
-    return tuple(int(n) for n in shape)
-
-
-def _index(idx: Any) -> tuple:
-    """Normalize an index; returns (index, whether repeated positions are possible)."""
-    items = idx if isinstance(idx, tuple) else (idx,)
-    out, accumulate = [], False
-    for i in items:
-        if isinstance(i, Value):
-            raise TypeError("index with ints, slices, None, or arrays of ints or bools, not a Value")
-        if isinstance(i, list):
-            i = np.asarray(i)
-            if i.size == 0:
-                i = i.astype(np.intp)
-        if isinstance(i, np.ndarray):
-            if i.dtype.kind in "iu":
-                accumulate = True
-            elif i.dtype.kind != "b":
-                raise IndexError(f"arrays used as indices must be of integer or boolean type, not {i.dtype}")
-        elif not (i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral))):
-            raise IndexError(f"unsupported index {i!r}: use ints, slices, None, ... or int/bool arrays")
-        out.append(i)
-    return (tuple(out) if isinstance(idx, tuple) else out[0]), accumulate
-
-
-def _cmp_operand(x: Any) -> Any:
-    if isinstance(x, Value):
-        return x._data
-    if isinstance(x, (numbers.Real, np.ndarray, np.generic)):
-        return x
-    raise TypeError(f"cannot compare a Value with {type(x).__name__}")
-
-
-class Value:
+class Value(ValueMethods):
     """A scalar or an ndarray together with the operation that produced it."""
 
-    # _data: an ndarray, or a NumPy scalar for 0-d results (see engine.apply);
+    # _data: an ndarray, or a NumPy scalar for 0-d results (see apply);
     # _parents: a list of the input Values, None where a constant entered
     # (made a Value on first access of .parents); _args: the inputs' data, as
     # the op saw it.
@@ -81,17 +40,10 @@ class Value:
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None,
                  label: str = "") -> None:
-        arr = _to_array(data, dtype)
-        self._data = arr[()] if arr.ndim == 0 else arr
-        self._grad = None
-        self.requires_grad = bool(requires_grad)
-        self.label = label
-        self._parents = ()
-        self._args = None
-        self._op = None
-        self._params = None
-        self._scope = ()
-        self._pending = None
+        if isinstance(data, Value):
+            data = data._data
+        arr = to_array(data, dtype)
+        _init_leaf(self, arr[()] if arr.ndim == 0 else arr, bool(requires_grad), label)
 
     # ------------------------------------------------------------ properties
     @property
@@ -125,7 +77,7 @@ class Value:
         ps = self._parents
         if any(p is None for p in ps):
             dtype = self._data.dtype
-            ps = self._parents = [engine._leaf(engine._const(a, dtype)) if p is None else p
+            ps = self._parents = [_leaf(const(a, dtype)) if p is None else p
                                   for p, a in zip(ps, self._args)]
         return tuple(ps)
 
@@ -134,186 +86,81 @@ class Value:
         """Name of the op that produced this Value ("" for a leaf)."""
         return self._op.name if self._op is not None else ""
 
-    @property
-    def shape(self) -> tuple:
-        return self._data.shape
-
-    @property
-    def ndim(self) -> int:
-        return self._data.ndim
-
-    @property
-    def size(self) -> int:
-        return self._data.size
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
-
-    @property
-    def T(self) -> "Value":
-        """The transpose (all axes reversed)."""
-        return self.transpose()
-
-    def item(self) -> float:
-        """The single element as a Python float."""
-        if self._data.size != 1:
-            raise ValueError(f"item: only a single-element Value converts, this one has shape {self.shape}")
-        return self._data.item()
-
-    def numpy(self) -> np.ndarray:
-        """The data as an ndarray (shares memory, like torch's `.numpy()`)."""
-        return self.data
-
     def detach(self) -> "Value":
         """A new leaf sharing this data, cut from the graph."""
-        return engine._leaf(self._data)
-
-    def __repr__(self) -> str:
-        body = np.array2string(self.data, precision=4, separator=", ", threshold=20)
-        extra = f", op={self.op!r}" if self._op is not None else ""
-        extra += f", label={self.label!r}" if self.label else ""
-        extra += "" if self.requires_grad else ", requires_grad=False"
-        return f"Value({body}{extra})"
-
-    def __len__(self) -> int:
-        if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d Value")
-        return len(self.data)
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __bool__(self) -> bool:
-        return bool(self.data)
+        return _leaf(self._data)
 
     # ---------------------------------------------------------- arithmetic
     def __add__(self, other: Operand) -> "Value":
-        return _apply(_add, (self, other), _P)
+        return apply(_add, (self, other), _P)
 
     def __radd__(self, other: Operand) -> "Value":
-        return _apply(_add, (other, self), _P)
+        return apply(_add, (other, self), _P)
 
     def __sub__(self, other: Operand) -> "Value":
-        return _apply(_sub, (self, other), _P)
+        return apply(_sub, (self, other), _P)
 
     def __rsub__(self, other: Operand) -> "Value":
-        return _apply(_sub, (other, self), _P)
+        return apply(_sub, (other, self), _P)
 
     def __mul__(self, other: Operand) -> "Value":
-        return _apply(_mul, (self, other), _P)
+        return apply(_mul, (self, other), _P)
 
     def __rmul__(self, other: Operand) -> "Value":
-        return _apply(_mul, (other, self), _P)
+        return apply(_mul, (other, self), _P)
 
     def __truediv__(self, other: Operand) -> "Value":
-        return _apply(_div, (self, other), _P)
+        return apply(_div, (self, other), _P)
 
     def __rtruediv__(self, other: Operand) -> "Value":
-        return _apply(_div, (other, self), _P)
+        return apply(_div, (other, self), _P)
 
     def __pow__(self, other: Operand) -> "Value":
-        return _apply(_pow, (self, other), _P)
+        return apply(_pow, (self, other), _P)
 
     def __rpow__(self, other: Operand) -> "Value":
-        return _apply(_pow, (other, self), _P)
+        return apply(_pow, (other, self), _P)
 
     def __matmul__(self, other: Operand) -> "Value":
-        return _apply(_matmul, (self, other), _P)
+        return apply(_matmul, (self, other), _P)
 
     def __rmatmul__(self, other: Operand) -> "Value":
-        return _apply(_matmul, (other, self), _P)
+        return apply(_matmul, (other, self), _P)
 
     def __neg__(self) -> "Value":
-        return _apply(_neg, (self,), _P)
+        return apply(_neg, (self,), _P)
 
     def __pos__(self) -> "Value":
         return self
 
-    # Comparisons give plain boolean arrays and record nothing.
-    def __lt__(self, other: Operand) -> np.ndarray:
-        return np.asarray(self._data < _cmp_operand(other))
-
-    def __le__(self, other: Operand) -> np.ndarray:
-        return np.asarray(self._data <= _cmp_operand(other))
-
-    def __gt__(self, other: Operand) -> np.ndarray:
-        return np.asarray(self._data > _cmp_operand(other))
-
-    def __ge__(self, other: Operand) -> np.ndarray:
-        return np.asarray(self._data >= _cmp_operand(other))
-
-    def __eq__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.asarray(self._data == _cmp_operand(other))
-
-    def __ne__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.asarray(self._data != _cmp_operand(other))
-
     # ---------------------------------------------------------- elementwise
     def exp(self) -> "Value":
-        return _apply(ops.exp, (self,), _P)
+        """exp(v); its derivative is exp(v)."""
+        return apply(ops.exp, (self,), _P)
 
     def log(self) -> "Value":
-        return _apply(ops.log, (self,), _P)
+        """The natural log; its derivative is 1/v."""
+        return apply(ops.log, (self,), _P)
 
     def sqrt(self) -> "Value":
-        return _apply(ops.sqrt, (self,), _P)
+        """The square root; its derivative is 1/(2 sqrt(v))."""
+        return apply(ops.sqrt, (self,), _P)
 
     def tanh(self) -> "Value":
-        return _apply(ops.tanh, (self,), _P)
+        """tanh(v); its derivative is 1 - tanh(v)**2."""
+        return apply(ops.tanh, (self,), _P)
 
     def sigmoid(self) -> "Value":
-        return _apply(ops.sigmoid, (self,), _P)
+        """1/(1 + exp(-v)), computed without overflow; its derivative is s(1 - s)."""
+        return apply(ops.sigmoid, (self,), _P)
 
     def relu(self) -> "Value":
-        return _apply(ops.relu, (self,), _P)
+        """max(v, 0); its derivative is 1 where v > 0, else 0."""
+        return apply(ops.relu, (self,), _P)
 
     def abs(self) -> "Value":
-        return _apply(ops.abs, (self,), _P)
-
-    def clip(self, lo: float | None, hi: float | None) -> "Value":
-        """Limit to [lo, hi]; either bound may be None."""
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
-        return ops.clip(self, lo=-np.inf if lo is None else lo, hi=np.inf if hi is None else hi)
-
-    # ----------------------------------------------------------- reductions
-    def sum(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.sum(self, axis=_axes(axis, self._data.ndim, "sum"), keepdims=keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.mean(self, axis=_axes(axis, self._data.ndim, "mean"), keepdims=keepdims)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.max(self, axis=_axes(axis, self._data.ndim, "max"), keepdims=keepdims)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> "Value":
-        return ops.min(self, axis=_axes(axis, self._data.ndim, "min"), keepdims=keepdims)
-
-    def softmax(self, axis: int = -1) -> "Value":
-        return ops.softmax(self, axis=_axes(axis, self._data.ndim, "softmax"))
-
-    def log_softmax(self, axis: int = -1) -> "Value":
-        return ops.log_softmax(self, axis=_axes(axis, self._data.ndim, "log_softmax"))
-
-    # ---------------------------------------------------------------- shape
-    def reshape(self, *shape: Any) -> "Value":
-        return ops.reshape(self, shape=_shape_arg(shape, "reshape"))
-
-    def transpose(self, *axes: Any) -> "Value":
-        n = self._data.ndim
-        axes = _shape_arg(axes, "transpose") if axes else tuple(range(n - 1, -1, -1))
-        if sorted(a % n if n else a for a in axes) != list(range(n)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the {n} axes")
-        return ops.transpose(self, axes=tuple(a % n for a in axes))
-
-    def __getitem__(self, idx: Any) -> "Value":
-        index, accumulate = _index(idx)
-        return ops.getitem(self, index=index, accumulate=accumulate)
+        """|v|; its derivative is sign(v) (0 at 0)."""
+        return apply(ops.abs, (self,), _P)
 
     # ------------------------------------------------------------- backward
     def backward(self, grad: Any = None, create_graph: bool = False) -> None:
@@ -322,16 +169,145 @@ class Value:
         `grad` defaults to ones for a single-element Value. With `create_graph`,
         the pass is recorded and each `.grad` is a Value that can be
         differentiated again."""
-        seed = backward._seed(self, grad, create_graph)
+        seed = _seed(self, grad, create_graph)
         if create_graph:
             with enable_grad():
-                backward._walk(self, seed, True, True)
+                walk(self, seed, True, True)
         else:
-            backward._walk(self, seed, False, True)
+            walk(self, seed, False, True)
 
 
-from . import backward, ops  # noqa: E402  (both need Value)
+def _init_leaf(v: Value, data: Any, requires_grad: bool, label: str) -> None:
+    """Set up `v` as a leaf node. `apply` sets the same fields inline, on the
+    hot path, where a call per node would cost about a tenth of its time."""
+    v._data = data
+    v._grad = None
+    v.requires_grad = requires_grad
+    v.label = label
+    v._op = None
+    v._parents = ()
+    v._args = None
+    v._params = None
+    v._scope = ()
+    v._pending = None
+
+
+def _leaf(data: Any) -> Value:
+    """A Value that requires no grad, holding `data` as it is (no copy)."""
+    v = _new(Value)
+    _init_leaf(v, data, False, "")
+    return v
+
+
+def _constants(inputs: tuple, datas: list) -> list:
+    """Raw data for the non-Value operands, in the dtype of the first Value
+    (the default dtype if there is none)."""
+    for x in inputs:
+        if isinstance(x, Value):
+            dtype = x._data.dtype
+            return [d if isinstance(y, Value) else const(y, dtype, True)
+                    for y, d in zip(inputs, datas)]
+    return default_consts(inputs)
+
+
+def apply(op: Op, inputs: tuple, params: dict) -> Value:
+    """Run `op` on `inputs` (Values, numbers or arrays) and record the node.
+
+    A 0-d result is held as a NumPy scalar (`Value.data` still shows an
+    ndarray): arithmetic on NumPy scalars is several times faster than on
+    0-d arrays, which is most of the cost of a scalar graph."""
+    datas, parents = [], []
+    record = convert = values = False
+    for x in inputs:
+        if type(x) is Value or isinstance(x, Value):  # the exact type first: cheaper
+            datas.append(x._data)
+            parents.append(x)
+            values = True
+            if x.requires_grad:
+                record = True
+        else:
+            datas.append(x)
+            parents.append(None)
+            t = type(x)
+            if t is not float and t is not int:
+                convert = True
+    if convert or not values:
+        # Python numbers next to a Value stay as they are (see dtypes.const).
+        datas = _constants(inputs, datas)
+    try:
+        out = op.forward(*datas, **params) if params else op.forward(*datas)
+    except (ValueError, IndexError, TypeError) as e:
+        raise _forward_error(op, datas, e) from None
+    if type(out) is _ndarray:
+        if not out.ndim:
+            out = out[()]
+    elif not isinstance(out, _generic):
+        out = np.asarray(out)[()]
+    modes = _local.modes  # one thread-local lookup per op (see modes.current)
+    if modes.anomaly and not np.isfinite(out).all():
+        raise FloatingPointError(
+            f"{op.name}: forward output of shape {np.shape(out)} holds NaN or inf "
+            f"(input shapes {[np.shape(d) for d in datas]})")
+    # The node set-up of _init_leaf, inline: this runs once per op.
+    v = _new(Value)
+    v._data = out
+    v._grad = None
+    v.label = ""
+    v._pending = None
+    v._scope = modes.scope
+    if record and modes.grad_enabled:
+        v.requires_grad = True
+        v._op = op
+        v._parents = parents
+        v._args = datas
+        v._params = params
+    else:
+        v.requires_grad = False
+        v._op = None
+        v._parents = ()
+        v._args = None
+        v._params = None
+    return v
+
+
+def _forward_error(op: Op, datas: list, e: Exception) -> Exception:
+    """The error a failing forward raises: the op's name and the operands' shapes."""
+    shapes = " and ".join(str(np.shape(d)) for d in datas)
+    cls = (IndexError if isinstance(e, IndexError) and not isinstance(e, ValueError)
+           else TypeError if isinstance(e, TypeError) else ValueError)
+    return cls(f"{op.name}: invalid operands of shapes {shapes}: {e}")
+
+
+def _seed(root: Value, grad: Any, create_graph: bool) -> Any:
+    """The gradient a backward pass starts from, checked against `root`."""
+    if not root.requires_grad:
+        raise RuntimeError("backward: this Value does not require grad "
+                           "(it was created with requires_grad=False or under no_grad)")
+    data = root._data
+    if grad is None:
+        if data.size != 1:
+            raise ValueError(f"backward: grad must be given for a Value of shape "
+                             f"{data.shape} (only single-element Values default to ones)")
+        seed = data.dtype.type(1) if data.ndim == 0 else np.ones(data.shape, data.dtype)
+    else:
+        if isinstance(grad, Value):
+            seed = grad if create_graph else grad._data
+        else:
+            try:
+                seed = np.array(grad, dtype=data.dtype)  # a copy
+            except (TypeError, ValueError):
+                raise TypeError(f"backward: grad of type {type(grad).__name__} "
+                                "is not an array") from None
+        if np.shape(seed) != data.shape:
+            raise ValueError(f"backward: grad has shape {np.shape(seed)} but the Value has "
+                             f"shape {data.shape}")
+    if create_graph and not isinstance(seed, Value):
+        seed = _leaf(seed)
+    return seed
+
 
 _add, _sub, _mul, _div, _pow = ops.add, ops.sub, ops.mul, ops.div, ops.pow
 _matmul, _neg = ops.matmul, ops.neg
-_apply, _P = engine.apply, engine.NO_PARAMS
+
+# The hand-off: calling an Op (registry, below this module) applies it here.
+registry._apply = apply

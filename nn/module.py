@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value
-from autograd_core import engine as _engine
+from autograd_core import modes as _modes
 
 __all__ = ["Module"]
 
@@ -37,11 +37,11 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The engine records this module on every node made inside forward
         # (graph drawings cluster them).
-        token = _engine.enter_module(self)
+        token = _modes.enter_module(self)
         try:
             return self.forward(*args, **kwargs)
         finally:
-            _engine.exit_module(token)
+            _modes.exit_module(token)
 
     # -- walking the attributes --------------------------------------------
     def _members(self) -> Iterator[tuple[str, Any]]:

@@ -9,7 +9,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
 from autograd_core import GradcheckError, Value, gradcheck
-from autograd_core.engine import Op
+from autograd_core.registry import Op
 
 
 # ------------------------------------------------------------ shape errors

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import nn
-from autograd_core import Value, engine, no_grad
+from autograd_core import Value, no_grad
+from autograd_core.modes import current_scope
 
 
 def torch_or_skip():
@@ -192,7 +193,7 @@ def test_call_records_module_scope_and_restores_it():
     out = mlp(np.ones((1, 2)))
     assert out._scope == (mlp, mlp.layers[1])  # made inside the second Linear
     assert out.parents[0]._scope == (mlp,)  # the MLP's own relu
-    assert engine._scope == ()
+    assert current_scope() == ()
 
     class Broken(nn.Module):
         def forward(self, x):
@@ -200,7 +201,7 @@ def test_call_records_module_scope_and_restores_it():
 
     with pytest.raises(RuntimeError, match="boom"):
         Broken()(1.0)
-    assert engine._scope == ()
+    assert current_scope() == ()
 
 
 def test_forward_must_be_defined():

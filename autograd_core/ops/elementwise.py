@@ -1,46 +1,16 @@
-"""The op table: each op's forward and its vector-Jacobian products, side by side.
+"""Elementwise ops and `matmul`: each forward beside its vector-Jacobian products.
 
-`@op(vjp_0, vjp_1, ...)` registers the decorated forward (which works on
-ndarrays) together with one VJP per input. A VJP `(g, out, *inputs, **params)`
-maps the output's gradient `g` to that input's gradient. VJPs are written with
-operators and the dual helpers below, so the same rule runs on ndarrays in a
-plain backward pass and on Values when the backward pass is recorded
-(`create_graph=True`). A VJP may return a gradient of the output's broadcast
-shape: the engine reduces it to the input's shape.
+Each op is one `@op(vjp_0, vjp_1, ...)` definition: the forward on ndarrays,
+one VJP per input, and a docstring whose first line states the derivative.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from .engine import Op, passthrough
-from .value import Value
-
-OPS: dict[str, Op] = {}
-
-
-def op(*vjps: Callable, vjp_all: Callable | None = None, name: str | None = None) -> Callable:
-    """Register the decorated forward function as an op with the given VJPs."""
-    def register(forward: Callable) -> Op:
-        o = Op(name or forward.__name__, forward, vjps or None, vjp_all,
-               (forward.__doc__ or "").strip())
-        OPS[o.name] = o
-        return o
-    return register
-
-
-# Dual helpers: the same call on ndarrays (plain backward) and Values (recorded).
-def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Value) else x
-
-
-def _exp(x: Any) -> Any:
-    return exp(x) if isinstance(x, Value) else np.exp(x)
-
-
-def _log(x: Any) -> Any:
-    return log(x) if isinstance(x, Value) else np.log(x)
+from .. import dual
+from ..registry import op, passthrough
 
 
 def _mT(x: Any) -> Any:
@@ -79,7 +49,7 @@ def div(a, b):
     return a / b
 
 
-@op(lambda g, out, a, b: g * b * a ** (b - 1), lambda g, out, a, b: g * out * _log(a))
+@op(lambda g, out, a, b: g * b * a ** (b - 1), lambda g, out, a, b: g * out * dual.log(a))
 def pow(a, b):
     """a ** b;  d/da = b * a**(b-1), d/db = a**b * log(a)."""
     return a ** b
@@ -148,7 +118,7 @@ def relu(a):
     return np.maximum(a, 0) if type(a) is np.ndarray else a * (a > 0) + 0.0
 
 
-@op(lambda g, out, a: g * np.sign(_raw(a)))
+@op(lambda g, out, a: g * dual.sign(a))
 def abs(a):
     """|a|;  d/da = sign(a) (0 at 0)."""
     return np.abs(a)
@@ -198,21 +168,3 @@ def _matmul_gb(g, out, a, b):
 def matmul(a, b):
     """a @ b;  d/da = g @ b.T, d/db = a.T @ g (1-D operands as vectors)."""
     return a @ b
-
-
-@op(lambda g, out, x, w, b: _matmul_ga(g, out, x, w), lambda g, out, x, w, b: _matmul_gb(g, out, x, w),
-    passthrough)
-def linear(x, w, b):
-    """x @ w + b;  d/dx = g @ w.T, d/dw = x.T @ g, d/db = g (summed over the batch by the engine)."""
-    out = x @ w
-    if type(out) is np.ndarray and type(b) is np.ndarray and out.dtype is b.dtype:
-        out += b  # in place: out is a new array, already of the result's dtype
-        return out
-    return out + b
-
-
-# The reductions and losses, and the shape ops, are defined in their own modules.
-from .ops_reduce import (cross_entropy, log_softmax, max, mean, min, mse,  # noqa: E402,F401
-                         softmax, sum)
-from .ops_shape import (broadcast_to, concat, getitem, reshape, scatter,  # noqa: E402,F401
-                        stack, sum_to, transpose)

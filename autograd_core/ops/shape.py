@@ -5,13 +5,13 @@ from typing import Any
 
 import numpy as np
 
-from .engine import passthrough
-from .ops import op
-from .value import Value
+from .. import dual
+from ..registry import op, passthrough
 
 
 def _bcast(g: Any, shape: tuple) -> Any:
-    if isinstance(g, Value):
+    """`g` broadcast to `shape`, as an array of its own or a recorded op."""
+    if dual.is_value(g):
         return broadcast_to(g, shape=shape)
     out = np.empty(shape, dtype=g.dtype)  # an array of its own; faster than np.broadcast_to
     out[...] = g
@@ -19,7 +19,8 @@ def _bcast(g: Any, shape: tuple) -> Any:
 
 
 def _scatter(g: Any, index: Any, shape: tuple, accumulate: bool) -> Any:
-    if isinstance(g, Value):
+    """`g` placed at `index` in zeros of `shape`, as an array or a recorded op."""
+    if dual.is_value(g):
         return scatter(g, index=index, shape=shape, accumulate=accumulate)
     return scatter.forward(g, index=index, shape=shape, accumulate=accumulate)
 

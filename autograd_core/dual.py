@@ -1,0 +1,65 @@
+"""Functions that run on ndarrays and on Values alike, for writing VJPs.
+
+A VJP receives ndarrays in a plain backward pass and Values under
+`backward(create_graph=True)`. Written with operators and these functions,
+one rule serves both: on arrays each function is NumPy's, on a Value it is the
+op that records the graph, so the gradient can be differentiated again.
+
+>>> import numpy as np
+>>> from autograd_core import Value, dual
+>>> float(dual.exp(np.float64(0.0)))
+1.0
+>>> dual.exp(Value(0.0)).op
+'exp'
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["is_value", "data", "exp", "log", "sqrt", "tanh", "sigmoid", "sign"]
+
+# What a VJP can receive besides Values: arrays, NumPy scalars, and the Python
+# numbers that stand next to a Value's data unconverted.
+_RAW = (np.ndarray, np.generic, float, int)
+
+
+def is_value(x: Any) -> bool:
+    """True if `x` is a Value (a recorded backward pass), False for raw data."""
+    return not isinstance(x, _RAW)
+
+
+def data(x: Any) -> Any:
+    """The raw data of `x`: a Value's `.data`, or `x` itself."""
+    return x if isinstance(x, _RAW) else x.data
+
+
+def exp(x: Any) -> Any:
+    """exp(x): `np.exp` on arrays, the recorded op on a Value."""
+    return np.exp(x) if isinstance(x, _RAW) else x.exp()
+
+
+def log(x: Any) -> Any:
+    """log(x): `np.log` on arrays, the recorded op on a Value."""
+    return np.log(x) if isinstance(x, _RAW) else x.log()
+
+
+def sqrt(x: Any) -> Any:
+    """sqrt(x): `np.sqrt` on arrays, the recorded op on a Value."""
+    return np.sqrt(x) if isinstance(x, _RAW) else x.sqrt()
+
+
+def tanh(x: Any) -> Any:
+    """tanh(x): `np.tanh` on arrays, the recorded op on a Value."""
+    return np.tanh(x) if isinstance(x, _RAW) else x.tanh()
+
+
+def sigmoid(x: Any) -> Any:
+    """The logistic function: computed on arrays, the recorded op on a Value."""
+    return 1 / (1 + np.exp(-x)) if isinstance(x, _RAW) else x.sigmoid()
+
+
+def sign(x: Any) -> np.ndarray:
+    """sign(x) of the data, a constant in either case (its derivative is 0)."""
+    return np.sign(data(x))

@@ -1,0 +1,121 @@
+"""The op record: what an op is, and the table every op registers into.
+
+This module is the bottom of the engine: it knows nothing of `Value`. The op
+modules (`autograd_core.ops`) define their forwards and VJPs with the `op`
+decorator, exactly as a user writes an op, and are registered into `OPS`, and `value.py`, above them, applies an op to Values. Calling
+an `Op` directly goes through `value.apply`, which `value.py` installs here
+when it is imported: the one place where this lower module uses a name from a
+higher one.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+__all__ = ["OPS", "NO_PARAMS", "Op", "op", "passthrough", "register"]
+
+#: Every registered op by name; the tests enumerate it.
+OPS: dict[str, "Op"] = {}
+
+#: The keyword parameters of an op called without any; shared, never mutated.
+NO_PARAMS: dict = {}
+
+
+def passthrough(g: Any, out: Any, *inputs: Any, **params: Any) -> Any:
+    """The VJP of an input whose derivative is 1: the gradient passes unchanged.
+
+    The backward walk recognises it and skips the call."""
+    return g
+
+
+def _not_installed(op: "Op", inputs: tuple, params: dict) -> Any:
+    raise RuntimeError("autograd_core.value is not imported; import autograd_core first")
+
+
+# Set by value.py to `value.apply` (the hand-off described in the module docstring).
+_apply: Callable[["Op", tuple, dict], Any] = _not_installed
+
+
+class Op:
+    """One differentiable operation: a forward on ndarrays and its VJPs.
+
+    `vjps[i](g, out, *inputs, **params)` returns the gradient for input i given
+    the output gradient `g`. On the first-order path all arguments are
+    ndarrays; under `backward(create_graph=True)` they are Values, so the same
+    rule records the graph of the backward pass. Ops with a variable number of
+    inputs give `vjp_all` instead, which returns one gradient per input.
+    Calling an op applies it to Values, numbers or arrays and returns a Value.
+    """
+
+    __slots__ = ("name", "forward", "vjps", "vjp_all", "doc", "__weakref__")
+
+    def __init__(self, name: str, forward: Callable, vjps: tuple | None = None,
+                 vjp_all: Callable | None = None, doc: str = "") -> None:
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+        self.vjp_all = vjp_all
+        self.doc = doc
+
+    def __call__(self, *inputs: Any, **params: Any) -> Any:
+        return _apply(self, inputs, params)
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+def op(*vjps: Callable, vjp_all: Callable | None = None,
+       name: str | None = None) -> Callable[[Callable], Op]:
+    """Make the decorated forward (on ndarrays) an op with one VJP per input.
+
+    Each VJP is `vjp(g, out, *inputs, **params)` and returns the gradient of
+    its input given the output's gradient `g`; it may return a gradient of the
+    output's broadcast shape (the engine reduces it to the input's shape).
+    Written with operators and the functions of `autograd_core.dual`, a VJP
+    runs on ndarrays in a plain backward pass and on Values under
+    `backward(create_graph=True)`, so the op can be differentiated again.
+
+    Args:
+        *vjps: one vector-Jacobian product per input, in the inputs' order;
+            `passthrough` for an input whose derivative is 1.
+        vjp_all: instead of `vjps`, for ops with a variable number of inputs:
+            `vjp_all(g, out, *inputs, **params)` returns one gradient per input.
+        name: the op's name (default: the forward's name).
+
+    Returns:
+        A decorator turning the forward into an `Op`.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograd_core import Value, op
+        >>> @op(lambda g, out, x: g * 3 * x ** 2)
+        ... def cube(x):
+        ...     return x ** 3
+        >>> x = Value(2.0)
+        >>> cube(x).backward()
+        >>> float(x.grad)
+        12.0
+    """
+    if vjps and vjp_all is not None:
+        raise TypeError("op: give either one VJP per input or vjp_all, not both")
+    for v in vjps + ((vjp_all,) if vjp_all is not None else ()):
+        if not callable(v):
+            raise TypeError(f"op: a VJP must be callable, got {type(v).__name__}")
+
+    def decorate(forward: Callable) -> Op:
+        if not callable(forward):
+            raise TypeError(f"op: the forward must be callable, got {type(forward).__name__}")
+        return Op(name or forward.__name__, forward, vjps or None, vjp_all,
+                  (forward.__doc__ or "").strip())
+    return decorate
+
+
+def register(module: Any) -> None:
+    """Add every `Op` defined at the top level of `module` to the table `OPS`.
+
+    The library's op modules are registered by `autograd_core.ops`; a user's
+    own ops stay out of the library's table."""
+    for value in vars(module).values():
+        if isinstance(value, Op) and value.forward.__module__ == module.__name__:
+            if value.name in OPS and OPS[value.name] is not value:
+                raise ValueError(f"register: two ops are named {value.name!r}")
+            OPS[value.name] = value
