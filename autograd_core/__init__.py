@@ -13,7 +13,17 @@ from .value import Value
 from .functional import concat, grad, maximum, minimum, stack, value_and_grad, where
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import OPS
-from .graph import backward_steps, draw_graph
+
+
+# Drawing lives in `.viz`, which imports graphviz; it is loaded on first use (PEP 562) so
+# that `import autograd_core` needs only NumPy, and the engine works where graphviz does not.
+def __getattr__(name: str) -> object:
+    """`draw_graph` and `backward_steps`, imported from `.viz` when first asked for."""
+    if name in ("draw_graph", "backward_steps"):
+        from . import viz
+        return getattr(viz, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
