@@ -42,6 +42,7 @@ _LAZY = {"draw_graph": "viz", "backward_steps": "viz"}
 
 
 def __getattr__(name: str) -> Any:
+    """`draw_graph` and `backward_steps`, imported from `.viz` when first asked for."""
     if name in _LAZY:
         import importlib
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)

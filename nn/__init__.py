@@ -6,7 +6,7 @@ from .data import as_rng, batches, train_val_split
 from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .module import Module
-from .training import History, fit
+from .training import History, evaluate, fit
 
 __all__ = [
     "Module",
@@ -14,6 +14,6 @@ __all__ = [
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
     "functional", "datasets",
     "batches", "train_val_split", "as_rng",
-    "fit", "History",
+    "fit", "evaluate", "History",
     "save", "load",
 ]

@@ -15,7 +15,7 @@ from . import functional as F
 from .data import RngLike, as_rng, batches, train_val_split
 from .module import Module
 
-__all__ = ["fit", "History"]
+__all__ = ["fit", "evaluate", "History"]
 
 
 @dataclass
@@ -88,9 +88,18 @@ def _accuracy_rule(loss_fn: Callable) -> Callable[[np.ndarray, np.ndarray], int]
     return None
 
 
-def _evaluate(model: Module, loss_fn: Callable, X: np.ndarray, y: np.ndarray,
-              count: Callable | None) -> tuple[float, float | None]:
-    """Loss (and accuracy) on ``(X, y)`` in evaluation mode, without a graph."""
+def evaluate(model: Module, loss_fn: Callable[[Value, Any], Value], X: np.ndarray,
+             y: np.ndarray) -> tuple[float, float | None]:
+    """Return ``(loss, accuracy)`` of ``model`` on ``(X, y)``, as `fit` measures validation.
+
+    The model runs in evaluation mode (its training mode is restored afterwards,
+    even on an error) without recording a graph. ``loss_fn`` must return a
+    single-element Value. ``accuracy`` is the fraction of rows predicted right
+    for `cross_entropy` (argmax) and the binary cross-entropies (threshold 0.5
+    on probabilities, 0 on logits; every output of a row must be right), and
+    None for any other loss.
+    """
+    count = _accuracy_rule(loss_fn)
     was_training = model.training
     model.eval()
     try:
@@ -200,7 +209,7 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
             history.epochs_run = epoch + 1
             postfix = {"loss": f"{history.loss[-1]:.4g}"}
             if val is not None:
-                vloss, vacc = _evaluate(model, loss_fn, val[0], val[1], count)
+                vloss, vacc = evaluate(model, loss_fn, val[0], val[1])
                 history.val_loss.append(vloss)
                 if vacc is not None:
                     history.val_accuracy.append(vacc)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from autograd_core import Value, engine
-from autograd_core.graph import backward_steps, draw_graph
-from autograd_core.render import GraphDigraph
+from autograd_core.viz.draw import backward_steps, draw_graph
+from autograd_core.viz.render import GraphDigraph
 
 REACHED = "#b9eeb9"
 

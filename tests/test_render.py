@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import graphviz
 import pytest
 
-from autograd_core.render import (
+from autograd_core.viz.render import (
     DotNotFoundError,
     GraphDigraph,
     dot_available,

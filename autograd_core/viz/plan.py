@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import engine
+from ..backward import toposort
 
 #: Upper bound on the rank-spanning length of the edges given to Graphviz. Every rank an
 #: edge crosses becomes a virtual node in `dot`'s layout; a Value reused all along a deep
@@ -20,7 +20,7 @@ class Plan:
 
     def __init__(self, root: Any, long_edge_budget: int | None = None) -> None:
         self.root = root
-        self.order = engine.toposort(root, include_constants=True)
+        self.order = toposort(root, include_constants=True)
         self.index = {id(v): i for i, v in enumerate(self.order)}
         self.n_ops = sum(1 for v in self.order if v.op)
         self.scopes = self._assign_scopes()

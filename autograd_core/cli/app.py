@@ -1,4 +1,4 @@
-"""The ``autograd-core`` command line: ``demo`` and ``train``.
+"""Argument parsing and ``main`` of the ``autograd-core`` command, and its ``demo``.
 
 ``autograd-core demo`` trains the XOR network of the classic numpy example with
 the engine and draws its computational graph; ``autograd-core train`` fits an
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .cli_train import DATASETS, OPTIMIZERS, CliError, prepare_out_dir, run_train
+from .train import DATASETS, OPTIMIZERS, CliError, prepare_out_dir, run_train
 
 if TYPE_CHECKING:
     import nn
@@ -241,7 +241,7 @@ def run_demo(args: argparse.Namespace) -> int:
           "not solved yet: some prediction is 0.1 or more from its target "
           "(try more --steps)")
 
-    from .graph import draw_graph
+    from ..viz import draw_graph
 
     svg = draw_graph(loss).pipe(format="svg")
     path = os.path.join(out, "xor_graph.svg")
@@ -275,7 +275,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

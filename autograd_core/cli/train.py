@@ -102,23 +102,6 @@ def _optimizer(name: str, params: list, lr: float) -> Any:
     return optim.Adam(params, lr=lr)
 
 
-def _evaluate(model: Any, loss_fn: Any, X: np.ndarray, y: np.ndarray,
-              binary: bool) -> tuple[float, float]:
-    """Mean loss and accuracy of ``model`` on ``(X, y)``, without a graph."""
-    from autograd_core import no_grad
-
-    model.eval()
-    with no_grad():
-        out = model(X)
-        loss = float(loss_fn(out, y).item())
-    model.train()
-    if binary:
-        correct = (out.data > 0) == (y > 0.5)
-    else:
-        correct = out.data.argmax(axis=1) == y
-    return loss, float(np.mean(correct))
-
-
 def _scores(model: Any, points: np.ndarray, binary: bool) -> np.ndarray:
     """P(class 1) for a binary model, else the predicted class, at each point."""
     from autograd_core import no_grad
@@ -243,9 +226,10 @@ def run_train(args: argparse.Namespace) -> int:
                      validation=val, patience=patience, progress=not args.no_progress,
                      rng=fit_rng)
     print(_stop_line(history, patience))
-    rows = [("train", *_evaluate(model, loss_fn, *train, spec.binary))]
+    # Both losses are classification losses, so nn.evaluate also gives the accuracy.
+    rows = [("train", *nn.evaluate(model, loss_fn, *train))]
     if val is not None:
-        rows.append(("validation", *_evaluate(model, loss_fn, *val, spec.binary)))
+        rows.append(("validation", *nn.evaluate(model, loss_fn, *val)))
     print(f"{'final':<12}{'loss':>10}{'accuracy':>10}")
     for name, loss, acc in rows:
         print(f"{name:<12}{loss:>10.4f}{acc:>10.2%}")

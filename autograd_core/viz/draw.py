@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from . import engine
-from .graph_format import (
+from ..backward import toposort
+from ..functional import compute_grads
+from ..value import Value
+from .format import (
     COLORS,
     NO_GRAD,
     REACHED_BORDER,
@@ -25,7 +27,7 @@ from .graph_format import (
     op_title,
     record_label,
 )
-from .graph_plan import Plan
+from .plan import Plan
 from .render import GraphDigraph
 
 __all__ = ["backward_steps", "draw_graph"]
@@ -38,7 +40,7 @@ def _step_grads(plan: Plan, numbered: list) -> dict[int, Any]:
     if all(v.grad is not None for v in numbered):
         return {id(v): v.grad for v in numbered}
     try:
-        grads = engine.compute_grads(plan.root)
+        grads = compute_grads(plan.root)
     except ValueError as exc:
         raise ValueError(
             f"draw_graph(step=...): cannot run the backward pass from a Value of "
@@ -200,13 +202,13 @@ def _step_state(plan: Plan, k: int) -> dict:
     if not root.requires_grad:
         raise ValueError("draw_graph(step=...): the root does not require grad, "
                          "so there is no backward pass to show")
-    numbered = engine.toposort(root)
+    numbered = toposort(root)
     return {"k": k, "number": {id(v): n for n, v in enumerate(numbered, 1)},
             "grads": _step_grads(plan, numbered)}
 
 
 def _plan_for(root: Any, max_nodes: int | None) -> tuple[Plan, bool]:
-    if not isinstance(root, engine.Value):
+    if not isinstance(root, Value):
         raise TypeError(f"draw_graph: expected a Value, got {type(root).__name__}")
     plan = Plan(root)
     too_big = max_nodes is not None and plan.n_nodes > max_nodes

@@ -1,0 +1,13 @@
+"""The ``autograd-core`` command line: ``demo`` and ``train``.
+
+The one part of `autograd_core` that uses the `nn` and `optim` packages.
+`main(argv)` runs the command (the ``autograd-core`` entry point), also as
+``python -m autograd_core.cli``. Modules: `app` (argument parsing, ``main`` and
+the ``demo`` command) and `train` (the ``train`` command).
+"""
+
+# The module is `app`, not `main`: the function `main` exported here would hide a
+# submodule of that name (`import autograd_core.cli.main` would give the function).
+from .app import build_parser, main
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,7 @@
+"""``python -m autograd_core.cli``: the ``autograd-core`` command."""
+
+import sys
+
+from .app import main
+
+sys.exit(main())
