@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import check_number
+from .optimizer import check_number
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_"]
 

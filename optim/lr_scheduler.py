@@ -10,7 +10,7 @@ import math
 from numbers import Integral
 from typing import Any
 
-from .optimizers import Optimizer, check_number
+from .optimizer import Optimizer, check_number
 
 __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
 

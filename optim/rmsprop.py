@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import Optimizer, check_number, lerp_
+from .optimizer import Optimizer, check_number, lerp_
 
 __all__ = ["RMSProp", "RMSprop"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import Optimizer, check_number
+from .optimizer import Optimizer, check_number
 
 __all__ = ["SGD"]
 
