@@ -9,6 +9,8 @@ from typing import Union
 
 import numpy as np
 
+from autograd_core.checks import positive_int, real_number
+
 RngLike = Union[int, np.integer, np.random.Generator, None]
 
 __all__ = ["RngLike", "as_rng", "batches", "train_val_split"]
@@ -34,17 +36,6 @@ def as_rng(rng: RngLike = None) -> np.random.Generator:
         "rng must be an int seed, a numpy.random.Generator or None, "
         f"got {type(rng).__name__}"
     )
-
-
-def _positive_int(name: str, value: object, maximum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise ``ValueError`` unless it is a positive int."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {int(value)}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {int(value)}")
-    return int(value)
 
 
 def _as_rows(name: str, a: object) -> np.ndarray:
@@ -89,7 +80,7 @@ def batches(
     not a positive int raise ``ValueError``.
     """
     X_arr, y_arr = _check_pair(X, y)
-    size = _positive_int("batch_size", batch_size)
+    size = positive_int("batch_size", batch_size)
     n = len(X_arr)
     if n == 0:
         raise ValueError("batches() needs at least one row, got an empty X")
@@ -124,14 +115,11 @@ def train_val_split(
     be a number strictly between 0 and 1, and ``X`` needs at least 2 rows.
     """
     X_arr, y_arr = _check_pair(X, y)
-    if isinstance(fraction, (bool, np.bool_)) or not isinstance(fraction, numbers.Real):
-        raise ValueError(f"fraction must be a number between 0 and 1, got {fraction!r}")
-    if not (0.0 < float(fraction) < 1.0):  # also rejects NaN
-        raise ValueError(f"fraction must be strictly between 0 and 1, got {fraction!r}")
+    fraction = real_number("fraction", fraction, 0.0, 1.0, low_inclusive=False)
     n = len(X_arr)
     if n < 2:
         raise ValueError(f"train_val_split needs at least 2 rows, got {n}")
-    n_val = min(max(int(math.floor(float(fraction) * n + 0.5)), 1), n - 1)
+    n_val = min(max(int(math.floor(fraction * n + 0.5)), 1), n - 1)
     order = as_rng(rng).permutation(n)
     val, train = order[:n_val], order[n_val:]
     return (X_arr[train], y_arr[train]), (X_arr[val], y_arr[val])

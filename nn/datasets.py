@@ -9,11 +9,11 @@ int64 class labels of shape ``(n,)``, ready for ``cross_entropy``.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .data import RngLike, _positive_int, as_rng
+from autograd_core.checks import positive_int, real_number
+
+from .data import RngLike, as_rng
 
 __all__ = ["xor", "parity", "moons", "spirals", "digits"]
 
@@ -40,22 +40,12 @@ def parity(n_bits: int) -> tuple[np.ndarray, np.ndarray]:
     number of ones, else 0. ``parity(2)`` equals :func:`xor`. ``n_bits`` must
     be an int from 1 to 20.
     """
-    bits = _positive_int("n_bits", n_bits, maximum=MAX_PARITY_BITS)
+    bits = positive_int("n_bits", n_bits, maximum=MAX_PARITY_BITS)
     rows = np.arange(2 ** bits, dtype=np.int64)
     shifts = np.arange(bits - 1, -1, -1, dtype=np.int64)
     X = ((rows[:, None] >> shifts) & 1).astype(np.float64)
     y = (X.sum(axis=1, keepdims=True) % 2).astype(np.float64)
     return X, y
-
-
-def _noise_std(noise: object) -> float:
-    """Check that ``noise`` is a finite, non-negative number."""
-    if isinstance(noise, (bool, np.bool_)) or not isinstance(noise, numbers.Real):
-        raise ValueError(f"noise must be a non-negative number, got {noise!r}")
-    value = float(noise)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"noise must be a finite, non-negative number, got {noise!r}")
-    return value
 
 
 def _shuffled(
@@ -77,10 +67,10 @@ def moons(n: int, noise: float = 0.1, rng: RngLike = None) -> tuple[np.ndarray, 
     seed, a ``numpy.random.Generator`` or ``None``; the same seed gives the
     same data. Returns ``X`` float64 ``(n, 2)`` and ``y`` int64 ``(n,)``.
     """
-    total = _positive_int("n", n)
+    total = positive_int("n", n)
     if total < 2:
         raise ValueError(f"moons needs n >= 2 (one sample per class at least), got {total}")
-    std = _noise_std(noise)
+    std = real_number("noise", noise)
     gen = as_rng(rng)
     n_out = total // 2
     n_in = total - n_out
@@ -111,13 +101,13 @@ def spirals(
     ``None``, and the same seed gives the same data. Returns ``X`` float64
     ``(n, 2)`` and ``y`` int64 ``(n,)``.
     """
-    total = _positive_int("n", n)
-    k = _positive_int("classes", classes)
+    total = positive_int("n", n)
+    k = positive_int("classes", classes)
     if k < 2:
         raise ValueError(f"spirals needs classes >= 2, got {k}")
     if total < k:
         raise ValueError(f"spirals needs n >= classes (one sample per class at least), got n={total}, classes={k}")
-    std = _noise_std(noise)
+    std = real_number("noise", noise)
     gen = as_rng(rng)
     counts = [total // k + (1 if j < total % k else 0) for j in range(k)]
     radius = np.concatenate([np.linspace(0.0, 1.0, m) for m in counts])

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, get_default_dtype, ops
+from autograd_core.checks import positive_int, real_number
 
 from .data import RngLike, as_rng
 from .module import Module
@@ -31,11 +32,8 @@ def _as_value(x: Any) -> Value:
 
 
 def _check_width(name: str, value: Any) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    return int(value)
+    """A layer width: a positive int (``TypeError`` for a non-int, as a wrong type)."""
+    return positive_int(name, value, type_error=TypeError)
 
 
 class Linear(Module):
@@ -105,10 +103,7 @@ class Dropout(Module):
     masks (an int or a ``numpy.random.Generator``)."""
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
-        if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real) \
-                or not 0.0 <= float(p) < 1.0:
-            raise ValueError(f"Dropout probability p must be in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p = real_number("Dropout probability p", p, 0.0, 1.0)
         self.rng = as_rng(rng)
 
     def forward(self, x: Any) -> Value:

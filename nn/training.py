@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, no_grad
+from autograd_core.checks import positive_int
 
 from . import functional as F
 from .data import RngLike, as_rng, batches, train_val_split
@@ -167,12 +168,9 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
     if not callable(loss_fn):
         raise TypeError(f"fit: loss_fn must be callable, got {type(loss_fn).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    positive_int("fit: epochs", epochs)
     if patience is not None:
-        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral) \
-                or patience < 1:
-            raise ValueError(f"fit: patience must be a positive int, got {patience!r}")
+        positive_int("fit: patience", patience)
         if validation is None:
             raise ValueError("fit: early stopping (patience) needs validation data; pass "
                              "validation=(X_val, y_val) or a fraction such as 0.2")

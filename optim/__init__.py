@@ -7,7 +7,7 @@ same gradients give the same parameter trajectory (to floating-point rounding).
 from . import lr_scheduler
 from .adam import Adam, AdamW
 from .clip import clip_grad_norm, clip_grad_norm_
-from .optimizers import Optimizer
+from .optimizer import Optimizer
 from .rmsprop import RMSProp, RMSprop
 from .sgd import SGD
 

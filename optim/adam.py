@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import Optimizer, check_number, lerp_
+from autograd_core.checks import boolean, real_number
+
+from .optimizer import Optimizer, lerp_
 
 __all__ = ["Adam", "AdamW"]
 
@@ -35,7 +37,6 @@ class Adam(Optimizer):
     """
 
     _hyper_names = ("lr", "betas", "eps", "weight_decay", "amsgrad")
-    _decoupled = False
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
@@ -49,38 +50,26 @@ class Adam(Optimizer):
         if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") \
                 or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        amsgrad = hyper["amsgrad"]
-        if not isinstance(amsgrad, (bool, np.bool_)):
-            raise ValueError(f"amsgrad must be True or False, got {amsgrad!r}")
+        amsgrad = boolean("amsgrad", hyper["amsgrad"])
         return {
-            "lr": check_number("lr (learning rate)", hyper["lr"]),
-            "betas": (check_number("beta1 (betas[0])", betas[0], 0.0, 1.0),
-                      check_number("beta2 (betas[1])", betas[1], 0.0, 1.0)),
-            "eps": check_number("eps", hyper["eps"]),
-            "weight_decay": check_number("weight_decay", hyper["weight_decay"]),
-            "amsgrad": bool(amsgrad),
+            "lr": real_number("lr (learning rate)", hyper["lr"]),
+            "betas": (real_number("beta1 (betas[0])", betas[0], 0.0, 1.0),
+                      real_number("beta2 (betas[1])", betas[1], 0.0, 1.0)),
+            "eps": real_number("eps", hyper["eps"]),
+            "weight_decay": real_number("weight_decay", hyper["weight_decay"]),
+            "amsgrad": amsgrad,
         }
 
     def _state_keys(self) -> tuple[str, ...]:
         keys = ("step", "exp_avg", "exp_avg_sq")
         return keys + ("max_exp_avg_sq",) if self.amsgrad else keys
 
-    def _n_scratch(self) -> int:
-        return 2 if self.weight_decay != 0 and not self._decoupled else 1
-
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 scratch: list[np.ndarray]) -> None:
         step = self._count_step(state, p)
         beta1, beta2 = self.betas
+        # Every operation writes into the state or tmp: no allocation per step.
         tmp = scratch[-1]
-        if self.weight_decay != 0:
-            if self._decoupled:
-                p *= 1.0 - self.lr * self.weight_decay
-            else:
-                decayed = scratch[0]
-                np.multiply(p, self.weight_decay, out=decayed)
-                decayed += g
-                g = decayed
         m, v = state["exp_avg"], state["exp_avg_sq"]
         lerp_(m, g, 1.0 - beta1, tmp)
         v *= beta2
@@ -109,7 +98,7 @@ class AdamW(Adam):
     Args are those of `Adam`; weight_decay defaults to 1e-2 as in PyTorch.
     """
 
-    _decoupled = True
+    _decoupled_decay = True
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,

@@ -9,7 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import check_number
+from autograd_core import no_grad
+from autograd_core.checks import real_number
+
+from .optimizer import _grad_array
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_"]
 
@@ -17,10 +20,6 @@ __all__ = ["clip_grad_norm", "clip_grad_norm_"]
 def _scaled(grad: Any, coef: float) -> Any:
     """grad * coef as a new object of the same kind (ndarray, or Value without graph)."""
     if isinstance(grad, np.ndarray):
-        return grad * coef
-    try:
-        from autograd_core import no_grad
-    except ImportError:  # only ndarray gradients are possible without the engine
         return grad * coef
     with no_grad():
         return grad * coef
@@ -47,7 +46,7 @@ def clip_grad_norm(params: Iterable[Any] | Any, max_norm: float,
     if hasattr(params, "data") and hasattr(params, "grad"):
         params = [params]
     params = list(params)
-    max_norm = check_number("max_norm", max_norm)
+    max_norm = real_number("max_norm", max_norm)
     if isinstance(norm_type, (bool, np.bool_)) or not isinstance(norm_type, Real) \
             or not norm_type > 0:
         raise ValueError(f"norm_type must be a positive number or float('inf'), "
@@ -56,8 +55,7 @@ def clip_grad_norm(params: Iterable[Any] | Any, max_norm: float,
     with_grad = [p for p in params if p.grad is not None]
     if not with_grad:
         return 0.0
-    grads = [np.asarray(p.grad if isinstance(p.grad, np.ndarray) else p.grad.data)
-             for p in with_grad]
+    grads = [_grad_array(p.grad) for p in with_grad]
     # Like torch: the norm of the per-gradient norms.
     norms = np.array([np.linalg.norm(g.ravel(), ord=norm_type) if g.size else 0.0
                       for g in grads], dtype=np.float64)

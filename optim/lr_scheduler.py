@@ -10,15 +10,11 @@ import math
 from numbers import Integral
 from typing import Any
 
-from .optimizers import Optimizer, check_number
+from autograd_core.checks import positive_int, real_number
+
+from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
-
-
-def _check_positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class LRScheduler:
@@ -93,7 +89,7 @@ class LRScheduler:
             if not isinstance(value, (list, tuple)) or len(value) != 1:
                 raise ValueError(f"{name}.load_state_dict: {key} must be a one-element "
                                  f"list, got {value!r}")
-            lrs[key] = [check_number(key, value[0])]
+            lrs[key] = [real_number(key, value[0])]
         for key, value in hyper.items():
             setattr(self, key, value)
         self.last_epoch = int(epoch)
@@ -116,8 +112,8 @@ class StepLR(LRScheduler):
 
     @classmethod
     def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
-        return {"step_size": _check_positive_int("step_size", hyper["step_size"]),
-                "gamma": check_number("gamma", hyper["gamma"])}
+        return {"step_size": positive_int("step_size", hyper["step_size"]),
+                "gamma": real_number("gamma", hyper["gamma"])}
 
     def _compute_lr(self) -> float:
         # Applied to the current lr, as torch does (so the rounding matches too).
@@ -136,7 +132,7 @@ class ExponentialLR(LRScheduler):
 
     @classmethod
     def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
-        return {"gamma": check_number("gamma", hyper["gamma"])}
+        return {"gamma": real_number("gamma", hyper["gamma"])}
 
     def _compute_lr(self) -> float:
         return self.optimizer.lr * self.gamma
@@ -157,8 +153,8 @@ class CosineAnnealingLR(LRScheduler):
 
     @classmethod
     def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
-        return {"T_max": _check_positive_int("T_max", hyper["T_max"]),
-                "eta_min": check_number("eta_min", hyper["eta_min"])}
+        return {"T_max": positive_int("T_max", hyper["T_max"]),
+                "eta_min": real_number("eta_min", hyper["eta_min"])}
 
     def _compute_lr(self) -> float:
         base_lr = self.base_lrs[0]

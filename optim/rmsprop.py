@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import Optimizer, check_number, lerp_
+from autograd_core.checks import boolean, real_number
+
+from .optimizer import Optimizer, lerp_
 
 __all__ = ["RMSProp", "RMSprop"]
 
@@ -47,16 +49,14 @@ class RMSProp(Optimizer):
 
     @classmethod
     def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
-        centered = hyper["centered"]
-        if not isinstance(centered, (bool, np.bool_)):
-            raise ValueError(f"centered must be True or False, got {centered!r}")
+        centered = boolean("centered", hyper["centered"])
         return {
-            "lr": check_number("lr (learning rate)", hyper["lr"]),
-            "alpha": check_number("alpha", hyper["alpha"], 0.0, 1.0),
-            "eps": check_number("eps", hyper["eps"]),
-            "momentum": check_number("momentum", hyper["momentum"]),
-            "weight_decay": check_number("weight_decay", hyper["weight_decay"]),
-            "centered": bool(centered),
+            "lr": real_number("lr (learning rate)", hyper["lr"]),
+            "alpha": real_number("alpha", hyper["alpha"], 0.0, 1.0),
+            "eps": real_number("eps", hyper["eps"]),
+            "momentum": real_number("momentum", hyper["momentum"]),
+            "weight_decay": real_number("weight_decay", hyper["weight_decay"]),
+            "centered": centered,
         }
 
     def _state_keys(self) -> tuple[str, ...]:
@@ -67,18 +67,11 @@ class RMSProp(Optimizer):
             keys += ("grad_avg",)
         return keys
 
-    def _n_scratch(self) -> int:
-        return 2 if self.weight_decay != 0 else 1
-
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 scratch: list[np.ndarray]) -> None:
         self._count_step(state, p)
+        # Every operation writes into the state or tmp: no allocation per step.
         tmp = scratch[-1]
-        if self.weight_decay != 0:
-            decayed = scratch[0]
-            np.multiply(p, self.weight_decay, out=decayed)
-            decayed += g
-            g = decayed
         sq = state["square_avg"]
         sq *= self.alpha
         np.multiply(g, 1.0 - self.alpha, out=tmp)

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import Optimizer, check_number
+from autograd_core.checks import boolean, real_number
+
+from .optimizer import Optimizer
 
 __all__ = ["SGD"]
 
@@ -42,15 +44,13 @@ class SGD(Optimizer):
     @classmethod
     def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
         out = {
-            "lr": check_number("lr (learning rate)", hyper["lr"]),
-            "momentum": check_number("momentum", hyper["momentum"]),
-            "dampening": check_number("dampening", hyper["dampening"]),
+            "lr": real_number("lr (learning rate)", hyper["lr"]),
+            "momentum": real_number("momentum", hyper["momentum"]),
+            "dampening": real_number("dampening", hyper["dampening"]),
             "nesterov": hyper["nesterov"],
-            "weight_decay": check_number("weight_decay", hyper["weight_decay"]),
+            "weight_decay": real_number("weight_decay", hyper["weight_decay"]),
         }
-        if not isinstance(out["nesterov"], (bool, np.bool_)):
-            raise ValueError(f"nesterov must be True or False, got {out['nesterov']!r}")
-        out["nesterov"] = bool(out["nesterov"])
+        out["nesterov"] = boolean("nesterov", out["nesterov"])
         if out["nesterov"] and (out["momentum"] <= 0 or out["dampening"] != 0):
             raise ValueError("Nesterov momentum requires momentum > 0 and dampening = 0 "
                              f"(got momentum={out['momentum']}, "
@@ -60,13 +60,14 @@ class SGD(Optimizer):
     def _state_keys(self) -> tuple[str, ...]:
         return ("momentum_buffer",) if self.momentum != 0 else ()
 
+    def _n_scratch(self) -> int:
+        # The decayed gradient and the work array share one buffer: one
+        # parameter-sized array less under weight decay.
+        return 1
+
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 scratch: list[np.ndarray]) -> None:
-        tmp = scratch[0]
-        if self.weight_decay != 0:
-            np.multiply(p, self.weight_decay, out=tmp)
-            tmp += g
-            g = tmp
+        tmp = scratch[0]  # may be g itself (the decayed gradient): allowed for below
         if self.momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -74,14 +75,14 @@ class SGD(Optimizer):
                 state["momentum_buffer"] = buf = np.array(g, dtype=p.dtype, copy=True)
             else:
                 buf *= self.momentum
-                if self.dampening == 0:
+                if self.dampening == 0:  # skips a multiply by 1 and its temporary
                     buf += g
                 else:
                     # Written so as to never touch g, which may be the grad array.
                     buf += (1.0 - self.dampening) * g
             if self.nesterov:
                 # g + momentum * buf
-                if g is tmp:
+                if g is tmp:  # tmp holds the decayed gradient: add to it
                     tmp += self.momentum * buf
                 else:
                     np.multiply(buf, self.momentum, out=tmp)

@@ -8,32 +8,14 @@ written to: they may share memory with other nodes of the graph.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Optimizer", "check_number", "lerp_"]
+from autograd_core.checks import real_number
 
-
-def check_number(name: str, value: Any, low: float = 0.0, high: float | None = None,
-                 high_inclusive: bool = False) -> float:
-    """Return `value` as a float, or raise ValueError unless low <= value (<|<=) high."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    ok = math.isfinite(value) and value >= low
-    if high is not None:
-        ok = ok and (value <= high if high_inclusive else value < high)
-    if not ok:
-        if high is None:
-            rng = f">= {low}"
-        else:
-            rng = f"in [{low}, {high}{']' if high_inclusive else ')'}"
-        raise ValueError(f"invalid {name}: {value!r} (must be finite and {rng})")
-    return value
+__all__ = ["Optimizer", "lerp_"]
 
 
 def _grad_array(grad: Any) -> np.ndarray:
@@ -62,9 +44,17 @@ class Optimizer:
     in `_check_hyper` (returning the normalised values), name the state entries
     a parameter gets in `_state_keys`, and update one parameter in `_update`.
     State is created lazily on a parameter's first update.
+
+    Weight decay is applied here, before `_update`, as torch applies it: L2
+    decay adds `weight_decay * p` to the gradient; decoupled decay
+    (`_decoupled_decay = True`, AdamW) shrinks the parameter instead,
+    p = p * (1 - lr * weight_decay).
     """
 
     _hyper_names: tuple[str, ...] = ("lr",)
+    # Without a weight_decay hyperparameter, an optimizer has none.
+    weight_decay: float = 0.0
+    _decoupled_decay: bool = False
 
     def __init__(self, params: Iterable[Any], **hyper: Any) -> None:
         if hasattr(params, "data") and hasattr(params, "grad"):
@@ -109,14 +99,29 @@ class Optimizer:
         raise NotImplementedError
 
     def _n_scratch(self) -> int:
-        """How many parameter-sized scratch buffers `_update` needs."""
-        return 1
+        """How many parameter-sized scratch buffers a step needs: one for `_update`'s
+        work, and one more for the decayed gradient under L2 weight decay."""
+        return 2 if self.weight_decay != 0 and not self._decoupled_decay else 1
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 scratch: list[np.ndarray]) -> None:
-        """Update the array `p` in place from gradient `g`; `scratch` holds
-        `_n_scratch()` reusable arrays shaped like `p` (not part of the state)."""
+        """Update the array `p` in place from gradient `g` (weight decay applied);
+        `scratch` holds `_n_scratch()` reusable arrays shaped like `p` (not part
+        of the state). Under L2 weight decay `g` is `scratch[0]`, so `_update`
+        works in `scratch[-1]` unless it allows for that."""
         raise NotImplementedError
+
+    def _decay(self, p: np.ndarray, g: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Apply a nonzero weight decay and return the gradient to use: L2 decay
+        writes `weight_decay * p + g` into `out` and returns `out`; decoupled decay
+        scales `p` in place by 1 - lr * weight_decay and returns `g`, which is
+        never written to."""
+        if self._decoupled_decay:
+            p *= 1.0 - self.lr * self.weight_decay
+            return g
+        np.multiply(p, self.weight_decay, out=out)
+        out += g
+        return out
 
     # -- public interface --------------------------------------------------
     @property
@@ -126,7 +131,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = check_number("lr (learning rate)", value)
+        self._lr = real_number("lr (learning rate)", value)
 
     def hyperparameters(self) -> dict[str, Any]:
         """The hyperparameters as a plain dict, e.g. {'lr': 0.01, 'momentum': 0.9}."""
@@ -137,24 +142,27 @@ class Optimizer:
         are skipped). If `closure` is given it is called first (it should recompute
         the loss and gradients) and its result is returned."""
         loss = closure() if closure is not None else None
-        n_scratch = self._n_scratch()
+        n_scratch = self._n_scratch()  # once per step, not once per parameter
+        decay = self.weight_decay != 0
         for i, param in enumerate(self.params):
             g = param.grad
             if g is None:
                 continue
             p = param.data
-            if type(g) is not np.ndarray:
+            if type(g) is not np.ndarray:  # the common ndarray grad skips a call
                 g = _grad_array(g)
             if g.shape != p.shape:
                 raise ValueError(f"{type(self).__name__}.step: gradient of parameter {i} "
                                  f"has shape {g.shape} but the parameter has shape {p.shape}")
+            # Scratch arrays are kept from step to step: no allocation per step.
             scratch = self._scratch[i]
             if len(scratch) < n_scratch or (
                     scratch and (scratch[0].shape != p.shape or scratch[0].dtype is not p.dtype)):
                 scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
                 self._check_state(i, p)
-            state = self.state[i]
-            self._update(p, g, state, scratch)
+            if decay:
+                g = self._decay(p, g, scratch[0])
+            self._update(p, g, self.state[i], scratch)
         return loss
 
     def _count_step(self, state: dict[str, Any], p: np.ndarray) -> int:
