@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from autograd_core import Value, engine
+from autograd_core import Value, modes
+from autograd_core.backward import toposort
 from autograd_core.viz.draw import backward_steps, draw_graph
 from autograd_core.viz.render import GraphDigraph
 
@@ -156,7 +157,7 @@ def _reached(nodes):
 def test_step_numbering_and_highlighting():
     a, _, h, y = _chain()
     # Numbers follow the engine's backward order: the root, then h, then the leaves.
-    order = engine.toposort(y)
+    order = toposort(y)
     assert order[:2] == [y, h]
     first, second = (v.label for v in order[2:])
     dh = 1 - np.tanh(-0.5) ** 2
@@ -225,11 +226,11 @@ class Block:
         return self.title
 
     def __call__(self, fn, *args):
-        token = engine.enter_module(self)
+        token = modes.enter_module(self)
         try:
             return fn(*args)
         finally:
-            engine.exit_module(token)
+            modes.exit_module(token)
 
 
 def test_module_clusters_and_parameter_names():
