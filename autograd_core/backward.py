@@ -7,6 +7,7 @@ Value has, and never imports it.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any, Iterable
 
 import numpy as np
@@ -14,8 +15,11 @@ import numpy as np
 from . import dual, ops
 from .modes import current as _current_modes
 from .registry import Op, passthrough
+from .versions import check_node, clock as _clock
 
 __all__ = ["toposort", "walk"]
+
+_lock = threading.RLock()  # one backward pass at a time (re-entrant: a VJP may differentiate)
 
 _ndarray = np.ndarray
 
@@ -61,11 +65,31 @@ def walk(root: Any, seed: Any, create_graph: bool, store: bool,
     A leaf's `.grad` is an array of its own, so that updating it in place
     (gradient clipping does) changes nothing else: the gradient is copied
     when it is the seed, a view (a reshape's or a slice's VJP), or its
-    consumer's gradient passed on unchanged (see `_pass`)."""
-    order = toposort(root)
+    consumer's gradient passed on unchanged (see `_pass`).
+
+    Backward passes run one at a time (two threads may share parameters,
+    whose pending gradients live on the nodes). A pass that stops with an
+    exception (KeyboardInterrupt, an anomaly, an error in a VJP or the
+    version check) changes no `.grad` and leaves no pending gradient behind.
+    """
+    with _lock:
+        order = toposort(root)
+        try:
+            return _propagate(order, root, seed, create_graph, store, targets)
+        except BaseException:
+            for node in order:
+                node._pending = None
+            raise
+
+
+def _propagate(order: list, root: Any, seed: Any, create_graph: bool, store: bool,
+               targets: Iterable | None) -> dict:
+    """The walk itself (see `walk`): `order` is the toposort of `root`."""
     keep = None if targets is None else set(targets)
     result = {}
+    stored = []  # (node, gradient), written to .grad once the whole pass has succeeded
     anomaly = _current_modes().anomaly
+    now = _clock.now
     root._pending = seed
     # Every node in `order` receives its whole gradient before it is reached.
     for node in order:
@@ -77,13 +101,9 @@ def walk(root: Any, seed: Any, create_graph: bool, store: bool,
             if gd is not d.dtype and gd != d.dtype:
                 g = g.astype(d.dtype)
         if store:
-            if node._grad is None:
-                if node._op is None and type(g) is _ndarray and (
-                        g.base is not None or g is seed):
-                    g = g.copy()
-                node._grad = g
-            else:
-                node._grad = node._grad + g
+            if node._op is None and type(g) is _ndarray and (g.base is not None or g is seed):
+                g = g.copy()
+            stored.append((node, g))
         if keep is None:
             if not store:
                 result[node] = g
@@ -92,6 +112,8 @@ def walk(root: Any, seed: Any, create_graph: bool, store: bool,
         op = node._op
         if op is None:
             continue
+        if node._born < now:  # something changed in place since this node was recorded
+            check_node(node)
         params = node._params
         if create_graph:
             out, args = node, node.parents
@@ -127,6 +149,8 @@ def walk(root: Any, seed: Any, create_graph: bool, store: bool,
                     p._pending = gi
                 else:
                     p._pending = g.copy()
+    for node, g in stored:
+        node._grad = g if node._grad is None else node._grad + g
     return result
 
 

@@ -40,29 +40,40 @@ def get_default_dtype() -> np.dtype:
     return _default
 
 
-def to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """A float ndarray of its own made from user data (a number, nested list or
-    array), following the dtype rules above; `dtype` overrides them."""
-    if isinstance(data, (_ndarray, np.generic)):
+def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = True) -> np.ndarray:
+    """A float ndarray made from user data (a number, nested list or array of
+    real numbers), following the dtype rules above; `dtype` overrides them.
+    With `copy`, the array is always one of its own; without, an ndarray
+    that needs no conversion is returned as it is.
+
+    Raises:
+        TypeError: the data is not real numbers (complex, strings, bytes,
+            dates and times, objects, None, ragged lists); it is never
+            converted. The message names `name`.
+        ValueError: `dtype` is not a float dtype.
+    """
+    python = not isinstance(data, (_ndarray, np.generic))
+    if not python:
         arr = np.asarray(data)
     elif isinstance(data, (bool, int, float, list, tuple)):
         try:
-            arr = np.asarray(data, dtype=_default if dtype is None else dtype)
+            arr = np.asarray(data)
         except (ValueError, TypeError) as e:
-            raise TypeError(f"Value: cannot make a float array from {type(data).__name__}: {e}") from None
+            raise TypeError(f"{name}: cannot make an array from {type(data).__name__}: {e}") from None
     else:
-        raise TypeError(f"Value: unsupported data type {type(data).__name__}")
+        raise TypeError(f"{name}: expected real numbers (a number, a list or an array), "
+                        f"got {type(data).__name__}")
+    if arr.dtype.kind not in "biuf" or (arr.dtype.kind == "f" and arr.dtype not in FLOAT_DTYPES):
+        raise TypeError(f"{name}: expected real numbers, got an array of dtype {arr.dtype}")
     if dtype is not None:
         d = np.dtype(dtype)
         if d not in FLOAT_DTYPES:
-            raise ValueError(f"Value: dtype must be float16, float32 or float64, got {d}")
-    elif arr.dtype.kind in "biu":
-        d = _default
-    elif arr.dtype in FLOAT_DTYPES:
-        d = arr.dtype
+            raise ValueError(f"{name}: dtype must be float16, float32 or float64, got {d}")
+    elif python or arr.dtype.kind in "biu":
+        d = _default  # Python numbers, and int and bool arrays
     else:
-        raise TypeError(f"Value: unsupported array dtype {arr.dtype}")
-    return np.array(arr, dtype=d, copy=True)
+        d = arr.dtype
+    return np.array(arr, dtype=d, copy=True) if copy else np.asarray(arr, dtype=d)
 
 
 def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
@@ -80,7 +91,7 @@ def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
         if kind in "biu":
             return x.astype(dtype)
         raise TypeError(f"unsupported operand: array of dtype {x.dtype}")
-    if isinstance(x, np.floating):
+    if isinstance(x, np.floating) and x.dtype in FLOAT_DTYPES:
         return x
     if isinstance(x, (bool, np.integer, np.bool_)):
         return dtype.type(x)

@@ -46,7 +46,7 @@ class Op:
     Calling an op applies it to Values, numbers or arrays and returns a Value.
     """
 
-    __slots__ = ("name", "forward", "vjps", "vjp_all", "doc", "__weakref__")
+    __slots__ = ("name", "forward", "vjps", "vjp_all", "doc", "needs_inputs", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, vjps: tuple | None = None,
                  vjp_all: Callable | None = None, doc: str = "") -> None:
@@ -55,6 +55,9 @@ class Op:
         self.vjps = vjps
         self.vjp_all = vjp_all
         self.doc = doc
+        # Whether the VJPs read the inputs' data (all but ops whose every
+        # VJP is `passthrough`): the version check looks at them if so.
+        self.needs_inputs = not (vjps and all(v is passthrough for v in vjps))
 
     def __call__(self, *inputs: Any, **params: Any) -> Any:
         return _apply(self, inputs, params)

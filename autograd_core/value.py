@@ -14,9 +14,11 @@ import numpy as np
 from . import ops, registry
 from .backward import walk
 from .dtypes import const, default_consts, to_array
+from .inplace import InPlaceMethods
 from .methods import ValueMethods
 from .modes import _local, enable_grad
 from .registry import NO_PARAMS as _P, Op
+from .versions import clock as _clock
 
 __all__ = ["Value", "apply"]
 
@@ -26,15 +28,16 @@ _generic = np.generic
 _new = object.__new__
 
 
-class Value(ValueMethods):
+class Value(InPlaceMethods, ValueMethods):
     """A scalar or an ndarray together with the operation that produced it."""
 
     # _data: an ndarray, or a NumPy scalar for 0-d results (see apply);
     # _parents: a list of the input Values, None where a constant entered
     # (made a Value on first access of .parents); _args: the inputs' data, as
-    # the op saw it.
+    # the op saw it; _born: the version clock's reading when the node was
+    # recorded; _written: its reading at the last change in place (set then).
     __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
-                 "_params", "_scope", "_pending", "__weakref__")
+                 "_params", "_scope", "_pending", "_born", "_written", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Value's reflected operators
     __hash__ = object.__hash__
 
@@ -55,8 +58,8 @@ class Value(ValueMethods):
         return d
 
     @data.setter
-    def data(self, value: np.ndarray) -> None:
-        self._data = value
+    def data(self, value: Any) -> None:
+        self._set_data(value)  # real numbers only, in this Value's dtype; bumps the version
 
     @property
     def grad(self) -> Any:
@@ -69,7 +72,7 @@ class Value(ValueMethods):
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        self._grad = value
+        self._set_grad(value)  # None, or real numbers of this Value's shape and dtype
 
     @property
     def parents(self) -> tuple:
@@ -261,6 +264,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
         v._parents = parents
         v._args = datas
         v._params = params
+        v._born = _clock.now
     else:
         v.requires_grad = False
         v._op = None
@@ -293,11 +297,7 @@ def _seed(root: Value, grad: Any, create_graph: bool) -> Any:
         if isinstance(grad, Value):
             seed = grad if create_graph else grad._data
         else:
-            try:
-                seed = np.array(grad, dtype=data.dtype)  # a copy
-            except (TypeError, ValueError):
-                raise TypeError(f"backward: grad of type {type(grad).__name__} "
-                                "is not an array") from None
+            seed = to_array(grad, data.dtype, "backward: grad")  # a copy
         if np.shape(seed) != data.shape:
             raise ValueError(f"backward: grad has shape {np.shape(seed)} but the Value has "
                              f"shape {data.shape}")

@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core import Value
 from autograd_core.checks import real_number
+from autograd_core.versions import bump_version
 
 __all__ = ["Optimizer", "lerp_"]
 
@@ -163,6 +165,8 @@ class Optimizer:
             if decay:
                 g = self._decay(p, g, scratch[0])
             self._update(p, g, self.state[i], scratch)
+            if type(param) is Value or isinstance(param, Value):
+                bump_version(param)  # graphs recorded before this step can no longer backward
         return loss
 
     def _count_step(self, state: dict[str, Any], p: np.ndarray) -> int:

@@ -196,9 +196,15 @@ def test_bad_params():
 
 def test_grad_of_wrong_shape():
     p = Value(np.zeros(3))
-    p.grad = np.zeros(4)
     with pytest.raises(ValueError, match=r"\(4,\).*\(3,\)"):
-        optim.Adam([p]).step()
+        p.grad = np.zeros(4)  # a Value refuses it at once
+
+    class Param:  # any object with .data and .grad is a parameter to an optimizer
+        data = np.zeros(3)
+        grad = np.zeros(4)
+
+    with pytest.raises(ValueError, match=r"\(4,\).*\(3,\)"):
+        optim.Adam([Param()]).step()
 
 
 def test_closure_is_called_and_its_loss_returned():

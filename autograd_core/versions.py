@@ -1,0 +1,61 @@
+"""The version check: a backward pass never uses data changed in place after
+the forward pass that recorded it.
+
+One process-wide clock ticks at every in-place change of a Value (an in-place
+operator under `no_grad`, `v[idx] = x`, assigning `.data`, an optimizer's
+step, loading a state dict) and stamps the changed Value. Each recorded node
+is stamped with the clock's reading when it was made. The backward walk
+compares a node's stamp with the clock: equal, nothing changed since (one
+comparison per node, the whole cost on the hot path); older, it looks at the
+node's inputs and raises if one of them was changed after the node was made.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+__all__ = ["clock", "bump_version", "check_node"]
+
+
+class _Clock:
+    """The clock's reading (`now`), read by `value.apply` for every node."""
+
+    __slots__ = ("now",)
+
+    def __init__(self) -> None:
+        self.now = 0
+
+
+clock = _Clock()
+_ticks = itertools.count(1)  # next() on it is atomic under the GIL
+
+
+def bump_version(v: Any) -> None:
+    """Record that `v`'s data was changed in place: backward passes through
+    ops recorded before now that need `v` will raise `RuntimeError`."""
+    t = next(_ticks)
+    v._written = t
+    clock.now = t
+
+
+def _describe(v: Any, k: int | None) -> str:
+    name = f"{v.label!r}" if getattr(v, "label", "") else (
+        "its output" if k is None else f"input {k}")
+    return f"{name} (a Value of shape {v._data.shape})"
+
+
+def check_node(node: Any) -> None:
+    """Raise `RuntimeError` if an input `node`'s op needs, or the node itself,
+    was changed in place after the node was made."""
+    born = node._born
+    op = node._op
+    suspects = [(node, None)]
+    if op.needs_inputs:
+        suspects += [(p, k) for k, p in enumerate(node._parents) if p is not None]
+    for v, k in suspects:
+        if getattr(v, "_written", 0) > born:
+            raise RuntimeError(
+                f"backward through {op.name}: {_describe(v, k)} was changed in place after "
+                f"the forward pass (an in-place operator, v[idx] = ..., assigning .data, an "
+                f"optimizer step or a load), so the gradient would be computed from the new "
+                f"data; run the forward pass again after changing it")
