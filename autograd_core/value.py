@@ -72,7 +72,10 @@ class Value(InPlaceMethods, ValueMethods):
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        self._set_grad(value)  # None, or real numbers of this Value's shape and dtype
+        if value is None:  # zero_grad's case, without a call
+            self._grad = None
+        else:
+            self._set_grad(value)  # real numbers of this Value's shape and dtype
 
     @property
     def parents(self) -> tuple:
