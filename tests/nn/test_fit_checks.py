@@ -166,6 +166,22 @@ def test_ctrl_c_mid_epoch(how, steps_done):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_keyboard_interrupt_in_the_optimizer_step():
+    model = _one_weight()
+
+    class Stops(Counting):
+        def step(self):
+            if self.steps == 2:
+                raise KeyboardInterrupt
+            super().step()
+
+    opt = Stops(model.weight)
+    history = nn.fit(model, nn.MSELoss(), opt, X8, Y8, epochs=5, batch_size=2,
+                     progress=False, rng=0)
+    assert opt.steps == 2 and history.stop_reason == "interrupted"
+    assert history.epochs_run == 0 and history.loss == []
+
+
 def test_ctrl_c_in_the_last_step_of_an_epoch_keeps_that_epoch():
     model = _one_weight()
     opt = Counting(model.weight)
