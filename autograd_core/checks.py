@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["boolean", "positive_int", "real_number"]
+__all__ = ["boolean", "positive_int", "real_array", "real_number"]
 
 
 def boolean(name: str, value: object) -> bool:
@@ -95,3 +95,46 @@ def real_number(name: str, value: object, low: float = 0.0, high: float | None =
                    f"{high}{']' if high_inclusive else ')'}")
         raise ValueError(f"invalid {name}: {value!r} (must be finite and {rng})")
     return value
+
+
+_REAL_KINDS = "biuf"  # bool, signed and unsigned int, float: NumPy's dtype kinds of real numbers
+_KIND_NAMES = {"c": "complex numbers", "U": "strings", "S": "bytes", "M": "dates",
+               "m": "time spans", "O": "Python objects", "V": "raw records"}
+
+
+def real_array(name: str, value: object) -> np.ndarray:
+    """Return `value` as an ndarray of real numbers, refusing anything else unconverted.
+
+    Bool, integer and float arrays are returned as they are (no copy), and
+    Python or NumPy numbers and nested lists of them become arrays. Nothing is
+    ever converted from other data: complex numbers are not cut to their real
+    part, strings are not parsed.
+
+    Args:
+        name: how the argument is named in the error message, e.g. "fit: X".
+        value: the argument.
+
+    Returns:
+        `value` as an ndarray of dtype kind bool, int, unsigned int or float.
+
+    Raises:
+        TypeError: `value` is None or holds complex numbers, strings, bytes,
+            dates or times, or Python objects.
+        ValueError: `value` is a ragged nested list (rows of different lengths).
+    """
+    if value is None:
+        raise TypeError(f"{name} must be real numbers, got None")
+    if isinstance(value, np.ndarray):
+        arr = value
+    elif isinstance(value, (str, bytes, bytearray)):
+        raise TypeError(f"{name} must be real numbers, got a {type(value).__name__}")
+    else:
+        try:
+            arr = np.asarray(value)
+        except ValueError as e:  # ragged nesting
+            raise ValueError(f"{name} is not an array of real numbers: {e}") from None
+    if arr.dtype.kind not in _REAL_KINDS:
+        what = _KIND_NAMES.get(arr.dtype.kind, "data")
+        raise TypeError(f"{name} must be real numbers (bool, int or float), got {what} "
+                        f"(dtype {arr.dtype}); convert it explicitly if that is meant")
+    return arr

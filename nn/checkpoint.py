@@ -4,20 +4,30 @@ The file is written with NumPy's `np.savez`: one array per parameter, under
 the parameter's name (``layers.0.weight``). An optimizer's state goes under
 names starting with ``optim/``: its arrays as ``optim/0``, ``optim/1``, ...
 and the nesting of its state dict, as JSON text, in ``optim/__structure__``.
-Files are read with ``allow_pickle=False``; nothing in them is executed.
+
+A file is read as a zip archive, one needed entry at a time, never unpickling
+anything (see `nn.npz`): each entry's `.npy` header (shape, dtype) is checked
+against what the module expects before its data is read, so a hostile file
+cannot make `load` allocate more than the module's own size (and, with an
+optimizer, four times that), and entries the module does not need are never read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .module import Module
+from .npz import open_npz, read_entry
 
 __all__ = ["save", "load"]
 
@@ -25,6 +35,8 @@ _OPTIM = "optim/"
 _STRUCTURE = _OPTIM + "__structure__"
 # Names np.savez takes as its own arguments, so they cannot be array names.
 _RESERVED = {"file", "args", "kwds", "allow_pickle"}
+_MAX_DEPTH = 32  # nesting of the optimizer state's JSON; ours is about 10 deep
+
 
 
 def _encode(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
@@ -50,10 +62,7 @@ def _decode(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
         return obj
     if isinstance(obj, dict) and len(obj) >= 1:
         if "__array__" in obj:
-            arr = arrays.get(obj["__array__"])
-            if arr is None:
-                raise ValueError(f"optimizer state refers to a missing entry "
-                                 f"{obj['__array__']!r}")
+            arr = arrays[obj["__array__"]]
             return arr[()] if obj.get("scalar") else arr
         if "__dict__" in obj:
             return {_hashable(_decode(k, arrays)): _decode(v, arrays)
@@ -62,21 +71,64 @@ def _decode(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
             return tuple(_decode(v, arrays) for v in obj["__tuple__"])
         if "__list__" in obj:
             return [_decode(v, arrays) for v in obj["__list__"]]
-    raise ValueError("optimizer state in the checkpoint is malformed")
+    raise ValueError(f"an item is none of the encoded kinds: {str(obj)[:40]}")
 
 
 def _hashable(key: Any) -> Any:
     return key.item() if isinstance(key, np.generic) else key
 
 
+def _walk(obj: Any) -> tuple[int, list[Any]]:
+    """How deeply lists and dicts nest in `obj`, and the array entries it names
+    (iteratively: any depth is measured without recursion)."""
+    deepest, names, stack = 0, [], [(obj, 1)]
+    while stack:
+        item, d = stack.pop()
+        if isinstance(item, dict):
+            if "__array__" in item:
+                names.append(item["__array__"])
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, d)
+            stack.extend((v, d + 1) for v in item)
+    return deepest, names
+
+
+def _new_file(directory: str) -> tuple[int, str]:
+    """Create a new, empty file in `directory` with the permissions `open()` gives
+    (0o666 less the umask, as np.save's file gets; mkstemp's would be 0o600)."""
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+             | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    while True:
+        tmp = os.path.join(directory, f".{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # a 64-bit random name taken: try another
+            continue
+
+
 def save(module: Module, path: str | os.PathLike, optimizer: Any = None) -> str:
-    """Write ``module``'s parameters (and ``optimizer``'s state, if given) to
-    ``path`` as an `.npz` file; returns the path.
+    """Write ``module``'s parameters (and ``optimizer``'s state) to ``path`` as `.npz`.
 
     The path is used as given (no ``.npz`` is appended). The file is written
     to a temporary file in the same directory and then moved into place with
     `os.replace`, so an interrupted save never leaves a corrupt file where a
-    good checkpoint was.
+    good checkpoint was. A new file gets the permissions the umask gives; a
+    file overwritten keeps its permissions, as with `np.save`.
+
+    Args:
+        module: the module whose `state_dict` is saved.
+        path: where to write (a symbolic link is written through).
+        optimizer: an optimizer whose `state_dict` is saved too, or None.
+
+    Returns:
+        ``path`` as a string.
+
+    Raises:
+        TypeError: ``module`` is not a Module, or the optimizer state holds
+            something other than arrays, numbers, strings and containers.
+        ValueError: a parameter name that `np.savez` cannot store.
+        OSError: the file cannot be written (the old one is then untouched).
     """
     if not isinstance(module, Module):
         raise TypeError(f"save: expected an nn.Module, got {type(module).__name__}")
@@ -91,82 +143,122 @@ def save(module: Module, path: str | os.PathLike, optimizer: Any = None) -> str:
         structure = _encode(optimizer.state_dict(), optim_arrays)
         arrays.update(optim_arrays)
         arrays[_STRUCTURE] = np.array(json.dumps(structure))
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=directory)
+    target = os.path.realpath(path)
+    fd, tmp = _new_file(os.path.dirname(target))
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        with contextlib.suppress(FileNotFoundError):
+            st = os.stat(target)
+            if stat.S_ISREG(st.st_mode):
+                os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     return path
 
 
-def _read(path: str) -> dict[str, np.ndarray]:
-    """Every entry of the `.npz` file at ``path``, read without unpickling."""
-    with open(path, "rb") as f:
-        magic = f.read(6)
-    if not magic.startswith(b"PK"):  # an .npz file is a zip archive
-        if magic.startswith(b"\x80"):
-            what = "is a Python pickle; checkpoints are read with allow_pickle=False"
-        elif magic.startswith(b"\x93NUMPY"):
-            what = "is a single .npy array"
+def _parameters(zf: zipfile.ZipFile, path: str, module: Module) -> dict[str, np.ndarray]:
+    """Every parameter's array from the file, each checked against its parameter."""
+    state, missing = {}, []
+    for name, p in module.named_parameters():
+        def check(where: str, shape: tuple, dtype: np.dtype, p: Any = p) -> None:
+            if shape != p.shape:
+                raise ValueError(f"{where} has shape {shape}, but the parameter has shape "
+                                 f"{p.shape}")
+            if dtype.newbyteorder("=") != p.dtype:
+                raise ValueError(f"{where} has dtype {dtype}, but the parameter has dtype "
+                                 f"{p.dtype}")
+        arr = read_entry(zf, path, name, check)
+        if arr is None:
+            missing.append(name)
         else:
-            what = "is not a zip archive"
-        raise ValueError(f"load: {path} is not a readable .npz checkpoint: it {what}")
+            state[name] = arr
+    if missing:
+        raise ValueError(f"load: {path}: names do not match the module's parameters "
+                         f"(missing {missing})")
+    return state
+
+
+def _optimizer_state(zf: zipfile.ZipFile, path: str, module: Module) -> Any:
+    """The optimizer state from the file, read within a budget of bytes: four
+    times the parameters' bytes, plus 4 KiB a parameter and 1 MiB (step
+    counts, hyperparameters, the JSON text)."""
+    params = module.parameters()
+    budget = 4 * sum(p.data.nbytes for p in params) + 4096 * len(params) + (1 << 20)
+
+    def within_budget(kinds: str, ndim: int | None = None) -> Callable:
+        def check(where: str, shape: tuple, dtype: np.dtype) -> None:
+            nonlocal budget
+            if dtype.kind not in kinds or (ndim is not None and len(shape) != ndim):
+                raise ValueError(f"{where} has dtype {dtype} and shape {shape}, not those "
+                                 f"of optimizer state")
+            size = math.prod(shape) * dtype.itemsize
+            if size > budget:
+                raise ValueError(f"{where} is larger ({size} bytes) than the optimizer "
+                                 f"state of this module can be")
+            budget -= size
+        return check
+
+    text = read_entry(zf, path, _STRUCTURE, within_budget("U", ndim=0))
+    if text is None:
+        raise ValueError(f"load: {path} holds no optimizer state (it was saved without "
+                         f"optimizer=...)")
+    where = f"load: {path}: the optimizer state"
     try:
-        npz = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as e:
-        raise ValueError(f"load: {path} is not a readable .npz checkpoint: {e}") from None
-    arrays = {}
-    with npz:
-        for name in npz.files:
-            try:
-                arrays[name] = npz[name]
-            except ValueError as e:
-                if "pickle" in str(e):
-                    raise ValueError(
-                        f"load: entry {name!r} of {path} holds pickled Python objects; "
-                        f"checkpoints are read with allow_pickle=False, so it is "
-                        f"refused") from None
-                raise ValueError(f"load: entry {name!r} of {path} is unreadable: {e}") \
-                    from None
-            except (OSError, zipfile.BadZipFile, EOFError) as e:
-                raise ValueError(f"load: entry {name!r} of {path} is unreadable: {e}") \
-                    from None
-    return arrays
+        structure = json.loads(str(text[()]))
+    except RecursionError:
+        raise ValueError(f"{where} is nested too deeply") from None
+    except ValueError as e:
+        raise ValueError(f"{where} is malformed: {e}") from None
+    depth, names = _walk(structure)
+    if depth > _MAX_DEPTH:
+        raise ValueError(f"{where} is nested {depth} levels deep (at most {_MAX_DEPTH})")
+    arrays: dict[str, np.ndarray] = {}
+    for name in names:
+        if not isinstance(name, str) or not name.startswith(_OPTIM) or name == _STRUCTURE:
+            raise ValueError(f"{where} is malformed: it refers to an entry {name!r}")
+        if name not in arrays:
+            arr = read_entry(zf, path, name, within_budget("biuf"))
+            if arr is None:
+                raise ValueError(f"{where} refers to a missing entry {name!r}")
+            arrays[name] = arr
+    try:
+        return _decode(structure, arrays)
+    except (TypeError, ValueError, KeyError, AttributeError) as e:
+        raise ValueError(f"{where} is malformed: {e}") from None
 
 
 def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None:
     """Load a checkpoint written by `save` into ``module`` (and ``optimizer``).
 
     Every parameter of the module must be in the file with its shape and
-    dtype; other entries are ignored. The parameters are overwritten in place.
-    Nothing changes unless everything loads: a refused load (``ValueError``
-    naming the problem) leaves the module and the optimizer as they were.
+    dtype; other entries are ignored (never read). The parameters are
+    overwritten in place. Nothing changes unless everything loads.
+
+    Args:
+        module: the module to load into.
+        path: the checkpoint file.
+        optimizer: an optimizer over the module's parameters whose state is
+            loaded too (the file must have been saved with one), or None.
+
+    Raises:
+        TypeError: ``module`` is not a Module.
+        ValueError: the file is not a checkpoint of this module (missing, a
+            directory, empty, truncated, corrupted, hostile, wrong names,
+            shapes or dtypes), naming the file and the problem; the module
+            and the optimizer are left as they were.
     """
     if not isinstance(module, Module):
         raise TypeError(f"load: expected an nn.Module, got {type(module).__name__}")
     path = os.fspath(path)
-    arrays = _read(path)
-    names = [name for name, _ in module.named_parameters()]
-    state = {name: arrays[name] for name in names if name in arrays}
-    optim_state = None
-    if optimizer is not None:
-        if _STRUCTURE not in arrays:
-            raise ValueError(f"load: {path} holds no optimizer state (it was saved "
-                             f"without optimizer=...)")
-        try:
-            structure = json.loads(str(arrays[_STRUCTURE]))
-        except json.JSONDecodeError as e:
-            raise ValueError(f"load: optimizer state in {path} is malformed: {e}") from None
-        optim_state = _decode(structure, arrays)
+    with open_npz(path) as zf:
+        state = _parameters(zf, path, module)
+        optim_state = None if optimizer is None else _optimizer_state(zf, path, module)
     snapshot = module.state_dict() if optimizer is not None else None
     try:
         module.load_state_dict(state)
@@ -176,6 +268,8 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None
         return
     try:
         optimizer.load_state_dict(optim_state)
-    except BaseException:
+    except BaseException as e:
         module.load_state_dict(snapshot)  # all or nothing
+        if isinstance(e, (TypeError, ValueError)):  # the optimizer refused the file's state
+            raise ValueError(f"load: {path}: {e}") from None
         raise

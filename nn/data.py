@@ -9,11 +9,11 @@ from typing import Union
 
 import numpy as np
 
-from autograd_core.checks import positive_int, real_number
+from autograd_core.checks import positive_int, real_array, real_number
 
 RngLike = Union[int, np.integer, np.random.Generator, None]
 
-__all__ = ["RngLike", "as_rng", "batches", "train_val_split"]
+__all__ = ["RngLike", "as_rng", "batches", "check_pair", "train_val_split"]
 
 
 def as_rng(rng: RngLike = None) -> np.random.Generator:
@@ -39,19 +39,33 @@ def as_rng(rng: RngLike = None) -> np.random.Generator:
 
 
 def _as_rows(name: str, a: object) -> np.ndarray:
-    """Convert ``a`` to an ndarray with at least one dimension (rows on axis 0)."""
-    arr = a if isinstance(a, np.ndarray) else np.asarray(a)
+    """Convert ``a`` to an ndarray of real numbers with at least one dimension
+    (rows on axis 0); other data raises ``TypeError`` (see `real_array`)."""
+    arr = real_array(name, a)
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension (one row per sample), got a scalar")
     return arr
 
 
-def _check_pair(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    """Convert ``X`` and ``y`` to arrays and check they have the same number of rows."""
-    X_arr, y_arr = _as_rows("X", X), _as_rows("y", y)
+def check_pair(X: object, y: object, where: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Convert ``X`` and ``y`` to arrays of real numbers with the same number of rows.
+
+    Args:
+        X: the inputs, one row per sample.
+        y: the targets, one row per sample.
+        where: a prefix naming the caller in error messages, e.g. ``"fit: "``.
+
+    Returns:
+        ``(X, y)`` as ndarrays (arrays are not copied).
+
+    Raises:
+        TypeError: either holds anything but real numbers (see `real_array`).
+        ValueError: either is a scalar, or their numbers of rows differ.
+    """
+    X_arr, y_arr = _as_rows(f"{where}X", X), _as_rows(f"{where}y", y)
     if len(X_arr) != len(y_arr):
         raise ValueError(
-            f"X and y must have the same number of rows, got len(X)={len(X_arr)} "
+            f"{where}X and y must have the same number of rows, got len(X)={len(X_arr)} "
             f"and len(y)={len(y_arr)}"
         )
     return X_arr, y_arr
@@ -77,9 +91,10 @@ def batches(
 
     The arguments are checked when ``batches`` is called, not at the first
     ``next()``: ``len(X) != len(y)``, an empty ``X`` or a ``batch_size`` that is
-    not a positive int raise ``ValueError``.
+    not a positive int raise ``ValueError``; ``X`` or ``y`` holding anything
+    but real numbers (complex, strings, dates, objects, None) raises ``TypeError``.
     """
-    X_arr, y_arr = _check_pair(X, y)
+    X_arr, y_arr = check_pair(X, y)
     size = positive_int("batch_size", batch_size)
     n = len(X_arr)
     if n == 0:
@@ -112,9 +127,10 @@ def train_val_split(
     ``round(fraction * len(X))`` rows, kept between 1 and ``len(X) - 1`` so
     that neither part is empty; the rows of each part are in shuffled order
     (a permutation drawn from ``rng``, see :func:`as_rng`). ``fraction`` must
-    be a number strictly between 0 and 1, and ``X`` needs at least 2 rows.
+    be a number strictly between 0 and 1, and ``X`` needs at least 2 rows;
+    ``X`` and ``y`` must be real numbers (``TypeError`` otherwise).
     """
-    X_arr, y_arr = _check_pair(X, y)
+    X_arr, y_arr = check_pair(X, y)
     fraction = real_number("fraction", fraction, 0.0, 1.0, low_inclusive=False)
     n = len(X_arr)
     if n < 2:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, ops
+from autograd_core.checks import real_array
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "cross_entropy"]
@@ -37,12 +38,10 @@ def _check_input(fn: str, input: Any) -> Value:
 
 
 def _target(fn: str, target: Any, input: Value) -> Any:
-    """The target as a Value or a float ndarray of the input's dtype and shape."""
+    """The target as a Value or a float ndarray of the input's dtype and shape;
+    data that is not real numbers raises `TypeError` (never converted)."""
     if not isinstance(target, Value):
-        try:
-            target = np.asarray(target, dtype=input.dtype)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"{fn}: target is not numeric: {e}") from None
+        target = real_array(f"{fn}: target", target).astype(input.dtype, copy=False)
     if target.shape != input.shape:
         raise ValueError(f"{fn}: target shape {tuple(target.shape)} does not match "
                          f"input shape {tuple(input.shape)}")
@@ -160,9 +159,7 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
     n, c = input.shape
     t = target
     if not isinstance(t, Value):
-        t = np.asarray(t)
-        if t.dtype == object or t.dtype.kind not in "biuf":
-            raise TypeError(f"{fn}: target must be numeric, got dtype {t.dtype}")
+        t = real_array(f"{fn}: target", t)
     if t.shape == (n,):
         idx = _class_indices(fn, t.data if isinstance(t, Value) else t, n, c)
         onehot = _one_hot(fn, idx, c, input.dtype)

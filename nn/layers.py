@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, get_default_dtype, ops
-from autograd_core.checks import positive_int, real_number
+from autograd_core.checks import positive_int, real_array, real_number
 
 from .data import RngLike, as_rng
 from .module import Module
@@ -18,17 +18,19 @@ from .module import Module
 __all__ = ["Linear", "MLP", "Sequential", "ReLU", "Tanh", "Sigmoid", "Dropout"]
 
 
-def _as_input(x: Any, dtype: np.dtype) -> Any:
+def _as_input(x: Any, dtype: np.dtype, layer: str) -> Any:
     """Inputs that are not Values (or arrays of the layer's dtype) become constant
-    Values of the layer's dtype."""
+    Values of the layer's dtype; data that is not real numbers raises `TypeError`."""
     if isinstance(x, Value) or (isinstance(x, np.ndarray) and x.dtype == dtype):
         return x
-    return Value(np.asarray(x), requires_grad=False, dtype=dtype)
+    return Value(real_array(f"{layer}: input", x), requires_grad=False, dtype=dtype)
 
 
-def _as_value(x: Any) -> Value:
-    """Activations need a Value: other inputs become constant Values."""
-    return x if isinstance(x, Value) else Value(x, requires_grad=False)
+def _as_value(x: Any, layer: str) -> Value:
+    """Activations need a Value: other inputs become constant Values (real numbers only)."""
+    if isinstance(x, Value):
+        return x
+    return Value(real_array(f"{layer}: input", x), requires_grad=False)
 
 
 def _check_width(name: str, value: Any) -> int:
@@ -64,7 +66,7 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Value:
         """Apply the layer to a batch ``x`` of shape ``(..., in_features)``."""
-        x = _as_input(x, self.weight.dtype)
+        x = _as_input(x, self.weight.dtype, "Linear")
         return x @ self.weight if self.bias is None else ops.linear(x, self.weight, self.bias)
 
     def __repr__(self) -> str:
@@ -77,7 +79,7 @@ class ReLU(Module):
 
     def forward(self, x: Any) -> Value:
         """Apply the activation."""
-        return _as_value(x).relu()
+        return _as_value(x, "ReLU").relu()
 
 
 class Tanh(Module):
@@ -85,7 +87,7 @@ class Tanh(Module):
 
     def forward(self, x: Any) -> Value:
         """Apply the activation."""
-        return _as_value(x).tanh()
+        return _as_value(x, "Tanh").tanh()
 
 
 class Sigmoid(Module):
@@ -93,7 +95,7 @@ class Sigmoid(Module):
 
     def forward(self, x: Any) -> Value:
         """Apply the activation."""
-        return _as_value(x).sigmoid()
+        return _as_value(x, "Sigmoid").sigmoid()
 
 
 class Dropout(Module):
@@ -108,7 +110,7 @@ class Dropout(Module):
 
     def forward(self, x: Any) -> Value:
         """Apply dropout (identity in evaluation mode or when ``p == 0``)."""
-        x = _as_value(x)
+        x = _as_value(x, "Dropout")
         if not self.training or self.p == 0.0:
             return x
         keep = self.rng.random(x.shape) >= self.p
@@ -200,6 +202,7 @@ class MLP(Module):
 
     def forward(self, x: Any) -> Value:
         """Apply the network to a batch ``x`` of shape ``(N, nin)``."""
+        x = _as_input(x, self.layers[0].weight.dtype, "MLP")
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             x = layer(x)

@@ -1,10 +1,13 @@
 """`Module`: the base class of layers and models.
 
 A module's parameters are found by walking its attributes in the order they
-were set: a `Value` that requires grad is a parameter, a `Module` is a
-submodule, and lists, tuples and dicts of those are walked too (their items
-are named by position or key). So ``self.layers = [Linear(2, 4), ...]`` gives
-parameter names such as ``layers.0.weight``.
+were set: a leaf `Value` that requires grad (made by the user or a layer, not
+produced by an op) is a parameter, a `Module` is a submodule, and lists,
+tuples and dicts of those are walked too (their items are named by position
+or key). So ``self.layers = [Linear(2, 4), ...]`` gives parameter names such
+as ``layers.0.weight``, while an output that a ``forward`` keeps on the module
+(``self.hidden = self.lin(x)``) is not a parameter: it is not in
+``state_dict()`` and no optimizer made from ``parameters()`` steps it.
 """
 
 from __future__ import annotations
@@ -160,6 +163,7 @@ class Module:
                 raise ValueError(f"load_state_dict: entry {name!r} has dtype {arr.dtype}, "
                                  f"but the parameter has dtype {p.data.dtype}")
             arrays[name] = arr
+        # Every load (nn.load included) writes the parameters here, and only here.
         for name, p in params.items():
             np.copyto(p.data, arrays[name])
 
@@ -172,7 +176,7 @@ def _expand(name: str, obj: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(obj, Module):
         yield name, obj
     elif isinstance(obj, Value):
-        if obj.requires_grad:
+        if obj.requires_grad and obj.op == "":  # a leaf; an op's output is not a parameter
             yield name, obj
     elif isinstance(obj, (list, tuple)):
         for i, item in enumerate(obj):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,10 +11,11 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, no_grad
-from autograd_core.checks import positive_int
+from autograd_core.checks import boolean, positive_int, real_number
 
 from . import functional as F
-from .data import RngLike, as_rng, batches, train_val_split
+from .data import RngLike, as_rng, batches, check_pair, train_val_split
+from .interrupt import CtrlC
 from .module import Module
 
 __all__ = ["fit", "evaluate", "History"]
@@ -29,8 +31,10 @@ class History:
     ``accuracy``/``val_accuracy``: the same for classification losses (empty
     otherwise). ``best_epoch`` is the index into these lists of the lowest
     validation loss (of the lowest training loss without validation).
-    ``stop_reason`` is ``"epochs"``, ``"target_loss"`` or ``"patience"``, and
-    ``stopped_early`` is True for the latter two.
+    ``stop_reason`` is ``"epochs"``, ``"target_loss"``, ``"patience"`` or
+    ``"interrupted"`` (Ctrl-C), and ``stopped_early`` is True for the latter
+    three. The lists hold the epochs that ran to the end: an epoch cut short
+    by Ctrl-C is not recorded.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -101,6 +105,7 @@ def evaluate(model: Module, loss_fn: Callable[[Value, Any], Value], X: np.ndarra
     None for any other loss.
     """
     count = _accuracy_rule(loss_fn)
+    X, y = check_pair(X, y, "evaluate: ")
     was_training = model.training
     model.eval()
     try:
@@ -124,20 +129,82 @@ def _scalar(loss: Any) -> Value:
 
 def _split_validation(validation: Any, X: np.ndarray, y: np.ndarray,
                       gen: np.random.Generator) -> tuple:
-    """Return ``(X_train, y_train, val)`` with val None or a pair of arrays."""
+    """Return ``(X_train, y_train, val)`` with val None or a pair of arrays whose
+    rows have the shapes of the rows of X and y."""
     if validation is None:
         return X, y, None
     if isinstance(validation, numbers.Real) and not isinstance(validation, bool):
-        (Xt, yt), val = train_val_split(X, y, float(validation), gen)
+        fraction = real_number("fit: validation (the fraction held out)", validation, 0.0, 1.0,
+                               low_inclusive=False)
+        (Xt, yt), val = train_val_split(X, y, fraction, gen)
         return Xt, yt, val
     if isinstance(validation, (tuple, list)) and len(validation) == 2:
-        Xv, yv = np.asarray(validation[0]), np.asarray(validation[1])
-        if len(Xv) != len(yv) or len(Xv) == 0:
-            raise ValueError(f"fit: validation X and y must be non-empty with the same "
-                             f"number of rows, got {len(Xv)} and {len(yv)}")
+        Xv, yv = check_pair(validation[0], validation[1], "fit: validation ")
+        if len(Xv) == 0:
+            raise ValueError("fit: validation X and y are empty")
+        for what, v, t in (("X", Xv, X), ("y", yv, y)):
+            if v.shape[1:] != t.shape[1:]:
+                raise ValueError(f"fit: validation {what} has rows of shape {v.shape[1:]}, "
+                                 f"but {what} has rows of shape {t.shape[1:]}")
         return X, y, (Xv, yv)
     raise TypeError("fit: validation must be None, a pair (X_val, y_val) or a fraction "
                     f"in (0, 1), got {type(validation).__name__}")
+
+
+def _check_optimizer(optimizer: Any, model: Module) -> None:
+    """The optimizer has zero_grad() and step(), and updates only the model's parameters."""
+    if not all(callable(getattr(optimizer, m, None)) for m in ("zero_grad", "step")):
+        raise TypeError(f"fit: optimizer must have zero_grad() and step() methods, "
+                        f"got {type(optimizer).__name__}")
+    params = getattr(optimizer, "params", None)  # optim's optimizers list them here
+    if isinstance(params, list):
+        own = {id(p) for p in model.parameters()}
+        for i, p in enumerate(params):
+            if id(p) not in own:
+                raise ValueError(
+                    f"fit: parameter {i} of the optimizer (shape {getattr(p, 'shape', '?')}) "
+                    f"is not a parameter of the model; make the optimizer from this "
+                    f"model's parameters()")
+
+
+def _checked_arguments(model: Module, loss_fn: Callable, optimizer: Any, X: Any, y: Any,
+                       epochs: Any, batch_size: Any, validation: Any, patience: Any,
+                       target_loss: Any, progress: Any, rng: RngLike) -> tuple:
+    """Check every argument of `fit` before anything is trained.
+
+    The validation set, which training otherwise first meets after an epoch
+    of updates, is run through the model and ``loss_fn`` once here (in
+    evaluation mode, no graph), so that whatever they refuse in it is refused
+    before the first update.
+
+    Returns:
+        ``(X_train, y_train, val, gen)``: the training arrays, the validation
+        pair or None, and the generator made from ``rng`` (after the split).
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"fit: loss_fn must be callable, got {type(loss_fn).__name__}")
+    _check_optimizer(optimizer, model)
+    positive_int("fit: epochs", epochs)
+    if batch_size is not None:
+        positive_int("fit: batch_size", batch_size)
+    if patience is not None:
+        positive_int("fit: patience", patience)
+        if validation is None:
+            raise ValueError("fit: early stopping (patience) needs validation data; pass "
+                             "validation=(X_val, y_val) or a fraction such as 0.2")
+    if target_loss is not None:
+        real_number("fit: target_loss", target_loss, -math.inf)
+    boolean("fit: progress", progress)
+    gen = as_rng(rng)
+    X, y = check_pair(X, y, "fit: ")
+    if len(X) == 0:
+        raise ValueError("fit: X and y are empty")
+    X, y, val = _split_validation(validation, X, y, gen)
+    if val is not None:
+        evaluate(model, loss_fn, val[0], val[1])
+    return X, y, val, gen
 
 
 def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
@@ -163,23 +230,20 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
     seed gives the same run. ``progress=True`` shows a tqdm bar on stderr.
     Accuracy is recorded for `cross_entropy` (argmax) and the binary
     cross-entropies (threshold 0.5 on probabilities, 0 on logits).
+
+    Every argument is checked before the first update, the validation data
+    included (it is run through the model and ``loss_fn`` once). Ctrl-C
+    (``KeyboardInterrupt``) stops training after the step that is running
+    and returns the `History` so far with ``stop_reason == "interrupted"``
+    (with ``patience``, the best weights restored).
+
+    Raises:
+        TypeError: an argument of the wrong type, or X, y or the validation
+            data holding anything but real numbers.
+        ValueError: an argument out of range, or data of mismatched shapes.
     """
-    if not isinstance(model, Module):
-        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"fit: loss_fn must be callable, got {type(loss_fn).__name__}")
-    positive_int("fit: epochs", epochs)
-    if patience is not None:
-        positive_int("fit: patience", patience)
-        if validation is None:
-            raise ValueError("fit: early stopping (patience) needs validation data; pass "
-                             "validation=(X_val, y_val) or a fraction such as 0.2")
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"fit: X and y must have the same number of rows, "
-                         f"got {len(X)} and {len(y)}")
-    gen = as_rng(rng)
-    X, y, val = _split_validation(validation, X, y, gen)
+    X, y, val, gen = _checked_arguments(model, loss_fn, optimizer, X, y, epochs, batch_size,
+                                        validation, patience, target_loss, progress, rng)
     count = _accuracy_rule(loss_fn)
     history = History()
     best_val, best_train, best_state, since_best = np.inf, np.inf, None, 0
@@ -188,10 +252,12 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
 
     from tqdm import tqdm
     bar = tqdm(range(int(epochs)), disable=not progress, unit="epoch", leave=True)
+    ctrl_c = CtrlC()
     try:
-        for epoch in bar:
+        for epoch in ctrl_c.steps(bar):
             total, correct = 0.0, 0
             it = ((X, y),) if batch_size is None else batches(X, y, batch_size, True, gen)
+            it = ctrl_c.steps(it)
             for Xb, yb in it:
                 optimizer.zero_grad()
                 pred = model(Xb)
@@ -229,9 +295,12 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
             if patience is not None and since_best >= patience:
                 history.stopped_early, history.stop_reason = True, "patience"
                 break
-        if patience is not None and best_state is not None and history.stop_reason != "target_loss":
-            model.load_state_dict(best_state)
+    except KeyboardInterrupt:
+        history.stopped_early, history.stop_reason = True, "interrupted"
     finally:
+        ctrl_c.close()
         bar.close()
         model.train(was_training)
+    if patience is not None and best_state is not None and history.stop_reason != "target_loss":
+        model.load_state_dict(best_state)
     return history

@@ -175,7 +175,8 @@ def test_validation_runs_in_eval_mode_without_graph():
 
     history = nn.fit(model, loss_fn, NoOp(), X, y, epochs=1, validation=(Xv, yv),
                      progress=False)
-    assert calls == [(True, True), (False, False)]
+    # the validation data checked before training, one training step, one validation
+    assert calls == [(False, False), (True, True), (False, False)]
     model.eval()
     expected = F.mse_loss(model(Xv), yv).item()
     assert history.val_loss == [expected]
