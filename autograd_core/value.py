@@ -11,7 +11,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import ops, registry
+from . import numpy_api, ops, registry
 from .backward import walk
 from .dtypes import const, default_consts, to_array
 from .methods import ValueMethods
@@ -35,7 +35,11 @@ class Value(ValueMethods):
     # the op saw it.
     __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
                  "_params", "_scope", "_pending", "__weakref__")
-    __array_ufunc__ = None  # NumPy defers to Value's reflected operators
+    # NumPy's functions on Values map onto the ops (numpy_api.py); the operators
+    # below never pass through them.
+    __array_ufunc__ = numpy_api.array_ufunc
+    __array_function__ = numpy_api.array_function
+    __array__ = numpy_api.array
     __hash__ = object.__hash__
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None,
