@@ -290,7 +290,8 @@ class ValueMethods:
         if not spec:
             return str(self)
         if self._data.size != 1:
-            raise TypeError(f"format: spec {spec!r} needs a single-element Value, not shape {self.shape}")
+            raise TypeError(f"format: spec {spec!r} needs a single-element Value, "
+                            f"not shape {self.shape}")
         return format(self.item(), spec)
 
 
