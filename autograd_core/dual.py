@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["is_value", "data", "exp", "log", "sqrt", "tanh", "sigmoid", "sign"]
+__all__ = ["is_value", "data", "exp", "log", "sqrt", "tanh", "sigmoid", "sign", "sin", "cos"]
 
 # What a VJP can receive besides Values: arrays, NumPy scalars, and the Python
 # numbers that stand next to a Value's data unconverted.
@@ -63,3 +63,13 @@ def sigmoid(x: Any) -> Any:
 def sign(x: Any) -> np.ndarray:
     """sign(x) of the data, a constant in either case (its derivative is 0)."""
     return np.sign(data(x))
+
+
+def sin(x: Any) -> Any:
+    """sin(x): `np.sin` on arrays, the recorded op on a Value."""
+    return np.sin(x) if isinstance(x, _RAW) else x.sin()
+
+
+def cos(x: Any) -> Any:
+    """cos(x): `np.cos` on arrays, the recorded op on a Value."""
+    return np.cos(x) if isinstance(x, _RAW) else x.cos()

@@ -156,28 +156,40 @@ class ValueMethods:
         return ops.clip(self, lo=-np.inf if lo is None else lo, hi=np.inf if hi is None else hi)
 
     # ----------------------------------------------------------- reductions
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def sum(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """Sum over `axis` (all axes if None); the gradient is 1 for every summed element."""
+        if torch_names:
+            raise _torch_spelling("sum", torch_names)
         return ops.sum(self, axis=_axes(axis, self._data.ndim, "sum"), keepdims=keepdims)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def mean(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """Mean over `axis` (all axes if None); the gradient is 1/n for each of n elements."""
+        if torch_names:
+            raise _torch_spelling("mean", torch_names)
         return ops.mean(self, axis=_axes(axis, self._data.ndim, "mean"), keepdims=keepdims)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def max(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """Maximum over `axis`; tied elements share the gradient evenly."""
+        if torch_names:
+            raise _torch_spelling("max", torch_names)
         return ops.max(self, axis=_axes(axis, self._data.ndim, "max"), keepdims=keepdims)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def min(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """Minimum over `axis`; tied elements share the gradient evenly."""
+        if torch_names:
+            raise _torch_spelling("min", torch_names)
         return ops.min(self, axis=_axes(axis, self._data.ndim, "min"), keepdims=keepdims)
 
-    def softmax(self, axis: int = -1) -> Any:
+    def softmax(self, axis: int = -1, **torch_names: Any) -> Any:
         """exp(v) / sum(exp(v)) along `axis`, computed stably."""
+        if torch_names:
+            raise _torch_spelling("softmax", torch_names)
         return ops.softmax(self, axis=_axes(axis, self._data.ndim, "softmax"))
 
-    def log_softmax(self, axis: int = -1) -> Any:
+    def log_softmax(self, axis: int = -1, **torch_names: Any) -> Any:
         """v - log(sum(exp(v))) along `axis`, computed stably."""
+        if torch_names:
+            raise _torch_spelling("log_softmax", torch_names)
         return ops.log_softmax(self, axis=_axes(axis, self._data.ndim, "log_softmax"))
 
     # ---------------------------------------------------------------- shape
@@ -197,3 +209,97 @@ class ValueMethods:
         """Indexing with ints, slices, None, ... and int/bool arrays; repeated indices accumulate."""
         index, accumulate = _index(idx)
         return ops.getitem(self, index=index, accumulate=accumulate)
+
+    # ------------------------------------------------------ PyTorch's names
+    def pow(self, exponent: Any) -> Any:
+        """`self ** exponent` (the `pow` op)."""
+        return self ** exponent
+
+    def square(self) -> Any:
+        """`self ** 2`: the `pow` op, as in PyTorch (one node, one VJP: 2 * self)."""
+        return self ** 2
+
+    def sin(self) -> Any:
+        """sin(v); its derivative is cos(v)."""
+        return ops.sin(self)
+
+    def cos(self) -> Any:
+        """cos(v); its derivative is -sin(v)."""
+        return ops.cos(self)
+
+    def unsqueeze(self, dim: int) -> Any:
+        """A new axis of size 1 at `dim` (from -ndim-1 to ndim), as a reshape."""
+        (d,) = _axes((dim,), self._data.ndim + 1, "unsqueeze")
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def squeeze(self, dim: Any = None) -> Any:
+        """The axes of size 1 removed (only those in `dim`, an int or tuple, if given);
+        as in PyTorch, an axis in `dim` whose size is not 1 stays."""
+        shape = self._data.shape
+        dims = range(len(shape)) if dim is None else _axes(dim, len(shape), "squeeze") or ()
+        return self.reshape(tuple(n for i, n in enumerate(shape) if n != 1 or i not in dims))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Any:
+        """The axes `start_dim` to `end_dim` (both included) merged into one, as a reshape;
+        a 0-d Value gives one element, as in PyTorch.
+
+        Raises:
+            ValueError: `start_dim` comes after `end_dim`, or either is out of range."""
+        shape, n = self._data.shape, max(self._data.ndim, 1)
+        (s,), (e,) = _axes((start_dim,), n, "flatten"), _axes((end_dim,), n, "flatten")
+        if s > e:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for a Value of shape {shape}")
+        return self.reshape(shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+    def permute(self, *dims: Any) -> Any:
+        """The axes in the order `dims` (a permutation of all of them), as a transpose."""
+        dims = _shape_arg(dims, "permute")
+        if len(dims) != self._data.ndim:
+            raise ValueError(f"permute: dims {dims} are not a permutation of the {self.ndim} axes")
+        return self.transpose(*dims)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Any:
+        """Set `requires_grad` in place and return this Value, as in PyTorch.
+
+        Raises:
+            TypeError: `requires_grad` is not a bool.
+            RuntimeError: turning it off on a Value produced by an op (only a
+                leaf's flag changes; `.detach()` gives a Value cut from the graph)."""
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_: expected True or False, got {requires_grad!r}")
+        if self._op is not None and not requires_grad:
+            raise RuntimeError(f"requires_grad_: only a leaf's requires_grad can be changed; this "
+                               f"Value was produced by the op {self.op!r} (use .detach())")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def tolist(self) -> Any:
+        """The data as nested lists of Python floats (a float for a 0-d Value)."""
+        return self._data.tolist()
+
+    def __int__(self) -> int:
+        """The single element as a Python int, truncated toward zero."""
+        return int(self.item())
+
+    def __format__(self, spec: str) -> str:
+        """`format(v, ".3f")` formats a single-element Value's number; `f"{v}"` is `str(v)`.
+
+        Raises:
+            TypeError: a format spec for a Value of more than one element."""
+        if not spec:
+            return str(self)
+        if self._data.size != 1:
+            raise TypeError(f"format: spec {spec!r} needs a single-element Value, "
+                            f"not shape {self.shape}")
+        return format(self.item(), spec)
+
+
+_NUMPY_SPELLING = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> ours
+
+
+def _torch_spelling(name: str, kwargs: dict) -> TypeError:
+    """The error for keywords that `name` does not take, saying what to write instead."""
+    hints = [f"use {_NUMPY_SPELLING[k]}= instead of PyTorch's {k}=" if k in _NUMPY_SPELLING
+             else f"unexpected keyword argument {k!r}" for k in kwargs]
+    return TypeError(f"{name}: " + "; ".join(hints))

@@ -11,7 +11,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import ops, registry
+from . import numpy_api, ops, registry
 from .backward import walk
 from .dtypes import const, default_consts, to_array
 from .inplace import InPlaceMethods
@@ -38,7 +38,11 @@ class Value(InPlaceMethods, ValueMethods):
     # recorded; _written: its reading at the last change in place (set then).
     __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
                  "_params", "_scope", "_pending", "_born", "_written", "__weakref__")
-    __array_ufunc__ = None  # NumPy defers to Value's reflected operators
+    # NumPy's functions on Values map onto the ops (numpy_api.py); the operators
+    # below never pass through them.
+    __array_ufunc__ = numpy_api.array_ufunc
+    __array_function__ = numpy_api.array_function
+    __array__ = numpy_api.array
     __hash__ = object.__hash__
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None,

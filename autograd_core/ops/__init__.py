@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ..registry import OPS, register
 from . import elementwise, fused, reductions, shape
-from .elementwise import (abs, add, clip, div, exp, log, matmul, maximum, minimum, mul,  # noqa: A004
-                          neg, pow, relu, sigmoid, sqrt, sub, tanh, where)
+from .elementwise import (abs, add, clip, cos, div, exp, log, matmul, maximum, minimum,  # noqa: A004
+                          mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where)
 from .fused import cross_entropy, linear, mse
 from .reductions import log_softmax, max, mean, min, softmax, sum  # noqa: A004
 from .shape import broadcast_to, concat, getitem, reshape, scatter, stack, sum_to, transpose
@@ -19,7 +19,7 @@ from .shape import broadcast_to, concat, getitem, reshape, scatter, stack, sum_t
 for _module in (elementwise, reductions, shape, fused):
     register(_module)
 
-__all__ = ["OPS", "abs", "add", "broadcast_to", "clip", "concat", "cross_entropy", "div", "exp",
+__all__ = ["OPS", "abs", "add", "broadcast_to", "clip", "concat", "cos", "cross_entropy", "div", "exp",
            "getitem", "linear", "log", "log_softmax", "matmul", "max", "maximum", "mean", "min",
            "minimum", "mse", "mul", "neg", "pow", "relu", "reshape", "scatter", "sigmoid",
-           "softmax", "sqrt", "stack", "sub", "sum", "sum_to", "tanh", "transpose", "where"]
+           "sin", "softmax", "sqrt", "stack", "sub", "sum", "sum_to", "tanh", "transpose", "where"]

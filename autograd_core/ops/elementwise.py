@@ -148,6 +148,18 @@ def where(a, b, cond):
     return np.where(cond, a, b)
 
 
+@op(lambda g, out, a: g * dual.cos(a))
+def sin(a):
+    """sin(a);  d/da = cos(a)."""
+    return np.sin(a)
+
+
+@op(lambda g, out, a: -g * dual.sin(a))
+def cos(a):
+    """cos(a);  d/da = -sin(a)."""
+    return np.cos(a)
+
+
 def _matmul_ga(g, out, a, b):
     if b.ndim == 1:
         return g * b if a.ndim == 1 else g.reshape(g.shape + (1,)) * b

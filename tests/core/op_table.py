@@ -59,9 +59,9 @@ def _binary(name, np_fn, torch_name, gen=None, smooth=True):
                lambda a, b: getattr(__import__("torch"), torch_name)(a, b), BCAST, gen, smooth)
 
 
-def _unary(method, np_fn, torch_name, gen=None, smooth=True):
+def _unary(method, np_fn, torch_name, gen=None, smooth=True, cases=()):
     return Row(lambda a: getattr(a, method)(), np_fn,
-               lambda a: getattr(a, torch_name)(), UNARY, gen, smooth)
+               lambda a: getattr(a, torch_name)(), UNARY, gen, smooth, list(cases))
 
 
 def _np_sigmoid(a):
@@ -91,6 +91,8 @@ ROWS: dict[str, Row] = {
     "sigmoid": _unary("sigmoid", _np_sigmoid, "sigmoid"),
     "relu": _unary("relu", lambda a: np.maximum(a, 0), "relu", [away_from_zero], smooth=False),
     "abs": _unary("abs", np.abs, "abs", [away_from_zero], smooth=False),
+    "sin": _unary("sin", np.sin, "sin", cases=[(lambda a: a.sin() * a.cos(), (2, 3))]),
+    "cos": _unary("cos", np.cos, "cos", cases=[(lambda a: (3 * a).cos(), (4,))]),
     "clip": Row(lambda a: a.clip(-0.5, 0.7), lambda a: np.clip(a, -0.5, 0.7),
                 lambda a: a.clamp(-0.5, 0.7), UNARY, [distinct], smooth=False),
     "where": Row(lambda a, b: ag.where(np.arange(a.size).reshape(a.shape) % 2 == 0, a, b),
