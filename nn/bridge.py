@@ -93,59 +93,79 @@ def to_torch(module: Module, optimizer: optim.Optimizer | None = None) -> Any:
     if len(dtypes) > 1:
         raise TypeError(f"to_torch: the parameters have several dtypes ({', '.join(dtypes)}); "
                         f"PyTorch's layers need one")
-    pairs: list[Pair] = []
-    torch_module = _to_torch(module, torch, {}, pairs)
-    if optimizer is None:
-        return torch_module
-    return torch_module, optimizer_to_torch(optimizer, pairs, torch)
+    return _ToTorch(torch).carry(module, optimizer, optimizer_to_torch)
 
 
-def _to_torch(m: Module, torch: Any, memo: dict[int, Any], pairs: list[Pair]) -> Any:
-    """The torch module for `m`; a module met twice becomes one shared torch module."""
-    if id(m) in memo:
-        return memo[id(m)]
-    kind = type(m)  # exact types: a subclass may compute something else
-    if kind is Linear:
-        t = torch.nn.Linear(m.in_features, m.out_features, bias=m.bias is not None,
-                            device="meta")  # no initial draw: the torch RNG is left alone
-        t.weight = _parameter(torch, m.weight, True, pairs)
-        if m.bias is not None:
-            t.bias = _parameter(torch, m.bias, False, pairs)
-    elif kind is MLP:
-        t = torch.nn.Sequential(*_mlp_layers(m, torch, memo, pairs))
-    elif kind is Sequential:
-        t = torch.nn.Sequential(*(_to_torch(c, torch, memo, pairs) for c in m))
-    elif kind in _ACTIVATIONS:
-        t = getattr(torch.nn, kind.__name__)()
-    elif kind is Dropout:
-        t = torch.nn.Dropout(m.p)
-    else:
+class _Carrier:
+    """Converts modules one way, each once (a module met twice becomes one shared
+    module), keeping each one's training mode and recording the parameter pairs."""
+
+    def __init__(self, torch: Any) -> None:
+        self.torch = torch
+        self.memo: dict[int, Any] = {}
+        self.pairs: list[Pair] = []
+
+    def __call__(self, module: Any) -> Any:
+        if id(module) not in self.memo:
+            new = self.convert(module)
+            new.training = module.training
+            self.memo[id(module)] = new
+        return self.memo[id(module)]
+
+    def convert(self, module: Any) -> Any:
+        """The counterpart of one module (its submodules through `self`)."""
+        raise NotImplementedError
+
+    def carry(self, module: Any, optimizer: Any, carry_optimizer: Any) -> Any:
+        """The converted module, and with an optimizer the pair (module, optimizer)."""
+        new = self(module)
+        if optimizer is None:
+            return new
+        return new, carry_optimizer(optimizer, self.pairs, self.torch)
+
+
+class _ToTorch(_Carrier):
+    """Our modules to torch.nn's."""
+
+    def convert(self, m: Module) -> Any:
+        tnn = self.torch.nn
+        kind = type(m)  # exact types: a subclass may compute something else
+        if kind is Linear:
+            t = tnn.Linear(m.in_features, m.out_features, bias=m.bias is not None,
+                           device="meta")  # no initial draw: the torch RNG is left alone
+            t.weight = self._parameter(m.weight, True)
+            if m.bias is not None:
+                t.bias = self._parameter(m.bias, False)
+            return t
+        if kind is MLP:
+            return tnn.Sequential(*self._mlp_layers(m))
+        if kind is Sequential:
+            return tnn.Sequential(*(self(c) for c in m))
+        if kind in _ACTIVATIONS:
+            return getattr(tnn, kind.__name__)()
+        if kind is Dropout:
+            return tnn.Dropout(m.p)
         raise TypeError(f"to_torch cannot carry {qualname(kind)}: only {_CARRIED} have a "
                         f"PyTorch counterpart (a Module subclass with its own forward "
                         f"is not carried)")
-    t.training = m.training
-    memo[id(m)] = t
-    return t
 
+    def _mlp_layers(self, m: MLP) -> list[Any]:
+        """An MLP's layers with its activations between them, as torch modules."""
+        out = []
+        last = len(m.layers) - 1
+        for i, layer in enumerate(m.layers):
+            out.append(self(layer))
+            act = _MLP_ACTIVATIONS.get(m.activation if i < last else m.output_activation)
+            if act is not None:
+                out.append(getattr(self.torch.nn, act.__name__)())
+                out[-1].training = m.training
+        return out
 
-def _mlp_layers(m: MLP, torch: Any, memo: dict[int, Any], pairs: list[Pair]) -> list[Any]:
-    """An MLP's layers with its activations between them, as torch modules."""
-    out = []
-    last = len(m.layers) - 1
-    for i, layer in enumerate(m.layers):
-        out.append(_to_torch(layer, torch, memo, pairs))
-        act = _MLP_ACTIVATIONS.get(m.activation if i < last else m.output_activation)
-        if act is not None:
-            out.append(getattr(torch.nn, act.__name__)())
-            out[-1].training = m.training
-    return out
-
-
-def _parameter(torch: Any, value: Any, transposed: bool, pairs: list[Pair]) -> Any:
-    p = torch.nn.Parameter(to_tensor(torch, value.data, transposed),
-                           requires_grad=bool(value.requires_grad))
-    pairs.append((value, p, transposed))
-    return p
+    def _parameter(self, value: Any, transposed: bool) -> Any:
+        p = self.torch.nn.Parameter(to_tensor(self.torch, value.data, transposed),
+                                    requires_grad=bool(value.requires_grad))
+        self.pairs.append((value, p, transposed))
+        return p
 
 
 # -- torch -> ours -----------------------------------------------------------------------
@@ -182,45 +202,37 @@ def from_torch(torch_module: Any, optimizer: Any = None) -> Any:
     if not isinstance(torch_module, torch.nn.Module):
         raise TypeError(f"from_torch expects a torch.nn.Module, "
                         f"got {type(torch_module).__name__}")
-    pairs: list[Pair] = []
-    module = _from_torch(torch_module, torch, {}, pairs)
-    if optimizer is None:
-        return module
-    return module, optimizer_from_torch(optimizer, pairs, torch)
+    return _FromTorch(torch).carry(torch_module, optimizer, optimizer_from_torch)
 
 
-def _from_torch(t: Any, torch: Any, memo: dict[int, Module], pairs: list[Pair]) -> Module:
-    """Our module for the torch module `t`; one met twice becomes one shared module."""
-    if id(t) in memo:
-        return memo[id(t)]
-    kind = type(t)
-    names = {getattr(torch.nn, a.__name__): a for a in _ACTIVATIONS}
-    if kind is torch.nn.Linear:
-        m: Module = _linear_from_torch(t, torch, pairs)
-    elif kind is torch.nn.Sequential:
-        m = Sequential(*(_from_torch(c, torch, memo, pairs) for c in t))
-    elif kind in names:
-        m = names[kind]()
-    elif kind is torch.nn.Dropout:
-        m = Dropout(t.p)
-    else:
+class _FromTorch(_Carrier):
+    """torch.nn's modules to ours."""
+
+    def convert(self, t: Any) -> Module:
+        tnn = self.torch.nn
+        kind = type(t)
+        activations = {getattr(tnn, a.__name__): a for a in _ACTIVATIONS}
+        if kind is tnn.Linear:
+            return self._linear(t)
+        if kind is tnn.Sequential:
+            return Sequential(*(self(c) for c in t))
+        if kind in activations:
+            return activations[kind]()
+        if kind is tnn.Dropout:
+            return Dropout(t.p)
         raise TypeError(f"from_torch cannot carry {qualname(kind)}: only torch.nn's "
                         f"{_CARRIED.replace('MLP, ', '')} have a counterpart here")
-    m.training = t.training
-    memo[id(t)] = m
-    return m
 
-
-def _linear_from_torch(t: Any, torch: Any, pairs: list[Pair]) -> Linear:
-    weight = to_array(torch, t.weight, True)
-    m = Linear(t.in_features, t.out_features, bias=t.bias is not None, rng=0,
-               dtype=weight.dtype)
-    state = {"weight": weight}
-    if t.bias is not None:
-        state["bias"] = to_array(torch, t.bias, False)
-    m.load_state_dict(state)  # copies into the layer's own arrays, checking shapes and dtypes
-    for name, ours in m.named_parameters():
-        theirs = getattr(t, name)
-        ours.requires_grad = bool(theirs.requires_grad)
-        pairs.append((ours, theirs, name == "weight"))
-    return m
+    def _linear(self, t: Any) -> Linear:
+        weight = to_array(self.torch, t.weight, True)
+        m = Linear(t.in_features, t.out_features, bias=t.bias is not None, rng=0,
+                   dtype=weight.dtype)
+        state = {"weight": weight}
+        if t.bias is not None:
+            state["bias"] = to_array(self.torch, t.bias, False)
+        m.load_state_dict(state)  # copies into the layer's arrays, checking shapes and dtypes
+        for name, ours in m.named_parameters():
+            theirs = getattr(t, name)
+            ours.requires_grad = bool(theirs.requires_grad)
+            self.pairs.append((ours, theirs, name == "weight"))
+        return m

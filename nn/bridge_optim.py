@@ -35,19 +35,46 @@ _HOW = {"foreach", "fused", "capturable", "differentiable", "initial_lr"}
 
 
 def qualname(kind: type) -> str:
-    """A class's full name for messages, e.g. ``torch.nn.modules.conv.Conv2d``."""
+    """A class's full name, for messages.
+
+    Args:
+        kind: the class.
+
+    Returns:
+        Its module and qualified name, e.g. ``torch.nn.modules.conv.Conv2d``.
+    """
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def to_tensor(torch: Any, array: np.ndarray, transposed: bool) -> Any:
-    """A torch tensor holding a copy of `array` (of its transpose), same dtype."""
+    """A torch tensor holding a copy of an array.
+
+    Args:
+        torch: the torch module.
+        array: the data.
+        transposed: copy the transpose of `array` instead.
+
+    Returns:
+        A new tensor of the array's dtype, sharing no memory with it.
+    """
     return torch.tensor(array.T if transposed else array)
 
 
 def to_array(torch: Any, tensor: Any, transposed: bool) -> np.ndarray:
-    """The data of a torch tensor (of its transpose) as an ndarray of the same dtype.
+    """The data of a torch tensor as an ndarray of the same dtype.
 
-    The array may share memory with the tensor: callers copy it into their own."""
+    Args:
+        torch: the torch module.
+        tensor: a float16, float32 or float64 tensor (on any device).
+        transposed: give the transpose of the data instead.
+
+    Returns:
+        An ndarray that may share memory with the tensor: callers copy it into
+        their own arrays.
+
+    Raises:
+        TypeError: the tensor has another dtype (bfloat16, an integer type, ...).
+    """
     if tensor.dtype not in (torch.float16, torch.float32, torch.float64):
         raise TypeError(f"from_torch: a tensor of dtype {tensor.dtype} cannot be carried "
                         f"(float16, float32 and float64 can)")

@@ -329,15 +329,16 @@ def test_from_torch_refuses_optimizers_it_cannot_carry(torch, make, named):
         nn.from_torch(linear, torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.1))
 
 
-def test_without_torch_the_bridge_says_what_to_install():
-    """In an interpreter where torch cannot be imported, `import nn` works and does not
-    try to load it, and each bridge function raises ImportError naming the extra."""
-    script = """
+# Run in a fresh interpreter where one package (sys.argv[1]) cannot be imported: a
+# meta-path finder refuses it, so sys.modules shows whether anything tried to load it.
+WITHOUT = """
 import json, sys
+
+blocked = sys.argv[1]
 
 class Refuse:
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "torch":
+        if name.partition(".")[0] == blocked:
             raise ImportError(f"No module named {name!r}")
         return None
 
@@ -353,12 +354,33 @@ for name, call in [("to_torch", lambda: nn.to_torch(model)),
         report[name] = "no error"
     except ImportError as e:
         report[name] = str(e)
+    except TypeError as e:
+        report[name] = "TypeError: " + str(e)
 print(json.dumps(report))
 """
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120)
+
+
+def run_without(package):
+    proc = subprocess.run([sys.executable, "-c", WITHOUT, package], capture_output=True,
+                          text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout.splitlines()[-1])
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def test_without_torch_the_bridge_says_what_to_install():
+    """`import nn` works and does not try to load torch; each bridge function raises
+    ImportError naming torch and the extra to install."""
+    report = run_without("torch")
     assert report.pop("loaded") is False
     for name, message in report.items():
-        assert 'pip install "autograd-core[torch]"' in message and "torch" in message, name
+        assert message.startswith(f"{name} needs torch") or \
+            message.startswith("the bridge to PyTorch needs torch"), message
+        assert message.endswith('pip install "autograd-core[torch]"'), message
+
+
+def test_without_onnxruntime_only_the_export_fails(torch):
+    report = run_without("onnxruntime")
+    assert report["to_torch"] == "no error"
+    assert report["from_torch"].startswith("TypeError: from_torch expects a torch.nn.Module")
+    assert report["export_onnx"] == ('export_onnx needs onnxruntime, which is not installed: '
+                                     'pip install "autograd-core[torch]"')
