@@ -1,11 +1,13 @@
 """Neural-network modules, losses, data and training."""
 
 from . import datasets, functional
+from .bridge import from_torch, to_torch
 from .checkpoint import load, save
 from .data import as_rng, batches, train_val_split
 from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .module import Module
+from .onnx_export import export_onnx
 from .training import History, evaluate, fit
 
 __all__ = [
@@ -16,4 +18,5 @@ __all__ = [
     "batches", "train_val_split", "as_rng",
     "fit", "evaluate", "History",
     "save", "load",
+    "to_torch", "from_torch", "export_onnx",
 ]
