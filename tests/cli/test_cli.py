@@ -16,13 +16,10 @@ from autograd_core.cli import main
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def classic_numpy_xor(steps):
-    """The classic numpy XOR network, written out by hand: predictions after `steps`."""
-    np.random.seed(1)
-    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+def train_by_hand(X, syn0, syn1, steps):
+    """The loop of the classic numpy examples, written out by hand: `steps` full-batch
+    updates of syn0 and syn1 on the XOR targets; returns the trained network."""
     y = np.array([[0, 1, 1, 0]]).T
-    syn0 = 2 * np.random.random((3, 4)) - 1
-    syn1 = 2 * np.random.random((4, 1)) - 1
     for _ in range(steps):
         l1 = 1 / (1 + np.exp(-X @ syn0))
         l2 = 1 / (1 + np.exp(-l1 @ syn1))
@@ -30,8 +27,17 @@ def classic_numpy_xor(steps):
         l1_delta = l2_delta @ syn1.T * l1 * (1 - l1)
         syn1 += l1.T @ l2_delta
         syn0 += X.T @ l1_delta
-    l1 = 1 / (1 + np.exp(-X @ syn0))
-    return (1 / (1 + np.exp(-l1 @ syn1)))[:, 0]
+    return lambda inputs: (1 / (1 + np.exp(-(1 / (1 + np.exp(-inputs @ syn0))) @ syn1)))[:, 0]
+
+
+def classic_numpy_xor(steps):
+    """The classic numpy XOR network (a constant third input as the bias): predictions
+    after `steps`."""
+    np.random.seed(1)
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    syn0 = 2 * np.random.random((3, 4)) - 1
+    syn1 = 2 * np.random.random((4, 1)) - 1
+    return train_by_hand(X, syn0, syn1, steps)(X)
 
 
 # What the classic example without biases printed for the new inputs [[0, 1], [1, 0]].
@@ -39,24 +45,13 @@ PRINTED_BY_THE_EXAMPLE = ["0.86002842", "0.86003543"]
 
 
 def classic_numpy_without_biases(steps=10_000):
-    """The classic numpy 2-2-1 example without biases, written out by hand: its
-    predictions for the four XOR rows and for the new inputs [[0, 1], [1, 0]]."""
+    """The classic numpy 2-2-1 example without biases: its predictions for the four XOR
+    rows and for the new inputs [[0, 1], [1, 0]]."""
     np.random.seed(1)
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
-    y = np.array([[0, 1, 1, 0]]).T
     syn0 = 2 * np.random.random((2, 2)) - 1
     syn1 = 2 * np.random.random((2, 1)) - 1
-    for _ in range(steps):
-        l1 = 1 / (1 + np.exp(-X @ syn0))
-        l2 = 1 / (1 + np.exp(-l1 @ syn1))
-        l2_delta = (y - l2) * l2 * (1 - l2)
-        l1_delta = l2_delta @ syn1.T * l1 * (1 - l1)
-        syn1 += l1.T @ l2_delta
-        syn0 += X.T @ l1_delta
-
-    def predict(inputs):
-        return (1 / (1 + np.exp(-(1 / (1 + np.exp(-inputs @ syn0))) @ syn1)))[:, 0]
-
+    predict = train_by_hand(X, syn0, syn1, steps)
     return predict(X), predict(np.array([[0, 1], [1, 0]]))
 
 
