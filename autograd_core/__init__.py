@@ -11,7 +11,9 @@ The engine's modules import one another one way, bottom to top: `dtypes`,
 `modes`, `registry` (the op record) and `dual`; the op table `ops/`;
 `backward` (the walk); `methods` and `value` (`Value`, and applying an op);
 `functional` and `gradcheck`. Drawing (`viz/`) and the command line (`cli/`)
-are wings above the engine, loaded on first use.
+are wings above the engine, loaded on first use. `from autograd_core import nn,
+optim` gives the libraries built on the engine (the packages `nn` and `optim`,
+also loaded on first use), even where a student's own `nn.py` shadows `import nn`.
 """
 from __future__ import annotations
 
@@ -37,15 +39,70 @@ __all__ = [
 ]
 
 # Drawing needs graphviz, which `import autograd_core` must not: its names are
-# imported from the viz wing on first use (PEP 562).
-_LAZY = {"draw_graph": "viz", "backward_steps": "viz"}
+# imported from the viz wing on first use (PEP 562). `nn` and `optim`, the
+# libraries built on the engine, are top-level packages of this distribution;
+# `from autograd_core import nn, optim` gives them, also loaded on first use, so
+# that importing the engine never imports the layers built on it.
+_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "nn": None, "optim": None}
 
 
 def __getattr__(name: str) -> Any:
-    """`draw_graph` and `backward_steps`, imported from `.viz` when first asked for."""
+    """`draw_graph` and `backward_steps` from `.viz`, and the packages `nn` and
+    `optim`, imported when first asked for."""
     if name in _LAZY:
         import importlib
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        if _LAZY[name] is None:
+            value = _library_package(name)
+        else:
+            value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _library_package(name: str) -> Any:
+    """This distribution's top-level package `name` (`nn` or `optim`), installed
+    beside `autograd_core`.
+
+    Normally that is the module `import nn` gives (the same object). Where the
+    name means another module (a student's own `nn.py` in the working
+    directory, found first on `sys.path` or already imported), the library's
+    package is loaded from its own folder under the name `autograd_core.nn`,
+    and `import nn` goes on giving the student's module; the student's file is
+    never run by this. Where the package is not beside `autograd_core` (some
+    other layout), the import system decides, as `import nn` would.
+    """
+    import importlib
+    import importlib.util
+    import os
+    import sys
+
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), name)
+    init = os.path.realpath(os.path.join(folder, "__init__.py"))
+    if not os.path.isfile(init):
+        return importlib.import_module(name)
+
+    def ours(origin: str | None) -> bool:
+        return isinstance(origin, str) and os.path.realpath(origin) == init
+
+    current = sys.modules.get(name)
+    if current is not None and ours(getattr(current, "__file__", None)):
+        return current
+    if current is None and name not in sys.modules:
+        spec = importlib.util.find_spec(name)  # finds, does not run, what `import` would load
+        if spec is not None and ours(spec.origin):
+            return importlib.import_module(name)
+    private = f"{__name__}.{name}"
+    if private in sys.modules:
+        return sys.modules[private]
+    spec = importlib.util.spec_from_file_location(private, init,
+                                                  submodule_search_locations=[folder])
+    assert spec is not None and spec.loader is not None  # a file that exists
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[private] = module  # before running it: its own relative imports need it
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[private]
+        raise
+    return module

@@ -9,6 +9,9 @@ int64 class labels of shape ``(n,)``, ready for ``cross_entropy``.
 
 from __future__ import annotations
 
+import gzip
+from importlib import resources
+
 import numpy as np
 
 from autograd_core.checks import positive_int, real_number
@@ -120,24 +123,22 @@ def spirals(
 
 
 def digits() -> tuple[np.ndarray, np.ndarray]:
-    """The 1,797 8x8 handwritten digits that scikit-learn bundles.
+    """The 1,797 8x8 handwritten digits, the same data as scikit-learn's ``load_digits``.
 
-    Read from the file shipped inside scikit-learn (no download), through
-    ``sklearn.datasets.load_digits``. Returns ``X`` float64 of shape
-    ``(1797, 64)``, each row one image flattened row by row, with the pixel
-    intensities (integers 0..16 in the original) divided by 16 so they lie in
-    ``[0, 1]``; and ``y`` int64 of shape ``(1797,)``, the digit 0..9.
+    The images of the UCI ML hand-written digits dataset ("Optical Recognition
+    of Handwritten Digits", test set), shipped with this package as the file
+    that scikit-learn bundles (``nn/_data/digits.csv.gz``; its origin and
+    license are in ``nn/_data/LICENSE_digits.txt``). Nothing is downloaded and
+    scikit-learn is not needed.
 
-    scikit-learn is an optional dependency: without it this raises
-    ``ImportError`` saying how to install it.
+    Returns:
+        ``X`` float64 of shape ``(1797, 64)``, each row one image flattened row
+        by row, with the pixel counts (integers 0..16 in the data) divided by
+        16 so that they lie in ``[0, 1]``; and ``y`` int64 of shape
+        ``(1797,)``, the digit 0..9. ``X * 16`` and ``y`` equal what
+        ``sklearn.datasets.load_digits(return_X_y=True)`` returns.
     """
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError as exc:
-        raise ImportError(
-            "nn.datasets.digits() needs scikit-learn, which ships the digits data. "
-            "Install it with `pip install autograd-core[datasets]` "
-            "or `pip install scikit-learn`."
-        ) from exc
-    X, y = load_digits(return_X_y=True)
-    return np.asarray(X, dtype=np.float64) / 16.0, np.asarray(y, dtype=np.int64)
+    source = resources.files(__package__).joinpath("_data").joinpath("digits.csv.gz")
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as text:
+        table = np.loadtxt(text, delimiter=",", dtype=np.float64)
+    return table[:, :-1] / 16.0, table[:, -1].astype(np.int64)

@@ -250,7 +250,7 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
     was_training = model.training
     model.train()
 
-    from tqdm import tqdm
+    from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
     bar = tqdm(range(int(epochs)), disable=not progress, unit="epoch", leave=True)
     ctrl_c = CtrlC()
     try:

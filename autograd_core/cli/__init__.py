@@ -2,8 +2,8 @@
 
 The one part of `autograd_core` that uses the `nn` and `optim` packages.
 `main(argv)` runs the command (the ``autograd-core`` entry point), also as
-``python -m autograd_core.cli``. Modules: `app` (argument parsing, ``main`` and
-the ``demo`` command) and `train` (the ``train`` command).
+``python -m autograd_core.cli``. Modules: `app` (argument parsing and ``main``),
+`demo` (the ``demo`` command) and `train` (the ``train`` command).
 """
 
 # The module is `app`, not `main`: the function `main` exported here would hide a

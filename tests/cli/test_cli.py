@@ -16,13 +16,10 @@ from autograd_core.cli import main
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def classic_numpy_xor(steps):
-    """The classic numpy XOR network, written out by hand: predictions after `steps`."""
-    np.random.seed(1)
-    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+def train_by_hand(X, syn0, syn1, steps):
+    """The loop of the classic numpy examples, written out by hand: `steps` full-batch
+    updates of syn0 and syn1 on the XOR targets; returns the trained network."""
     y = np.array([[0, 1, 1, 0]]).T
-    syn0 = 2 * np.random.random((3, 4)) - 1
-    syn1 = 2 * np.random.random((4, 1)) - 1
     for _ in range(steps):
         l1 = 1 / (1 + np.exp(-X @ syn0))
         l2 = 1 / (1 + np.exp(-l1 @ syn1))
@@ -30,8 +27,37 @@ def classic_numpy_xor(steps):
         l1_delta = l2_delta @ syn1.T * l1 * (1 - l1)
         syn1 += l1.T @ l2_delta
         syn0 += X.T @ l1_delta
-    l1 = 1 / (1 + np.exp(-X @ syn0))
-    return (1 / (1 + np.exp(-l1 @ syn1)))[:, 0]
+    return lambda inputs: (1 / (1 + np.exp(-(1 / (1 + np.exp(-inputs @ syn0))) @ syn1)))[:, 0]
+
+
+def classic_numpy_xor(steps):
+    """The classic numpy XOR network (a constant third input as the bias): predictions
+    after `steps`."""
+    np.random.seed(1)
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    syn0 = 2 * np.random.random((3, 4)) - 1
+    syn1 = 2 * np.random.random((4, 1)) - 1
+    return train_by_hand(X, syn0, syn1, steps)(X)
+
+
+# What the classic example without biases printed for the new inputs [[0, 1], [1, 0]].
+PRINTED_BY_THE_EXAMPLE = ["0.86002842", "0.86003543"]
+
+
+def classic_numpy_without_biases(steps=10_000):
+    """The classic numpy 2-2-1 example without biases: its predictions for the four XOR
+    rows and for the new inputs [[0, 1], [1, 0]]."""
+    np.random.seed(1)
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    syn0 = 2 * np.random.random((2, 2)) - 1
+    syn1 = 2 * np.random.random((2, 1)) - 1
+    predict = train_by_hand(X, syn0, syn1, steps)
+    return predict(X), predict(np.array([[0, 1], [1, 0]]))
+
+
+def classic_table(out):
+    """The rows (input, autograd-core's prediction, the example's) of demo's first part."""
+    return re.findall(r"^\s*(\[[01], [01]\])\s+(\d\.\d{8})\s+(\d\.\d{8})\s*$", out, re.M)
 
 
 def prediction_table(out):
@@ -81,6 +107,35 @@ def test_demo_with_few_steps_says_it_is_not_solved(tmp_path, capsys):
     np.testing.assert_allclose([r[3] for r in prediction_table(out)], classic_numpy_xor(10),
                                atol=1e-4)
     check_svg(tmp_path / "new" / "xor_graph.svg")
+
+
+def test_demo_first_reproduces_the_classic_example_without_biases(tmp_path, capsys):
+    rows, new = classic_numpy_without_biases()
+    assert [f"{p:.8f}" for p in new] == PRINTED_BY_THE_EXAMPLE  # the example, rebuilt
+    # --steps and --lr set the second part only: the first is the example's run.
+    assert main(["demo", "--steps", "10", "--lr", "0.5", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert classic_table(out) == [("[0, 1]", "0.86002842", "0.86002842"),
+                                  ("[1, 0]", "0.86003543", "0.86003543")]
+    assert "the same digits" in out
+    four = re.search(r"it predicts ((?:\d\.\d{4} ?){4})$", out, re.M)
+    np.testing.assert_allclose([float(v) for v in four[1].split()], rows, atol=5e-5)
+    assert out.index("0.86003543") < out.index("2. With a bias") < out.index("x1  x2")
+    assert "10 steps at learning rate 0.5" in out
+    check_svg(tmp_path / "xor_graph.svg")
+
+
+def test_demo_runs_beside_a_students_nn_py_and_optim_py(tmp_path):
+    # `python -m` puts the working directory first on sys.path, where a student's own
+    # nn.py and optim.py would shadow the libraries; the demo must not import them.
+    for name in ("nn", "optim"):
+        (tmp_path / f"{name}.py").write_text(f"raise RuntimeError('the student {name}.py ran')\n")
+    proc = subprocess.run([sys.executable, "-m", "autograd_core.cli", "demo", "--steps", "10"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert [r[1] for r in classic_table(proc.stdout)] == PRINTED_BY_THE_EXAMPLE
+    check_svg(tmp_path / "xor_graph.svg")
 
 
 def test_python_dash_m_demo_writes_into_the_current_directory(tmp_path):
