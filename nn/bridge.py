@@ -26,7 +26,7 @@ from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .module import Module
 
 if TYPE_CHECKING:
-    import optim
+    from autograd_core import optim
 
 __all__ = ["to_torch", "from_torch", "require", "INSTALL_HINT"]
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-import optim
+from autograd_core import optim
 
 __all__ = ["optimizer_to_torch", "optimizer_from_torch", "to_tensor", "to_array", "qualname"]
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from autograd_core import Value
 from autograd_core import modes as _modes
+from autograd_core.versions import bump_version
 
 __all__ = ["Module"]
 
@@ -166,6 +167,7 @@ class Module:
         # Every load (nn.load included) writes the parameters here, and only here.
         for name, p in params.items():
             np.copyto(p.data, arrays[name])
+            bump_version(p)  # graphs recorded before the load can no longer backward
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

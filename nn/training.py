@@ -227,7 +227,7 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
     epochs. With ``patience``, the model ends with the weights of the epoch
     of lowest validation loss, whether the patience ran out or the epochs did. ``rng``
     (int seed or Generator) drives the split and the shuffling, so the same
-    seed gives the same run. ``progress=True`` shows a tqdm bar on stderr.
+    seed gives the same run. ``progress=True`` shows a tqdm bar (a widget in Jupyter, text on stderr elsewhere).
     Accuracy is recorded for `cross_entropy` (argmax) and the binary
     cross-entropies (threshold 0.5 on probabilities, 0 on logits).
 

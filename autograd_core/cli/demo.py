@@ -27,7 +27,7 @@ from .train import prepare_out_dir
 if TYPE_CHECKING:
     from autograd_core import Value
 
-    import nn
+    from autograd_core import nn
 
 __all__ = ["CLASSIC_PRINTED", "classic_network", "classic_xor_network", "descend",
            "example_weights", "run_classic", "run_demo"]

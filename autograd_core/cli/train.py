@@ -71,7 +71,7 @@ def prepare_out_dir(path: str) -> str:
 def _load(args: argparse.Namespace, spec: DatasetSpec,
           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int]:
     """Return ``(X, y, n_outputs)`` ready for the model and its loss."""
-    import nn
+    from autograd_core import nn
 
     name = args.dataset
     samples = args.samples if args.samples is not None else spec.samples
@@ -91,7 +91,7 @@ def _load(args: argparse.Namespace, spec: DatasetSpec,
 
 
 def _optimizer(name: str, params: list, lr: float) -> Any:
-    import optim
+    from autograd_core import optim
 
     if name == "sgd":
         return optim.SGD(params, lr=lr)
@@ -176,7 +176,7 @@ def _stop_line(history: Any, patience: int | None) -> str:
 
 def run_train(args: argparse.Namespace) -> int:
     """Run the ``train`` command on parsed arguments; returns the exit status."""
-    import nn
+    from autograd_core import nn
 
     spec = DATASETS[args.dataset]
     if args.bits is not None and args.dataset != "parity":

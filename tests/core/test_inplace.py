@@ -154,3 +154,16 @@ def test_pytorch_habit_trains_to_the_same_weights_as_sgd() -> None:
     for (n, a), (_, b) in zip(by_hand.named_parameters(), with_sgd.named_parameters()):
         assert a.requires_grad and a.op == ""
         np.testing.assert_allclose(a.data, b.data, rtol=0, atol=1e-15, err_msg=n)
+
+
+def test_load_state_dict_and_nn_load_make_an_earlier_graph_refuse_backward(tmp_path) -> None:
+    model = nn.Linear(2, 2, rng=0)
+    x = np.ones((1, 2))
+    saved = model.state_dict()
+    nn.save(model, tmp_path / "m.npz")
+    for load in (lambda: model.load_state_dict(saved), lambda: nn.load(model, tmp_path / "m.npz")):
+        y = model(x).sum()
+        load()
+        with pytest.raises(RuntimeError, match="backward through linear"):
+            y.backward()
+        model(x).sum().backward()  # a graph built after the load is fine

@@ -4,7 +4,7 @@ import signal
 
 import numpy as np
 import pytest
-import tqdm
+import tqdm.auto
 
 import nn
 import optim
@@ -216,12 +216,12 @@ def test_ctrl_c_restores_the_best_weights_with_patience():
 def test_progress_bar_closed_and_handler_restored(monkeypatch):
     bars = []
 
-    class Bar(tqdm.tqdm):
+    class Bar(tqdm.auto.tqdm):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             bars.append(self)
 
-    monkeypatch.setattr(tqdm, "tqdm", Bar)
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)  # fit uses tqdm.auto
     model = _one_weight()
     history = nn.fit(model, _interrupting_loss(3, "raise"), Counting(model.weight), X8, Y8,
                      epochs=3, batch_size=2, progress=True)
