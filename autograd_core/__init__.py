@@ -33,16 +33,16 @@ __all__ = [
     "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
     "GradcheckError", "op", "Op", "passthrough", "dual", "OPS", "draw_graph",
-    "backward_steps", "__version__",
+    "backward_steps", "step_through", "__version__",
 ]
 
 # Drawing needs graphviz, which `import autograd_core` must not: its names are
 # imported from the viz wing on first use (PEP 562).
-_LAZY = {"draw_graph": "viz", "backward_steps": "viz"}
+_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz"}
 
 
 def __getattr__(name: str) -> Any:
-    """`draw_graph` and `backward_steps`, imported from `.viz` when first asked for."""
+    """The drawing names of `_LAZY`, imported from `.viz` when first asked for."""
     if name in _LAZY:
         import importlib
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
