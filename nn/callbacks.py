@@ -225,7 +225,7 @@ class LivePlot:
         self._live = False
 
     def on_train_begin(self, model: Any, X: np.ndarray, y: np.ndarray) -> None:
-        """Remember the 2-D training data (for the boundary); find out whether a notebook shows us."""
+        """Keep 2-D training data (for the boundary); see whether a notebook shows us."""
         self._live = _in_notebook()
         two_d = X.ndim == 2 and X.shape[1] == 2 and self.boundary
         self._data = (X, y) if two_d else None

@@ -198,22 +198,29 @@ class Diagnostics:
 
     def plot(self) -> Any:
         """Draw the lecture's pictures with matplotlib: histograms of the last
-        batch's activations and weight gradients per layer, and per epoch the
-        update-to-weight ratios (log scale, with the 1e-3 guide) and the dead
+        batch's hidden activations (of a ReLU layer, its nonzero values; the share
+        of zeros is in the legend) and weight gradients per layer, and per epoch
+        the update-to-weight ratios (log scale, with the 1e-3 guide) and the dead
         fractions. Returns the Figure (made with pyplot, so a notebook shows it)."""
         import matplotlib.pyplot as plt
 
         fig, axes = plt.subplots(2, 2, figsize=(11, 7), layout="constrained")
-        for ax, arrays, title in ((axes[0, 0], self.activations, "activations (last batch)"),
-                                  (axes[0, 1], self.gradients, "weight gradients (last batch)")):
-            for name, a in arrays.items():
-                a = a.ravel()
-                ax.hist(a, bins=50, histtype="step", density=True,
-                        label=f"{name} ({self.activation_names.get(name, '')}): "
-                              f"mean {a.mean():+.2f}, std {a.std():.2g}")
-            ax.set_title(title)
-            if arrays:
-                ax.legend(fontsize=8)
+        hidden = {n: a for n, a in self.activations.items()
+                  if self.activation_names.get(n) != "no activation"} or self.activations
+        for name, a in hidden.items():
+            a = a.ravel()
+            label = (f"{name} ({self.activation_names.get(name, '')}): mean {a.mean():+.2f}, "
+                     f"std {a.std():.2g}")
+            if self.activation_names.get(name) == "relu":
+                label += f", zero {np.mean(a == 0):.0%}"
+                a = a[a != 0]
+            axes[0, 0].hist(a, bins=50, histtype="step", density=True, label=label)
+        for name, g in self.gradients.items():
+            g = g.ravel()
+            axes[0, 1].hist(g, bins=50, histtype="step", density=True,
+                            label=f"{name}: mean {g.mean():+.1e}, std {g.std():.2g}")
+        axes[0, 0].set_title("activations of the hidden layers (last batch)")
+        axes[0, 1].set_title("weight gradients (last batch)")
         axes[1, 0].axhline(1e-3, color="grey", linestyle=":", label="1e-3")
         for ax, stat, title in ((axes[1, 0], "update_ratio", "update / weight (std ratio)"),
                                 (axes[1, 1], "dead_fraction", "dead fraction")):
@@ -221,8 +228,9 @@ class Diagnostics:
                 ax.plot(np.arange(1, len(stats[stat]) + 1), stats[stat], label=name)
             ax.set_title(title)
             ax.set_xlabel("epoch")
-            if self.history:
-                ax.legend(fontsize=8)
         axes[1, 0].set_yscale("log")
         axes[1, 1].set_ylim(-0.02, 1.02)
+        for ax in axes.ravel():
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=8)
         return fig

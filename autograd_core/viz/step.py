@@ -98,7 +98,8 @@ class _ChainRule:
         total = format_number(grad.item()) if grad.size == 1 else format_array(grad)
         if v is self.root:
             if grad.size == 1 and grad.item() == 1.0:
-                return head + f"{name}.grad = 1 (the pass starts here: \u2202{name}/\u2202{name} = 1)"
+                return head + (f"{name}.grad = 1 (the pass starts here: "
+                               f"\u2202{name}/\u2202{name} = 1)")
             return head + f"{name}.grad = {total} (the gradient given to backward())"
         symbols, numbers = [], []
         products = grad.size == 1  # scalars: local derivative × consumer's gradient

@@ -188,7 +188,11 @@ def test_plot_draws_histograms_and_ratio_curves():
     fig = diag.plot()
     axes = fig.axes
     assert len(axes) == 4
-    assert len(axes[0].patches) == 2 and len(axes[1].patches) == 2  # a histogram per layer
+    # the hidden layer's activations (the output layer's logits are on another scale),
+    # and each layer's weight gradients
+    assert len(axes[0].patches) == 1 and len(axes[1].patches) == 2
+    zeros = np.mean(diag.activations["layers.0"] == 0)
+    assert f"zero {zeros:.0%}" in axes[0].get_legend().get_texts()[0].get_text()
     assert axes[2].get_yscale() == "log"
     curves = [line for line in axes[2].get_lines() if line.get_label().startswith("layers")]
     assert [list(c.get_ydata()) for c in curves] == [diag.history[n]["update_ratio"]

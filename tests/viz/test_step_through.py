@@ -112,8 +112,9 @@ def test_a_value_used_several_times_sums_its_contributions():
     y.backward()
     w = autograd_core.step_through(y)
     # y = (a*a) + a: 1 from the addition, then a = 3 from each side of the product
-    assert w.line(w.steps) == (f"step {w.steps} of {w.steps}: a.grad = ∂y/∂a·y.grad + "
-                               "∂#2/∂a·#2.grad + ∂#2/∂a·#2.grad = 1 × 1 + 3 × 1 + 3 × 1 = 7")
+    assert w.line(w.steps) == (
+        f"step {w.steps} of {w.steps}: a.grad = ∂y/∂a·y.grad + ∂#2/∂a·#2.grad + "
+        "∂#2/∂a·#2.grad = 1 × 1 + 3 × 1 + 3 × 1 = 7")
 
 
 def test_arrays_show_each_contribution():
