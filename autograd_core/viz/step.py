@@ -12,6 +12,7 @@ stepped through without a kernel.
 from __future__ import annotations
 
 import html
+import re
 import time
 from typing import Any
 
@@ -32,6 +33,9 @@ PRERENDER_SECONDS = 1.5
 _OPTIONS = ("rankdir", "show_grad", "max_nodes")
 _PLACEHOLDER = '<div style="color:#888">drawing step {k}\u2026</div>'
 _LINE_STYLE = "font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;margin:4px 0 8px 0"
+
+
+_PLAIN_NAME = re.compile(r"[\w.#]+")
 
 
 def _edge_grad(node: Any, slot: int, g: np.ndarray) -> np.ndarray:
@@ -78,14 +82,18 @@ class _ChainRule:
     @staticmethod
     def _names(plan: Any, numbered: list) -> dict[int, str]:
         """A parameter's name, else the label; `#k` (the step) where there is none,
-        and `label#k` where several Values share one."""
+        and `label#k` where several Values share one. A label that is an expression
+        (`x1*w1`) is put in parentheses, so that `∂(x1*w1)/∂w1` reads right."""
         base = {id(v): plan.names.get(id(v)) or v.label for v in numbered}
         counts: dict[str, int] = {}
         for name in base.values():
             counts[name] = counts.get(name, 0) + 1
-        return {id(v): (base[id(v)] if base[id(v)] and counts[base[id(v)]] == 1
-                        else f"{base[id(v)]}#{k}")
-                for k, v in enumerate(numbered, 1)}
+        names = {}
+        for k, v in enumerate(numbered, 1):
+            name = base[id(v)]
+            name = name if name and counts[name] == 1 else f"{name}#{k}"
+            names[id(v)] = name if _PLAIN_NAME.fullmatch(name) else f"({name})"
+        return names
 
     def line(self, k: int) -> str:
         """The text shown at step k (0 is before the pass, 1 the root)."""
@@ -123,6 +131,21 @@ def _svg_only(svg: str) -> str:
     """The `<svg>` element of a rendered picture, without the XML prologue (for inline HTML)."""
     start = svg.find("<svg")
     return svg[start:] if start >= 0 else svg
+
+
+#: Pictures up to this wide (in points) are shrunk to the page's width, as far as
+#: half their size; wider ones keep their size and scroll, so their text stays legible.
+FIT_WIDTH_PT = 1800
+_WIDTH = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"')
+_FIT = "<style>.autograd-core-fit svg {max-width: 100%; height: auto}</style>"
+
+
+def _picture_html(svg: str) -> str:
+    """The picture in a box that shrinks it to the page's width or scrolls it."""
+    found = _WIDTH.match(svg)
+    fit = found is not None and float(found[1]) <= FIT_WIDTH_PT
+    return (f'{_FIT if fit else ""}<div class="{"autograd-core-fit" if fit else ""}" '
+            f'style="overflow:auto;max-width:100%">{svg}</div>')
 
 
 class StepThrough:
@@ -174,7 +197,7 @@ class StepThrough:
             svg = _svg_only(self._draw_step(k).pipe(format="svg", encoding="utf-8"))
             self._svgs[k] = svg
             self._html[k] = (f'<div style="{_LINE_STYLE}">{html.escape(self._rule.line(k))}</div>'
-                             f'<div style="overflow:auto;max-width:100%">{svg}</div>')
+                             + _picture_html(svg))
         return self._html[k]
 
     def _prerender(self, seconds: float) -> None:

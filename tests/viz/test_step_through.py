@@ -262,3 +262,14 @@ def test_exported_notebook_carries_every_picture():
     links = [m for _, m in by_name["LinkModel"]]
     assert {(m["source"][1], m["target"][1]) for m in links} == {
         ("value", "value"), ("value", "selected_index")}
+
+
+def test_pictures_shrink_to_the_page_unless_very_wide():
+    narrow = '<svg width="900pt" height="100pt" viewBox="0 0 900 100"></svg>'
+    wide = '<svg width="4000pt" height="100pt" viewBox="0 0 4000 100"></svg>'
+    assert 'class="autograd-core-fit"' in step_module._picture_html(narrow)
+    assert "max-width: 100%" in step_module._picture_html(narrow)
+    assert "autograd-core-fit" not in step_module._picture_html(wide)
+    assert "overflow:auto" in step_module._picture_html(wide)
+    w = autograd_core.step_through(_neuron())
+    assert all('class="autograd-core-fit"' in child.value for child in w.pictures.children)
