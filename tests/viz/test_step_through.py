@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -19,16 +18,6 @@ from autograd_core.viz.plan import Plan
 from autograd_core.viz.render import GraphDigraph, dot_available
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_values_and_graphs.ipynb"
-
-
-@pytest.fixture
-def no_dot(tmp_path, monkeypatch):
-    """Hide any ``dot`` executable by pointing PATH at an empty directory."""
-    empty = tmp_path / "empty_bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    assert shutil.which("dot") is None
-    return empty
 
 
 @pytest.fixture
