@@ -140,6 +140,14 @@ def predict_classes(model: Any, points: np.ndarray, threshold: float | None = No
     given, is the cut instead. Several outputs are class scores (the largest
     wins). The model runs in evaluation mode without recording a graph; its mode
     is restored.
+
+    Args:
+        model: the model.
+        points: its inputs, one row each.
+        threshold: where a single output is cut (default: see above).
+
+    Returns:
+        The predicted class of each row.
     """
     was_training = model.training
     model.eval()

@@ -28,7 +28,7 @@ __all__ = ["StepThrough", "step_through"]
 #: first one, which may pay for starting the renderer). A small graph is drawn
 #: whole, so a notebook saved right after carries every picture; the steps left
 #: are drawn the first time they are shown.
-PRERENDER_SECONDS = 1.5
+PRERENDER_SECONDS = 1.0
 
 _OPTIONS = ("rankdir", "show_grad", "max_nodes")
 _PLACEHOLDER = '<div style="color:#888">drawing step {k}\u2026</div>'
@@ -279,8 +279,11 @@ def step_through(root: Any, **draw_graph_options: Any) -> StepThrough:
     0.5 = -1.5``: the Value's gradient as the sum of what each of its consumers
     sends it), and the graph as ``draw_graph(root, step=k, **draw_graph_options)``
     draws it. Pictures are rendered with Graphviz's ``dot`` where it is installed
-    and in-process otherwise, each once: up front for about a second and a half
-    (a small graph whole), the others the first time they are shown.
+    and in-process otherwise, each once: up front for about a second (a small
+    graph whole), the others the first time they are shown; going back to a step
+    already drawn is instant. In a notebook saved with its widget state, or its
+    HTML export, the slider and Play button work without a kernel (the step
+    buttons need one).
 
     Args:
         root: the Value whose backward pass is shown (as for `draw_graph`).

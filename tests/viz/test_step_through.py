@@ -90,7 +90,7 @@ def test_chain_rule_lines_by_hand():
     assert w.line(2) == "step 2 of 10: n.grad = ∂o/∂n·o.grad = 0.5 × 1 = 0.5"
     assert w.line(3) == "step 3 of 10: b.grad = ∂n/∂b·n.grad = 1 × 0.5 = 0.5"
     # w1's product: ∂(x1*w1)/∂w1 = x1 = 2, and the product's gradient is 0.5
-    (line,) = [w.line(k) for k in range(1, 11) if f"of 10: w1.grad" in w.line(k)]
+    (line,) = [w.line(k) for k in range(1, 11) if "of 10: w1.grad" in w.line(k)]
     assert re.search(r"w1\.grad = ∂#(\d+)/∂w1·#\1\.grad = 2 × 0\.5 = 1$", line), line
 
 
