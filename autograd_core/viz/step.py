@@ -172,6 +172,7 @@ class StepThrough:
         self.steps = len(state["number"])
         self._html: dict[int, str] = {}
         self._svgs: dict[int, str] = {}
+        self._children: list = []
         self._prerender(PRERENDER_SECONDS)
         self._build()
 
@@ -198,6 +199,8 @@ class StepThrough:
             self._svgs[k] = svg
             self._html[k] = (f'<div style="{_LINE_STYLE}">{html.escape(self._rule.line(k))}</div>'
                              + _picture_html(svg))
+            if self._children:  # the widget is built: its placeholder gives way
+                self._children[k].value = self._html[k]
         return self._html[k]
 
     def _prerender(self, seconds: float) -> None:
@@ -239,8 +242,7 @@ class StepThrough:
 
     def _on_slider(self, change: dict) -> None:
         k = change["new"]
-        if k not in self._html:
-            self._children[k].value = self._rendered(k)
+        self._rendered(k)
         # The browser links these too; setting them here keeps the kernel's state,
         # and so a saved notebook's, the same as what is shown.
         self.pictures.selected_index = k

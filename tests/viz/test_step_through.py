@@ -166,6 +166,9 @@ def test_lazy_steps_show_a_placeholder_until_first_shown(lazy):
     assert "drawing step 6" in w.pictures.children[6].value
     w.show(6)
     assert "<svg" in w.pictures.children[6].value
+    assert "drawing step 7" in w.pictures.children[7].value
+    w.svg(7)  # drawn from Python: the widget shows it too
+    assert "<svg" in w.pictures.children[7].value
 
 
 def test_buttons_step_and_stop_at_the_ends(lazy):
