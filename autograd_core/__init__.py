@@ -35,7 +35,7 @@ __all__ = [
     "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
     "GradcheckError", "op", "Op", "passthrough", "dual", "OPS", "draw_graph",
-    "backward_steps", "__version__",
+    "backward_steps", "step_through", "__version__",
 ]
 
 # Drawing needs graphviz, which `import autograd_core` must not: its names are
@@ -43,12 +43,13 @@ __all__ = [
 # libraries built on the engine, are top-level packages of this distribution;
 # `from autograd_core import nn, optim` gives them, also loaded on first use, so
 # that importing the engine never imports the layers built on it.
-_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "nn": None, "optim": None}
+_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz",
+         "nn": None, "optim": None}
 
 
 def __getattr__(name: str) -> Any:
-    """`draw_graph` and `backward_steps` from `.viz`, and the packages `nn` and
-    `optim`, imported when first asked for."""
+    """The drawing names from `.viz`, and the packages `nn` and `optim`,
+    imported when first asked for."""
     if name in _LAZY:
         import importlib
         if _LAZY[name] is None:

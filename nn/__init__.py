@@ -1,6 +1,6 @@
 """Neural-network modules, losses, data and training."""
 
-from . import datasets, functional
+from . import callbacks, datasets, functional
 from .bridge import from_torch, to_torch
 from .checkpoint import load, save
 from .data import as_rng, batches, train_val_split
@@ -14,7 +14,7 @@ __all__ = [
     "Module",
     "Linear", "MLP", "Sequential", "ReLU", "Tanh", "Sigmoid", "Dropout",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
-    "functional", "datasets",
+    "functional", "datasets", "callbacks",
     "batches", "train_val_split", "as_rng",
     "fit", "evaluate", "History",
     "save", "load",

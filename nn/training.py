@@ -12,8 +12,10 @@ import numpy as np
 
 from autograd_core import Value, no_grad
 from autograd_core.checks import boolean, positive_int, real_number
+from autograd_core import optim as _optim
 
 from . import functional as F
+from .callbacks import check_fit_extras
 from .data import RngLike, as_rng, batches, check_pair, train_val_split
 from .interrupt import CtrlC
 from .module import Module
@@ -47,16 +49,21 @@ class History:
     best_epoch: int | None = None
 
     def plot(self, ax: Any = None) -> Any:
-        """Draw the loss curves (and accuracy, on a second y axis) with
-        matplotlib; returns the Axes drawn on (a new figure if ``ax`` is None)."""
+        """Draw the loss curves (and accuracy, on a second y axis) with matplotlib,
+        with a dotted line at the best epoch when there is validation; one legend
+        for all lines sits below the plot, where it covers none of them. Returns
+        the Axes drawn on (a new figure if ``ax`` is None)."""
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
+            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
         epochs = np.arange(1, len(self.loss) + 1)
         ax.plot(epochs, self.loss, label="loss")
         if self.val_loss:
             ax.plot(epochs, self.val_loss, label="val loss")
+            if self.best_epoch is not None:
+                ax.axvline(self.best_epoch + 1, color="grey", linestyle=":", linewidth=1.2,
+                           label=f"best epoch ({self.best_epoch + 1})")
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
         handles, labels = ax.get_legend_handles_labels()
@@ -70,8 +77,8 @@ class History:
             ax2.set_ylim(0.0, 1.05)
             h2, l2 = ax2.get_legend_handles_labels()
             handles, labels = handles + h2, labels + l2
-        # On the top-most axes, so that no curve is drawn over the legend.
-        (ax2 if self.accuracy else ax).legend(handles, labels, loc="best")
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                  ncol=min(len(handles), 3), frameon=False, fontsize="small")
         return ax
 
 
@@ -211,7 +218,8 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         X: Any, y: Any, epochs: int, batch_size: int | None = None,
         validation: Any = None, patience: int | None = None,
         target_loss: float | None = None, progress: bool = True,
-        rng: RngLike = None) -> History:
+        rng: RngLike = None, scheduler: Any = None, clip_grad_norm: float | None = None,
+        callbacks: Any = ()) -> History:
     """Train ``model`` on ``(X, y)`` and return the `History`.
 
     Each epoch goes through shuffled mini-batches of ``batch_size`` rows (the
@@ -231,6 +239,14 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
     Accuracy is recorded for `cross_entropy` (argmax) and the binary
     cross-entropies (threshold 0.5 on probabilities, 0 on logits).
 
+    ``scheduler`` (an `optim.lr_scheduler` object over ``optimizer``) is stepped
+    after each epoch's updates. With ``clip_grad_norm``, the gradients of the
+    model's parameters are scaled before each step so that their total norm is
+    at most that number (`optim.clip_grad_norm`). ``callbacks`` are objects with
+    any of ``on_train_begin(model, X, y)``, ``on_batch_end(step, loss, model)``,
+    ``on_epoch_end(epoch, history, model)`` and ``on_train_end(history, model)``
+    (at least one of the middle two); see `nn.callbacks`.
+
     Every argument is checked before the first update, the validation data
     included (it is run through the model and ``loss_fn`` once). Ctrl-C
     (``KeyboardInterrupt``) stops training after the step that is running
@@ -242,6 +258,7 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
             data holding anything but real numbers.
         ValueError: an argument out of range, or data of mismatched shapes.
     """
+    max_norm, hooks = check_fit_extras(optimizer, scheduler, clip_grad_norm, callbacks)
     X, y, val, gen = _checked_arguments(model, loss_fn, optimizer, X, y, epochs, batch_size,
                                         validation, patience, target_loss, progress, rng)
     count = _accuracy_rule(loss_fn)
@@ -249,11 +266,14 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
     best_val, best_train, best_state, since_best = np.inf, np.inf, None, 0
     was_training = model.training
     model.train()
+    params = model.parameters() if max_norm is not None else None
 
     from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
     bar = tqdm(range(int(epochs)), disable=not progress, unit="epoch", leave=True)
     ctrl_c = CtrlC()
+    finished = False
     try:
+        hooks.train_begin(model, X, y)
         for epoch in ctrl_c.steps(bar):
             total, correct = 0.0, 0
             it = ((X, y),) if batch_size is None else batches(X, y, batch_size, True, gen)
@@ -263,10 +283,16 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
                 pred = model(Xb)
                 loss = _scalar(loss_fn(pred, yb))
                 loss.backward()
+                if max_norm is not None:
+                    _optim.clip_grad_norm(params, max_norm)
                 optimizer.step()
                 total += float(loss.item()) * len(Xb)
                 if count is not None:
                     correct += count(pred.data, yb)
+                if hooks:
+                    hooks.batch_end(float(loss.item()), model)
+            if scheduler is not None:
+                scheduler.step()
             history.loss.append(total / len(X))
             if count is not None:
                 history.accuracy.append(correct / len(X))
@@ -289,18 +315,25 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
                 best_train, history.best_epoch = history.loss[-1], epoch
             if progress:
                 bar.set_postfix(postfix, refresh=False)
+            hooks.epoch_end(epoch, history, model)
             if target_loss is not None and history.loss[-1] <= target_loss:
                 history.stopped_early, history.stop_reason = True, "target_loss"
                 break
             if patience is not None and since_best >= patience:
                 history.stopped_early, history.stop_reason = True, "patience"
                 break
+        finished = True
     except KeyboardInterrupt:
         history.stopped_early, history.stop_reason = True, "interrupted"
+        finished = True
     finally:
         ctrl_c.close()
         bar.close()
         model.train(was_training)
-    if patience is not None and best_state is not None and history.stop_reason != "target_loss":
-        model.load_state_dict(best_state)
+        # An error leaves the weights as they are; a finished or interrupted run
+        # with patience ends with the best epoch's.
+        if (finished and patience is not None and best_state is not None
+                and history.stop_reason != "target_loss"):
+            model.load_state_dict(best_state)
+        hooks.train_end(history, model)
     return history

@@ -42,7 +42,8 @@ def execute(path: Path, timeout: int = 120) -> float:
         NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                        resources={"metadata": {"path": cwd}}).execute()
     seconds = time.perf_counter() - start
-    nb.metadata.pop("widgets", None)
+    # The widgets' state stays in the notebook: with it, the saved notebook and its
+    # HTML export show the widgets (step_through's slider and pictures) without a kernel.
     _drop_addresses(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)

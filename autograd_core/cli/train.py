@@ -156,22 +156,42 @@ def _plot_boundary(path: str, model: Any, train: tuple, val: tuple | None,
 def _plot_history(path: str, history: Any, title: str) -> None:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4.4), layout="constrained")
     ax = fig.subplots()
-    history.plot(ax=ax)
-    if history.stop_reason == "patience":
-        ax.axvline(history.best_epoch + 1, color="grey", linestyle=":", linewidth=1)
+    history.plot(ax=ax)  # with a dotted line at the best epoch
     ax.set_title(title)
-    fig.tight_layout()
     fig.savefig(path, dpi=100)
 
 
 def _stop_line(history: Any, patience: int | None) -> str:
+    """How the run ended, and which epoch's weights the model keeps."""
+    best = None if history.best_epoch is None else history.best_epoch + 1
     if history.stop_reason == "patience":
         return (f"stopped after {history.epochs_run} epochs: the validation loss did not "
-                f"improve for {patience} epochs; restored the weights of epoch "
-                f"{history.best_epoch + 1}")
-    return f"trained for {history.epochs_run} epochs"
+                f"improve for {patience} epochs; restored the weights of epoch {best}")
+    line = f"trained for {history.epochs_run} epochs"
+    if patience is None or best is None:
+        return line
+    if best == history.epochs_run:
+        return line + " (the last had the lowest validation loss; its weights are kept)"
+    return (line + f"; restored the weights of epoch {best}, which had the lowest "
+            "validation loss (the numbers below are for those weights, not the last epoch's)")
+
+
+def _loss_text(x: float) -> str:
+    """A loss in at most 10 characters: 4 decimals, or 4 significant digits when
+    it is very large (a diverging run) or very small."""
+    return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e5 else f"{x:.4g}"
+
+
+def _percent(x: float, decimals: int = 0) -> str:
+    """``x`` as a percentage, with more decimals where rounding would make a
+    fraction below 1 read 100% (0.9958 is 99.6%, not 100%)."""
+    text = f"{x:.{decimals}%}"
+    while x < 1 and text.startswith("100") and decimals < 6:
+        decimals += 1
+        text = f"{x:.{decimals}%}"
+    return text
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -215,13 +235,14 @@ def run_train(args: argparse.Namespace) -> int:
              else f"all {len(X)} rows used for training (no validation split)")
     print(f"dataset {args.dataset}: {spec.summary}")
     print(f"  {len(X)} samples, {X.shape[1]} features, {classes} classes; {split}")
-    print(f"model: nn.MLP({X.shape[1]}, {widths}), relu hidden layers, {head}, "
-          f"{n_params} parameters")
+    hidden = "relu hidden layers" if args.hidden else "no hidden layer (a linear model)"
+    print(f"model: nn.MLP({X.shape[1]}, {widths}), {hidden}, {head}, {n_params} parameters")
     print(f"optimizer: {args.optimizer}, lr {lr:g}; up to {epochs} epochs, batch size "
           f"{'full' if batch is None else batch}"
           + (f", early stopping with patience {patience}" if patience else "")
           + f"; seed {args.seed}", flush=True)
 
+    start_loss = nn.evaluate(model, loss_fn, *train)[0]
     history = nn.fit(model, loss_fn, opt, train[0], train[1], epochs, batch_size=batch,
                      validation=val, patience=patience, progress=not args.no_progress,
                      rng=fit_rng)
@@ -232,9 +253,12 @@ def run_train(args: argparse.Namespace) -> int:
         rows.append(("validation", *nn.evaluate(model, loss_fn, *val)))
     print(f"{'final':<12}{'loss':>10}{'accuracy':>10}")
     for name, loss, acc in rows:
-        print(f"{name:<12}{loss:>10.4f}{acc:>10.2%}")
-    if any(not math.isfinite(loss) for _, loss, _ in rows):
-        print("the loss is not finite: the learning rate is probably too large")
+        print(f"{name:<12}{_loss_text(loss):>10}{_percent(acc, 2):>10}")
+    end_loss = rows[0][1]
+    if not math.isfinite(end_loss) or end_loss > start_loss:
+        print(f"training diverged: the training loss went from {_loss_text(start_loss)} "
+              f"before training to {_loss_text(end_loss)}; try a smaller --lr "
+              f"(this run used {lr:g})")
 
     written = []
     curve = os.path.join(out, "loss_curve.png")
@@ -244,7 +268,7 @@ def run_train(args: argparse.Namespace) -> int:
     written.append(f"{ckpt}  (nn.load(nn.MLP({X.shape[1]}, {widths}), path) reads it)")
     if args.dataset in TWO_D:
         boundary = os.path.join(out, "decision_boundary.png")
-        accs = ", ".join(f"{name} {acc:.0%}" for name, _, acc in rows)
+        accs = ", ".join(f"{name} {_percent(acc)}" for name, _, acc in rows)
         _plot_boundary(boundary, model, train, val, spec.binary, classes,
                        f"{args.dataset}: decision boundary ({accs})")
         written.append(boundary)

@@ -2,17 +2,20 @@
 
 `draw_graph(root)` returns a `GraphDigraph` (a `graphviz.Digraph`) of the graph
 that produced `root`; `backward_steps(root)` yields the pictures of the backward
-pass one step at a time. This package imports graphviz, so the engine never
+pass one step at a time, and `step_through(root)` steps through them with a slider
+in Jupyter. This package imports graphviz, so the engine never
 imports it: `autograd_core.draw_graph` loads it on first use.
 
 Modules: `draw` (the drawings), `plan` (which nodes, scopes and names are drawn),
-`format` (node text and colours), `render` (SVG without the `dot` executable).
+`format` (node text and colours), `render` (SVG without the `dot` executable),
+`step` (the slider widget; ipywidgets is imported when one is made).
 """
 
 from .draw import backward_steps, draw_graph
 from .render import FALLBACK_FORMATS, DotNotFoundError, GraphDigraph, dot_available, render_source
+from .step import StepThrough, step_through
 
 __all__ = [
-    "draw_graph", "backward_steps", "GraphDigraph", "DotNotFoundError", "FALLBACK_FORMATS",
-    "dot_available", "render_source",
+    "draw_graph", "backward_steps", "step_through", "StepThrough", "GraphDigraph",
+    "DotNotFoundError", "FALLBACK_FORMATS", "dot_available", "render_source",
 ]

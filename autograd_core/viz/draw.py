@@ -10,7 +10,7 @@ step=k)` and `backward_steps(root)` show the backward pass step by step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..backward import toposort
@@ -267,11 +267,24 @@ def backward_steps(root: Any, rankdir: str = "LR", show_grad: bool = True,
     raise here, not at the first picture), so stepping through is cheap. A graph
     larger than `max_nodes` raises `ValueError`.
     """
+    draw_step, _, state = step_drawer(root, rankdir, show_grad, max_nodes)
+    return (draw_step(k) for k in range(len(state["number"]) + 1))
+
+
+def step_drawer(root: Any, rankdir: str = "LR", show_grad: bool = True,
+                max_nodes: int | None = 500, caller: str = "backward_steps"
+                ) -> tuple[Callable[[int], GraphDigraph], Plan, dict]:
+    """The work `backward_steps` does up front, and a function drawing any one step.
+
+    Returns ``(draw_step, plan, state)``: ``draw_step(k)`` is `draw_graph(root,
+    step=k)`; ``state["number"]`` maps ``id(v)`` to v's step and ``state["grads"]``
+    ``id(v)`` to the gradient the pictures show. ``caller`` names the function in errors.
+    """
     _check_args(rankdir, max_nodes, None)
     plan, too_big = _plan_for(root, max_nodes)
     if too_big:
-        raise ValueError(f"backward_steps: the graph has {plan.n_nodes} nodes, more than "
+        raise ValueError(f"{caller}: the graph has {plan.n_nodes} nodes, more than "
                          f"max_nodes={max_nodes}; pass max_nodes={plan.n_nodes} (or None)")
     opts = {"rankdir": rankdir, "show_grad": show_grad}
     state = _step_state(plan, 0)
-    return (_draw(plan, opts, dict(state, k=k)) for k in range(len(state["number"]) + 1))
+    return (lambda k: _draw(plan, opts, dict(state, k=k))), plan, state

@@ -1,0 +1,304 @@
+"""`step_through(root)`: a Jupyter widget that steps through the backward pass.
+
+A slider (with a Play button and step buttons) chooses the step k; below it, the
+chain rule that step applied, with its numbers, and the graph as
+`draw_graph(root, step=k)` draws it. Each picture is rendered once and kept. The
+slider selects among the kept pictures in the browser itself (a `jslink` to a
+`Stack` of them), so moving it to a step already drawn costs nothing in Python,
+and a notebook saved with its widget state (or exported to HTML with it) can be
+stepped through without a kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from typing import Any
+
+import numpy as np
+
+from ..backward import _unbroadcast
+from .draw import step_drawer
+from .format import format_array, format_number, grad_array
+
+__all__ = ["StepThrough", "step_through"]
+
+#: How long building the widget may spend drawing pictures up front (after the
+#: first one, which may pay for starting the renderer). A small graph is drawn
+#: whole, so a notebook saved right after carries every picture; the steps left
+#: are drawn the first time they are shown.
+PRERENDER_SECONDS = 1.0
+
+_OPTIONS = ("rankdir", "show_grad", "max_nodes")
+_PLACEHOLDER = '<div style="color:#888">drawing step {k}\u2026</div>'
+_LINE_STYLE = "font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;margin:4px 0 8px 0"
+
+
+_PLAIN_NAME = re.compile(r"[\w.#]+")
+
+
+def _edge_grad(node: Any, slot: int, g: np.ndarray) -> np.ndarray:
+    """What `node` (whose gradient is `g`) sends to its input `slot` in a backward
+    pass: its op's VJP, reduced to the input's shape as the backward walk does."""
+    op = node._op
+    out, args, params = node._data, node._args, node._params or {}
+    if op.vjps is None:
+        gi = op.vjp_all(g, out, *args, **params)[slot]
+    else:
+        gi = op.vjps[slot](g, out, *args, **params)
+    gi = np.asarray(grad_array(gi))
+    shape = np.shape(args[slot])
+    return gi if gi.shape == shape else np.asarray(_unbroadcast(gi, shape, op))
+
+
+def _number(x: Any) -> str:
+    """A number for a product: 4 significant digits, negatives in parentheses."""
+    text = format_number(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _array(x: Any) -> str:
+    text = format_array(x)
+    return f"({text})" if text.startswith("min ") else text
+
+
+class _ChainRule:
+    """The line of chain rule each step of the backward pass applies."""
+
+    def __init__(self, root: Any, plan: Any, state: dict) -> None:
+        self.root = root
+        numbered = sorted((v for v in plan.order if id(v) in state["number"]),
+                          key=lambda v: state["number"][id(v)])
+        self.numbered = numbered
+        self.grads = {id(v): grad_array(state["grads"][id(v)]) for v in numbered}
+        self.names = self._names(plan, numbered)
+        self.uses: dict[int, list[tuple[Any, int]]] = {id(v): [] for v in numbered}
+        for c in numbered:  # consumers come before their inputs
+            for slot, p in enumerate(c.parents if c.op else ()):
+                if id(p) in self.uses:
+                    self.uses[id(p)].append((c, slot))
+
+    @staticmethod
+    def _names(plan: Any, numbered: list) -> dict[int, str]:
+        """A parameter's name, else the label; `#k` (the step) where there is none,
+        and `label#k` where several Values share one. A label that is an expression
+        (`x1*w1`) is put in parentheses, so that `∂(x1*w1)/∂w1` reads right."""
+        base = {id(v): plan.names.get(id(v)) or v.label for v in numbered}
+        counts: dict[str, int] = {}
+        for name in base.values():
+            counts[name] = counts.get(name, 0) + 1
+        names = {}
+        for k, v in enumerate(numbered, 1):
+            name = base[id(v)]
+            name = name if name and counts[name] == 1 else f"{name}#{k}"
+            names[id(v)] = name if _PLAIN_NAME.fullmatch(name) else f"({name})"
+        return names
+
+    def line(self, k: int) -> str:
+        """The text shown at step k (0 is before the pass, 1 the root)."""
+        head = f"step {k} of {len(self.numbered)}: "
+        if k == 0:
+            return head + ("before the backward pass: no gradient yet; step 1 starts at "
+                           + self.names[id(self.root)])
+        v = self.numbered[k - 1]
+        name, grad = self.names[id(v)], self.grads[id(v)]
+        total = format_number(grad.item()) if grad.size == 1 else format_array(grad)
+        if v is self.root:
+            if grad.size == 1 and grad.item() == 1.0:
+                return head + (f"{name}.grad = 1 (the pass starts here: "
+                               f"\u2202{name}/\u2202{name} = 1)")
+            return head + f"{name}.grad = {total} (the gradient given to backward())"
+        symbols, numbers = [], []
+        products = grad.size == 1  # scalars: local derivative × consumer's gradient
+        for c, slot in self.uses[id(v)]:
+            cname, g = self.names[id(c)], self.grads[id(c)]
+            symbols.append(f"\u2202{cname}/\u2202{name}\u00b7{cname}.grad")
+            products = products and g.size == 1
+            numbers.append((c, slot, g))
+        if products:
+            terms = [f"{_number(_edge_grad(c, slot, np.ones_like(g)).item())} \u00d7 "
+                     f"{_number(g.item())}" for c, slot, g in numbers]
+        else:
+            terms = [_array(_edge_grad(c, slot, g)) for c, slot, g in numbers]
+        parts = [f"{name}.grad", " + ".join(symbols), " + ".join(terms)]
+        if products or len(terms) > 1:
+            parts.append(total)
+        return head + " = ".join(parts)
+
+
+def _svg_only(svg: str) -> str:
+    """The `<svg>` element of a rendered picture, without the XML prologue (for inline HTML)."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+#: Pictures up to this wide (in points) are shrunk to the page's width, as far as
+#: half their size; wider ones keep their size and scroll, so their text stays legible.
+FIT_WIDTH_PT = 1800
+_WIDTH = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"')
+_FIT = "<style>.autograd-core-fit svg {max-width: 100%; height: auto}</style>"
+
+
+def _picture_html(svg: str) -> str:
+    """The picture in a box that shrinks it to the page's width or scrolls it."""
+    found = _WIDTH.match(svg)
+    fit = found is not None and float(found[1]) <= FIT_WIDTH_PT
+    return (f'{_FIT if fit else ""}<div class="{"autograd-core-fit" if fit else ""}" '
+            f'style="overflow:auto;max-width:100%">{svg}</div>')
+
+
+class StepThrough:
+    """The widget `step_through` returns; it displays itself in Jupyter.
+
+    Attributes:
+        steps: the number of backward steps n (the slider runs over 0..n).
+        slider: the `ipywidgets.IntSlider` choosing the step.
+        play: the `ipywidgets.Play` button that moves the slider one step at a time.
+        pictures: the `ipywidgets.Stack` of one `ipywidgets.HTML` per step; its
+            `selected_index` is the step shown.
+        widget: the whole `ipywidgets.VBox`, to place in other layouts.
+    """
+
+    def __init__(self, root: Any, **draw_graph_options: Any) -> None:
+        unknown = sorted(set(draw_graph_options) - set(_OPTIONS))
+        if unknown:
+            hint = " (the slider chooses the step)" if "step" in unknown else ""
+            raise TypeError(f"step_through: unexpected option(s) {unknown}{hint}; "
+                            f"draw_graph's options are {list(_OPTIONS)}")
+        self._draw_step, plan, state = step_drawer(root, caller="step_through",
+                                                   **draw_graph_options)
+        self._rule = _ChainRule(root, plan, state)
+        self.steps = len(state["number"])
+        self._html: dict[int, str] = {}
+        self._svgs: dict[int, str] = {}
+        self._children: list = []
+        self._prerender(PRERENDER_SECONDS)
+        self._build()
+
+    # -- pictures ------------------------------------------------------------------
+    def svg(self, k: int) -> str:
+        """The SVG of step k as `draw_graph(root, step=k)` renders it (drawn on first use)."""
+        self._check_step(k)
+        self._rendered(k)
+        return self._svgs[k]
+
+    def line(self, k: int) -> str:
+        """The chain-rule line shown at step k."""
+        self._check_step(k)
+        return self._rule.line(k)
+
+    def _check_step(self, k: Any) -> None:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= self.steps:
+            raise ValueError(f"step_through: step must be an int in 0..{self.steps}, got {k!r}")
+
+    def _rendered(self, k: int) -> str:
+        """The HTML of step k: its line and picture, rendered now if not yet."""
+        if k not in self._html:
+            svg = _svg_only(self._draw_step(k).pipe(format="svg", encoding="utf-8"))
+            self._svgs[k] = svg
+            self._html[k] = (f'<div style="{_LINE_STYLE}">{html.escape(self._rule.line(k))}</div>'
+                             + _picture_html(svg))
+            if self._children:  # the widget is built: its placeholder gives way
+                self._children[k].value = self._html[k]
+        return self._html[k]
+
+    def _prerender(self, seconds: float) -> None:
+        """Render step 0, then further steps while the time lasts."""
+        self._rendered(0)
+        deadline = time.perf_counter() + seconds
+        for k in range(1, self.steps + 1):
+            if time.perf_counter() > deadline:
+                break
+            self._rendered(k)
+
+    # -- the widget ----------------------------------------------------------------
+    def _build(self) -> None:
+        import ipywidgets as w
+
+        n = self.steps
+        self.slider = w.IntSlider(value=0, min=0, max=n, step=1, description="step",
+                                  continuous_update=True, layout=w.Layout(width="380px"))
+        self.play = w.Play(value=0, min=0, max=n, step=1, interval=900,
+                           description="play the backward pass")
+        back = w.Button(description="\u25c0 back", layout=w.Layout(width="72px"),
+                        tooltip="one step back")
+        forward = w.Button(description="next \u25b6", layout=w.Layout(width="72px"),
+                           tooltip="one step forward")
+        back.on_click(lambda _: self._move(-1))
+        forward.on_click(lambda _: self._move(+1))
+        self._children = [w.HTML(self._html.get(k, _PLACEHOLDER.format(k=k)))
+                          for k in range(n + 1)]
+        self.pictures = w.Stack(self._children, selected_index=0)
+        # In the browser: Play drives the slider, the slider picks the picture
+        # (no round trip to Python, and it works in a saved notebook too).
+        self._links = [w.jslink((self.play, "value"), (self.slider, "value")),
+                       w.jslink((self.slider, "value"), (self.pictures, "selected_index"))]
+        self.slider.observe(self._on_slider, names="value")
+        self.widget = w.VBox([w.HBox([self.play, back, forward, self.slider]), self.pictures])
+
+    def _move(self, delta: int) -> None:
+        self.slider.value = min(max(self.slider.value + delta, 0), self.steps)
+
+    def _on_slider(self, change: dict) -> None:
+        k = change["new"]
+        self._rendered(k)
+        # The browser links these too; setting them here keeps the kernel's state,
+        # and so a saved notebook's, the same as what is shown.
+        self.pictures.selected_index = k
+        self.play.value = k
+
+    def show(self, k: int) -> None:
+        """Move the slider to step k (as dragging it does)."""
+        self._check_step(k)
+        self.slider.value = int(k)
+
+    # -- display -------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        """The widget for Jupyter, with a still picture (the whole pass) for viewers
+        that do not run widgets."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/plain"] = (f"step_through: {self.steps} steps of the backward pass "
+                              f"(a widget: run it in Jupyter)")
+        data["text/html"] = self._rendered(self.steps)
+        return bundle
+
+    def close(self) -> None:
+        """Close every widget of it (they disappear from the notebook)."""
+        bar = self.widget.children[0]
+        for item in (*self._links, *bar.children, bar, *self._children, self.pictures,
+                     self.widget):
+            item.close()
+
+
+def step_through(root: Any, **draw_graph_options: Any) -> StepThrough:
+    """A widget stepping through the backward pass from `root`, one Value at a time.
+
+    In Jupyter it shows a slider over the steps 0..n (n Values in the backward
+    pass; 0 is before it), a Play button and step buttons; below them, the chain
+    rule that step applied with its numbers (``b.grad = ∂c/∂b·c.grad = (-3) ×
+    0.5 = -1.5``: the Value's gradient as the sum of what each of its consumers
+    sends it), and the graph as ``draw_graph(root, step=k, **draw_graph_options)``
+    draws it. Pictures are rendered with Graphviz's ``dot`` where it is installed
+    and in-process otherwise, each once: up front for about a second (a small
+    graph whole), the others the first time they are shown; going back to a step
+    already drawn is instant. In a notebook saved with its widget state, or its
+    HTML export, the slider and Play button work without a kernel (the step
+    buttons need one).
+
+    Args:
+        root: the Value whose backward pass is shown (as for `draw_graph`).
+        **draw_graph_options: ``rankdir``, ``show_grad``, ``max_nodes``, passed to
+            `draw_graph`.
+
+    Returns:
+        A `StepThrough`; outside Jupyter it is built all the same (its ``slider``,
+        ``pictures``, ``svg(k)`` and ``line(k)`` can be used from Python).
+
+    Raises:
+        TypeError: `root` is not a Value, or an option is not one of draw_graph's.
+        ValueError: the root does not require grad, or the graph has more than
+            ``max_nodes`` nodes.
+    """
+    return StepThrough(root, **draw_graph_options)

@@ -1,0 +1,236 @@
+"""`Diagnostics`: per-layer health statistics of a training run, epoch by epoch.
+
+The numbers of the well-known lecture on activations and gradients: how the
+activations and the weight gradients of each layer are spread, how large each
+update is next to the weights it changes, and how many ReLUs have died.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd_core import is_grad_enabled
+
+from .layers import MLP, Linear, ReLU, Sequential, Sigmoid, Tanh
+
+__all__ = ["Diagnostics"]
+
+STATS = ("act_mean", "act_std", "grad_mean", "grad_std", "update_ratio", "dead_fraction")
+
+
+def _relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
+
+
+_BY_NAME: dict[Any, Callable | None] = {"relu": _relu, "tanh": np.tanh, "sigmoid": _sigmoid,
+                                        "identity": None, None: None}
+_BY_MODULE: dict[type, Callable] = {ReLU: _relu, Tanh: np.tanh, Sigmoid: _sigmoid}
+_NAMES = {_relu: "relu", np.tanh: "tanh", _sigmoid: "sigmoid", None: "no activation"}
+
+
+def _activations(model: Any) -> dict[int, Callable | None]:
+    """The activation applied to each Linear layer's output, by id of the layer:
+    an MLP's ``activation``/``output_activation``, or the ReLU, Tanh or Sigmoid
+    module that follows the layer in a Sequential."""
+    found: dict[int, Callable | None] = {}
+    for m in model.modules():
+        if isinstance(m, MLP):
+            last = len(m.layers) - 1
+            for i, layer in enumerate(m.layers):
+                found[id(layer)] = _BY_NAME.get(m.activation if i < last else m.output_activation)
+        elif isinstance(m, Sequential):
+            items = list(m)
+            for layer, after in zip(items, items[1:]):
+                if isinstance(layer, Linear) and type(after) in _BY_MODULE:
+                    found[id(layer)] = _BY_MODULE[type(after)]
+    return found
+
+
+def linear_layers(model: Any) -> list[tuple[str, Linear]]:
+    """The model's `Linear` layers with their names (``layers.0``), in
+    `named_parameters` order (the name of a layer's weight, less ``.weight``)."""
+    owners = {id(m.weight): m for m in model.modules() if isinstance(m, Linear)}
+    found = []
+    for name, p in model.named_parameters():
+        if id(p) in owners:
+            found.append((name.removesuffix("weight").rstrip(".") or "linear", owners[id(p)]))
+    return found
+
+
+class _Moments:
+    """Count, mean and sum of squared deviations of the numbers seen so far,
+    merged batch by batch (Chan et al.), so no batch has to be kept."""
+
+    def __init__(self) -> None:
+        self.n, self.mean, self.m2 = 0, 0.0, 0.0
+
+    def add(self, a: np.ndarray) -> None:
+        if a.size == 0:
+            return
+        mean = float(a.mean(dtype=np.float64))
+        m2 = float(np.square(a - mean, dtype=np.float64).sum())
+        n = self.n + a.size
+        delta = mean - self.mean
+        self.mean += delta * a.size / n
+        self.m2 += m2 + delta * delta * self.n * a.size / n
+        self.n = n
+
+    def std(self) -> float:
+        return math.sqrt(self.m2 / self.n) if self.n else math.nan
+
+
+class _Layer:
+    """What one layer accumulates during an epoch."""
+
+    def __init__(self, layer: Linear, activation: Callable | None) -> None:
+        self.layer, self.activation = layer, activation
+        self.previous = layer.weight.data.copy()
+        self.reset()
+
+    def reset(self) -> None:
+        self.acts, self.grads = _Moments(), _Moments()
+        self.ratios: list[float] = []
+        self.alive: np.ndarray | None = None
+
+    def record(self, z: np.ndarray) -> np.ndarray:
+        a = z if self.activation is None else self.activation(z)
+        self.acts.add(a)
+        alive = (a != 0).reshape(-1, a.shape[-1]).any(axis=0)
+        self.alive = alive if self.alive is None else self.alive | alive
+        return a
+
+
+class Diagnostics:
+    """Record, per `Linear` layer and epoch, the numbers that tell a healthy run.
+
+    Pass it to `fit` (``callbacks=[diag]``); afterwards ``diag.history[name][stat]``
+    holds one value per epoch, for each layer name (``layers.0``, as in
+    `named_parameters`) and each stat:
+
+    - ``act_mean``, ``act_std``: mean and standard deviation of the layer's
+      activations, taken after the activation function that follows the layer
+      (an MLP's ``activation``, or the ReLU, Tanh or Sigmoid module after it in
+      a Sequential; the layer's own output where none follows), over every
+      training input of the epoch;
+    - ``grad_mean``, ``grad_std``: the same for the gradient of the layer's
+      weight, over every step of the epoch (as the optimizer used it, after
+      clipping);
+    - ``update_ratio``: std of the update (the weight after a step minus before
+      it) over std of the weight, averaged over the epoch's steps; around 1e-3
+      is the lecture's rule of thumb;
+    - ``dead_fraction``: the fraction of the layer's units whose activation was
+      zero for every training input of the epoch (dead ReLUs).
+
+    Activations are recorded by wrapping each layer's ``forward`` while `fit`
+    runs (restored when it ends); evaluation passes (validation) are not counted,
+    and a run without Diagnostics pays nothing. ``activations`` and
+    ``gradients`` keep the last training batch's arrays, for the histograms of
+    `plot`. Used for several runs, the lists go on.
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, dict[str, list[float]]] = {}
+        self.activations: dict[str, np.ndarray] = {}
+        self.gradients: dict[str, np.ndarray] = {}
+        self.activation_names: dict[str, str] = {}
+        self._layers: dict[str, _Layer] = {}
+
+    def on_train_begin(self, model: Any, X: Any = None, y: Any = None) -> None:
+        """Start recording: wrap each Linear layer's forward."""
+        self.on_train_end()
+        after = _activations(model)
+        for name, layer in linear_layers(model):
+            state = _Layer(layer, after.get(id(layer)))
+            self._layers[name] = state
+            self.history.setdefault(name, {stat: [] for stat in STATS})
+            self.activation_names[name] = _NAMES[state.activation]
+            layer.forward = self._recording(name, state, layer.forward)
+
+    def _recording(self, name: str, state: _Layer, forward: Callable) -> Callable:
+        def forward_and_record(x: Any) -> Any:
+            out = forward(x)
+            if state.layer.training and is_grad_enabled():  # not validation passes
+                self.activations[name] = state.record(np.asarray(out.data))
+            return out
+        return forward_and_record
+
+    def on_batch_end(self, step: int, loss: float, model: Any) -> None:
+        """Take the weight gradients and the updates of the step just made."""
+        for name, state in self._layers.items():
+            weight = state.layer.weight
+            if weight.grad is not None:
+                g = np.asarray(getattr(weight.grad, "data", weight.grad))
+                state.grads.add(g)
+                self.gradients[name] = g
+            w = weight.data
+            spread = float(w.std())
+            update = float((w - state.previous).std())
+            state.ratios.append(update / spread if spread > 0 else math.nan)
+            state.previous = w.copy()
+
+    def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
+        """Close the epoch: append one value per stat and layer."""
+        for name, state in self._layers.items():
+            stats = self.history[name]
+            stats["act_mean"].append(state.acts.mean if state.acts.n else math.nan)
+            stats["act_std"].append(state.acts.std())
+            stats["grad_mean"].append(state.grads.mean if state.grads.n else math.nan)
+            stats["grad_std"].append(state.grads.std())
+            stats["update_ratio"].append(float(np.mean(state.ratios)) if state.ratios
+                                         else math.nan)
+            stats["dead_fraction"].append(math.nan if state.alive is None
+                                          else 1.0 - float(state.alive.mean()))
+            state.reset()
+
+    def on_train_end(self, history: Any = None, model: Any = None) -> None:
+        """Stop recording: give each layer its own forward back."""
+        for state in self._layers.values():
+            state.layer.__dict__.pop("forward", None)
+        self._layers = {}
+
+    def plot(self) -> Any:
+        """Draw the lecture's pictures with matplotlib: histograms of the last
+        batch's hidden activations (of a ReLU layer, its nonzero values; the share
+        of zeros is in the legend) and weight gradients per layer, and per epoch
+        the update-to-weight ratios (log scale, with the 1e-3 guide) and the dead
+        fractions. Returns the Figure (made with pyplot, so a notebook shows it)."""
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(2, 2, figsize=(11, 7), layout="constrained")
+        hidden = {n: a for n, a in self.activations.items()
+                  if self.activation_names.get(n) != "no activation"} or self.activations
+        for name, a in hidden.items():
+            a = a.ravel()
+            label = (f"{name} ({self.activation_names.get(name, '')}): mean {a.mean():+.2f}, "
+                     f"std {a.std():.2g}")
+            if self.activation_names.get(name) == "relu":
+                label += f", zero {np.mean(a == 0):.0%}"
+                a = a[a != 0]
+            axes[0, 0].hist(a, bins=50, histtype="step", density=True, label=label)
+        for name, g in self.gradients.items():
+            g = g.ravel()
+            axes[0, 1].hist(g, bins=50, histtype="step", density=True,
+                            label=f"{name}: mean {g.mean():+.1e}, std {g.std():.2g}")
+        axes[0, 0].set_title("activations of the hidden layers (last batch)")
+        axes[0, 1].set_title("weight gradients (last batch)")
+        axes[1, 0].axhline(1e-3, color="grey", linestyle=":", label="1e-3")
+        for ax, stat, title in ((axes[1, 0], "update_ratio", "update / weight (std ratio)"),
+                                (axes[1, 1], "dead_fraction", "dead fraction")):
+            for name, stats in self.history.items():
+                ax.plot(np.arange(1, len(stats[stat]) + 1), stats[stat], label=name)
+            ax.set_title(title)
+            ax.set_xlabel("epoch")
+        axes[1, 0].set_yscale("log")
+        axes[1, 1].set_ylim(-0.02, 1.02)
+        for ax in axes.ravel():
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=8)
+        return fig
