@@ -6,7 +6,8 @@ pass one step at a time. This package imports graphviz, so the engine never
 imports it: `autograd_core.draw_graph` loads it on first use.
 
 Modules: `draw` (the drawings), `plan` (which nodes, scopes and names are drawn),
-`format` (node text and colours), `render` (SVG without the `dot` executable).
+`format` (node text and colours), `render` (SVG without the `dot` executable),
+`wasm` (the in-process renderer that `render` uses, and its limit).
 """
 
 from .draw import backward_steps, draw_graph

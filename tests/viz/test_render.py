@@ -34,16 +34,6 @@ def _svg_texts(svg) -> list:
     return [t.text for t in root.iter(SVG_NS + "text")]
 
 
-@pytest.fixture
-def no_dot(tmp_path, monkeypatch):
-    """Hide any ``dot`` executable by pointing PATH at an empty directory."""
-    empty = tmp_path / "empty_bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    assert shutil.which("dot") is None
-    return empty
-
-
 def _install_fake_dot(directory) -> None:
     """A stand-in ``dot`` that ignores its input and prints a marker."""
     script = directory / "dot"
