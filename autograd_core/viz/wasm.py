@@ -13,6 +13,7 @@ do instead, never a raw wasmtime exception."""
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 from collections.abc import Callable
@@ -38,6 +39,9 @@ _THREAD_STACK = 16 * 2**20
 _RENDER_LOCK = threading.Lock()  # one render at a time: an instance is not reentrant
 _STACK_LOCK = threading.Lock()  # threading.stack_size is process-wide
 _BACKENDS: dict[int, Any] = {}  # stack size -> backend, made at the first render
+# Free the instances while wasmtime can: left to the interpreter's last clean-up, they
+# would outlive wasmtime's own module and print errors at exit.
+atexit.register(_BACKENDS.clear)
 
 _ID = r'"(?:[^"\\]|\\.)*"|[\w.]+'
 _NODE_STATEMENT = re.compile(rf"^\s*({_ID})\s*(?:\[|$)")  # as graphviz writes them
