@@ -230,8 +230,8 @@ def draw_graph(root: Any, rankdir: str = "LR", show_grad: bool = True,
     Jupyter and renders to SVG with or without the Graphviz `dot` executable.
 
     - Each Value is a record: its label (or parameter name, or `const`), shape and
-      dtype, `data` and, with `show_grad`, `grad` (all values for arrays of up to 6
-      elements, else min/mean/max; `grad: —` until a backward
+      dtype, `data` and, with `show_grad`, `grad` (all values for arrays of up to 8
+      elements, such as a 4x2 matrix, else min/mean/max; `grad: —` until a backward
       pass reaches it). Labels and names render as written, whatever their characters.
       Each op is a small node; edges follow the data: input -> op -> result.
       Inputs and parameters are blue, constants grey, the root has a bold border.

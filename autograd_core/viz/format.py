@@ -8,8 +8,10 @@ from typing import Any
 import graphviz
 import numpy as np
 
-#: Arrays with at most this many elements are printed in full, larger ones summarised.
-SMALL_SIZE = 6
+#: Arrays with at most this many elements are printed in full, larger ones summarised
+#: (min/mean/max): a small matrix, such as the four rows of XOR's inputs (4x2), shows
+#: its values.
+SMALL_SIZE = 8
 
 NO_GRAD = "grad: \u2014"  # an em dash: no gradient has reached the node yet
 
@@ -96,7 +98,7 @@ def format_array(arr: Any) -> str:
     """All values of a small array, or min/mean/max of a large one."""
     arr = np.asarray(arr)
     if arr.size <= SMALL_SIZE:
-        return _nested(arr)  # at most 6 elements: shallow enough for recursion
+        return _nested(arr)  # at most 8 elements: shallow enough for recursion
     with np.errstate(all="ignore"):
         lo, mean, hi = arr.min(), arr.mean(dtype=np.float64), arr.max()
     return f"min {format_number(lo)}, mean {format_number(mean)}, max {format_number(hi)}"

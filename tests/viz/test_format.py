@@ -1,5 +1,6 @@
-"""Node text: labels and names render as written."""
+"""Node text: labels and names render as written, small matrices show their values."""
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -95,3 +96,32 @@ def test_spaces_in_a_label_are_kept(renderer):
     # Graphviz writes the second space of a run as a no-break space, so that SVG shows it.
     lines = _lines(draw_graph(Value(1.0, label="two  spaces") * 2).pipe(format="svg"))
     assert _first_lines(lines, "two \u00a0spaces")
+
+
+def _rows(g, title):
+    """The fields of the record titled `title`, from the DOT source."""
+    for label in re.findall(r'label="((?:[^"\\]|\\.)*)"', g.source):
+        fields = [f.strip() for f in re.split(r"(?<!\\)\|", label)]
+        if fields[0] == title:
+            return fields
+    raise AssertionError(f"no record titled {title!r}")
+
+
+def test_small_matrices_show_their_values():
+    X = Value(np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), label="X")
+    w = Value(np.array([[0.5, -1.0, 2.0, 0.25], [1.5, 3.0, -0.5, 1.0]]), label="w")
+    m9 = Value(np.arange(9.0).reshape(3, 3), label="m9")
+    y = (X @ w).sum() + m9.sum()
+    y.backward()
+    g = draw_graph(y)
+    assert _rows(g, "X")[1:] == ["(4, 2) float64", "data: [[0, 0], [0, 1], [1, 0], [1, 1]]",
+                                 "grad: [[1.75, 5], [1.75, 5], [1.75, 5], [1.75, 5]]"]
+    assert _rows(g, "w")[2] == "data: [[0.5, -1, 2, 0.25], [1.5, 3, -0.5, 1]]"
+    assert _rows(g, "w")[3] == "grad: [[2, 2, 2, 2], [2, 2, 2, 2]]"
+    assert _rows(g, "m9")[2:] == ["data: min 0, mean 4, max 8", "grad: min 1, mean 1, max 1"]
+
+
+def test_a_small_matrix_in_the_rendered_picture(no_dot):
+    X = Value(np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), label="X")
+    lines = _lines(draw_graph((X * 2).sum()).pipe(format="svg"))
+    assert _first_lines(lines, "X\n(4, 2) float64\ndata: [[0, 0], [0, 1], [1, 0], [1, 1]]")
