@@ -8,7 +8,8 @@ imports it: `autograd_core.draw_graph` loads it on first use.
 
 Modules: `draw` (the drawings), `plan` (which nodes, scopes and names are drawn),
 `format` (node text and colours), `render` (SVG without the `dot` executable),
-`step` (the slider widget; ipywidgets is imported when one is made).
+`wasm` (the in-process renderer that `render` uses, and its limit), `step`
+(the slider widget; ipywidgets is imported when one is made).
 """
 
 from .draw import backward_steps, draw_graph

@@ -25,6 +25,7 @@ from .format import (
     grad_array,
     module_title,
     op_title,
+    plain_label,
     record_label,
 )
 from .plan import Plan
@@ -67,7 +68,7 @@ def _value_node(g: Any, plan: Plan, v: Any, i: int, opts: dict, step: dict | Non
     if step is not None and id(v) in step["number"]:
         k = step["number"][id(v)]
         reached = k <= step["k"]
-        title = f"#{k} {title}".strip()
+        title = f"#{k} {title}" if title else f"#{k}"
     rows = [format_shape(v.data.shape, v.data.dtype), "data: " + format_array(v.data)]
     if opts["show_grad"] and v.requires_grad:
         grad = step["grads"].get(id(v)) if reached else (None if step else v.grad)
@@ -82,7 +83,7 @@ def _value_node(g: Any, plan: Plan, v: Any, i: int, opts: dict, step: dict | Non
         attrs["penwidth"] = "2"
     rankdir = opts["rankdir"]
     g.node(f"v{i}", record_label([title] * bool(title) + rows, rankdir), **attrs)
-    copy_title = f"{title} (repeated)".strip()
+    copy_title = f"{title} (repeated)" if title else "(repeated)"
     for copy in opts["copies"].get(i, ()):
         g.node(copy, record_label([copy_title] + rows, rankdir),
                **dict(attrs, style="filled,dashed"))
@@ -108,7 +109,7 @@ def _clustered(plan: Plan, graph: GraphDigraph, fill: Any) -> None:
     clusters[()] = graph
     for key, sub in clusters.items():
         if key:
-            sub.attr(label=module_title(modules[key][-1]), style="rounded,dashed",
+            sub.attr(label=plain_label(module_title(modules[key][-1])), style="rounded,dashed",
                      color="#888888", labeljust="l", fontsize="11")
         fill(sub, groups.get(key, []))
     for key in sorted(modules, key=len, reverse=True):  # innermost clusters first
@@ -229,8 +230,9 @@ def draw_graph(root: Any, rankdir: str = "LR", show_grad: bool = True,
     Jupyter and renders to SVG with or without the Graphviz `dot` executable.
 
     - Each Value is a record: its label (or parameter name, or `const`), shape and
-      dtype, `data` and, with `show_grad`, `grad` (all values for arrays of up to 6
-      elements, else min/mean/max; `grad: —` until a backward pass reaches it).
+      dtype, `data` and, with `show_grad`, `grad` (all values for arrays of up to 8
+      elements, such as a 4x2 matrix, else min/mean/max; `grad: —` until a backward
+      pass reaches it). Labels and names render as written, whatever their characters.
       Each op is a small node; edges follow the data: input -> op -> result.
       Inputs and parameters are blue, constants grey, the root has a bold border.
     - Nodes created inside an `nn.Module` call are grouped in a labelled cluster per

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import graphviz
 import numpy as np
 
-#: Arrays with at most this many elements are printed in full, larger ones summarised.
-SMALL_SIZE = 6
+#: Arrays with at most this many elements are printed in full, larger ones summarised
+#: (min/mean/max): a small matrix, such as the four rows of XOR's inputs (4x2), shows
+#: its values.
+SMALL_SIZE = 8
 
 NO_GRAD = "grad: \u2014"  # an em dash: no gradient has reached the node yet
 
@@ -26,11 +29,50 @@ COLORS = {
 REACHED_BORDER = "#2e7d32"
 
 _RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
+_SPACES = re.compile(" +")
+
+
+def _hard_spaces(run: re.Match) -> str:
+    # A record field drops its leading and trailing spaces and squeezes runs of them
+    # into one. An escaped space (a "hard" space) is kept, except at the start of the
+    # field: there no-break spaces hold the place (as in Graphviz's own SVG output,
+    # which writes the second space of a run as a no-break space).
+    n = len(run.group())
+    if run.start() == 0:
+        return "\u00a0" * n
+    if run.end() == len(run.string):
+        return "\\ " * n
+    return " " + "\\ " * (n - 1)
 
 
 def record_escape(text: str) -> str:
-    """Escape `text` for one field of a Graphviz record label."""
-    return _RECORD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Escape `text` for one field of a Graphviz record label.
+
+    Args:
+        text: The text (converted with `str`), rendered as written: the record
+            characters ``{}|<>``, quotes, backslashes (``\\N`` stays two characters,
+            not Graphviz's node-name escape) and spaces are kept, and each newline
+            starts a new line.
+
+    Returns:
+        The escaped field.
+    """
+    text = _SPACES.sub(_hard_spaces, _RECORD_SPECIAL.sub(r"\\\1", str(text)))
+    return text.replace("\n", "\\n")
+
+
+def plain_label(text: str) -> str:
+    """A plain (not record, not HTML) Graphviz label that renders `text` as written.
+
+    Args:
+        text: The text (converted with `str`); backslashes are kept (``\\N`` is not
+            Graphviz's node-name escape), each newline starts a new line, and text in
+            ``<...>`` is not taken for an HTML label.
+
+    Returns:
+        The label, as a `graphviz.nohtml` string.
+    """
+    return graphviz.nohtml(str(text).replace("\\", "\\\\").replace("\n", "\\n"))
 
 
 def record_label(rows: list[str], rankdir: str) -> str:
@@ -56,7 +98,7 @@ def format_array(arr: Any) -> str:
     """All values of a small array, or min/mean/max of a large one."""
     arr = np.asarray(arr)
     if arr.size <= SMALL_SIZE:
-        return _nested(arr)  # at most 6 elements: shallow enough for recursion
+        return _nested(arr)  # at most 8 elements: shallow enough for recursion
     with np.errstate(all="ignore"):
         lo, mean, hi = arr.min(), arr.mean(dtype=np.float64), arr.max()
     return f"min {format_number(lo)}, mean {format_number(mean)}, max {format_number(hi)}"
@@ -117,9 +159,11 @@ def op_title(node: Any) -> str:
     title = OP_SYMBOLS.get(name, name)
     params = getattr(node, "_params", None) or {}
     if not isinstance(params, dict):
-        return title
+        return plain_label(title)
     extras = [t for t in (_param_text(k, v) for k, v in params.items()) if t]
-    return "\\n".join([title] + extras)
+    # One line each (Graphviz's \n escape), every line escaped: a user's op may be
+    # named with any characters.
+    return graphviz.nohtml("\\n".join(plain_label(t) for t in [title] + extras))
 
 
 def module_title(module: Any) -> str:

