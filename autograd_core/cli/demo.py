@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from autograd_core import nn
 
-__all__ = ["CLASSIC_PRINTED", "classic_network", "classic_xor_network", "descend",
+__all__ = ["CLASSIC_PRINTED", "classic_network", "classic_network_with_biases", "descend",
            "example_weights", "run_classic", "run_demo"]
 
 # What the classic example printed for the new inputs [[0, 1], [1, 0]] after training.
@@ -64,20 +64,16 @@ def classic_network() -> nn.Sequential:
     return model
 
 
-def classic_xor_network() -> nn.Sequential:
-    """The 2-4-1 sigmoid network of the classic XOR example with a bias input, same
-    initial weights.
-
-    The example draws ``syn0 = 2*np.random.random((3, 4)) - 1`` and ``syn1 =
-    2*np.random.random((4, 1)) - 1`` after ``np.random.seed(1)``, and feeds a
-    constant third input of 1, so the last row of ``syn0`` is the hidden bias.
-    """
+def classic_network_with_biases() -> nn.Sequential:
+    """The classic example's 2-2-1 sigmoid network with biases: the same initial
+    weights (``syn0`` of shape (2, 2), then ``syn1`` of shape (2, 1)), biases
+    starting at zero."""
     from autograd_core import nn
 
-    syn0, syn1 = example_weights((3, 4), (4, 1))
-    model = nn.Sequential(nn.Linear(2, 4), nn.Sigmoid(), nn.Linear(4, 1, bias=False),
-                          nn.Sigmoid())
-    model.load_state_dict({"0.weight": syn0[:2], "0.bias": syn0[2], "2.weight": syn1})
+    syn0, syn1 = example_weights((2, 2), (2, 1))
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+    model.load_state_dict({"0.weight": syn0, "0.bias": np.zeros(2),
+                           "2.weight": syn1, "2.bias": np.zeros(1)})
     return model
 
 
@@ -160,11 +156,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
     out = prepare_out_dir(args.out)
     run_classic()
-    print(f"2. With a bias: the classic XOR network, {args.steps} steps at learning rate "
-          f"{args.lr:g}")
-    print("  2 inputs -> 4 sigmoid hidden units (with bias) -> 1 sigmoid output (no bias);")
-    print("  the example's constant third input of 1 is the hidden layer's bias")
-    print("  initial weights: np.random.seed(1), then 2*np.random.random(shape) - 1")
+    print(f"2. The same network with biases, {args.steps} steps at learning rate {args.lr:g}")
+    print("  2 inputs -> 2 sigmoid hidden units -> 1 sigmoid output, each with a bias")
+    print("  the same initial weights as above, biases starting at 0")
     print("  loss 0.5 * sum of squared errors over the 4 rows; full-batch gradient descent")
     print()
     print(f"{'step':>7}  {'loss':>10}")
@@ -174,7 +168,7 @@ def run_demo(args: argparse.Namespace) -> int:
         if step % every == 0 or step == args.steps:
             print(f"{step:>7}  {loss.item():>10.6g}", flush=True)
 
-    pred, loss = descend(classic_xor_network(), args.lr, args.steps, report)
+    pred, loss = descend(classic_network_with_biases(), args.lr, args.steps, report)
     X, y = nn.datasets.xor()
     p = pred.data[:, 0]
     print()
