@@ -155,13 +155,13 @@ def minimum(a: Any, b: Any) -> Value:
 
     Args:
         a: a Value, number or array.
-        b: a Value, number or array.
+        b: another, broadcast against `a`.
 
     Returns:
-        A new Value of the broadcast shape, recorded by the `minimum` op.
+        A new Value, recorded by the `minimum` op.
 
     Raises:
-        ValueError: the shapes do not broadcast together.
+        ValueError: as for `maximum`.
     """
     return ops.minimum(a, b)
 

@@ -136,18 +136,18 @@ def gradgradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
 
     Args:
         fn: a function of the inputs returning a Value.
-        *inputs: its arguments (see `gradcheck`).
-        eps: the step of the finite differences.
-        atol: the absolute tolerance.
-        rtol: the relative tolerance.
+        *inputs: its arguments, as for `gradcheck`.
+        eps: the step of the finite differences of the first gradient.
+        atol: the absolute tolerance, as for `gradcheck`.
+        rtol: the relative tolerance, as for `gradcheck`.
 
     Returns:
-        True when every element agrees.
+        True when every element of the second derivatives agrees.
 
     Raises:
         GradcheckError: some elements disagree; the message lists the worst.
-        ValueError: no input is a Value that requires grad.
-        TypeError: `fn` does not return a Value.
+        ValueError: as for `gradcheck`.
+        TypeError: as for `gradcheck`.
 
     Examples:
         >>> from autograd_core import Value, gradgradcheck

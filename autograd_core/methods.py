@@ -224,18 +224,16 @@ class ValueMethods:
         """The mean over `axis`; the gradient is 1/n for each of the n elements averaged.
 
         Args:
-            axis: an int or a tuple of ints, or None for all axes.
+            axis: the axes to reduce, as for `sum`.
             keepdims: keep the averaged axes, with size 1.
-            **torch_names: none is taken; PyTorch's `dim=` and `keepdim=` raise
-                `TypeError` saying to write `axis=` and `keepdims=`.
+            **torch_names: refused, as for `sum`.
 
         Returns:
             A new Value, recorded by the `mean` op.
 
         Raises:
-            TypeError: `axis` is not an int or a tuple of ints, or a keyword
-                other than `axis` and `keepdims` is given.
-            ValueError: an axis out of range, or repeated.
+            TypeError: as for `sum`.
+            ValueError: as for `sum`.
         """
         if torch_names:
             raise _torch_spelling("mean", torch_names)
@@ -245,18 +243,16 @@ class ValueMethods:
         """The maximum over `axis`; tied elements share the gradient evenly (as `torch.amax`).
 
         Args:
-            axis: an int or a tuple of ints, or None for all axes.
+            axis: the axes to reduce, as for `sum`.
             keepdims: keep the reduced axes, with size 1.
-            **torch_names: none is taken; PyTorch's `dim=` and `keepdim=` raise
-                `TypeError` saying to write `axis=` and `keepdims=`.
+            **torch_names: refused, as for `sum`.
 
         Returns:
             A new Value, recorded by the `max` op.
 
         Raises:
-            TypeError: `axis` is not an int or a tuple of ints, or a keyword
-                other than `axis` and `keepdims` is given.
-            ValueError: an axis out of range, or repeated.
+            TypeError: as for `sum`.
+            ValueError: as for `sum`.
 
         Examples:
             >>> from autograd_core import Value
@@ -273,18 +269,16 @@ class ValueMethods:
         """The minimum over `axis`; tied elements share the gradient evenly (as `torch.amin`).
 
         Args:
-            axis: an int or a tuple of ints, or None for all axes.
+            axis: the axes to reduce, as for `sum`.
             keepdims: keep the reduced axes, with size 1.
-            **torch_names: none is taken; PyTorch's `dim=` and `keepdim=` raise
-                `TypeError` saying to write `axis=` and `keepdims=`.
+            **torch_names: refused, as for `sum`.
 
         Returns:
             A new Value, recorded by the `min` op.
 
         Raises:
-            TypeError: `axis` is not an int or a tuple of ints, or a keyword
-                other than `axis` and `keepdims` is given.
-            ValueError: an axis out of range, or repeated.
+            TypeError: as for `sum`.
+            ValueError: as for `sum`.
         """
         if torch_names:
             raise _torch_spelling("min", torch_names)

@@ -120,14 +120,14 @@ class ReLU(Module):
     """
 
     def forward(self, x: Any) -> Value:
-        """Apply the activation elementwise.
+        """Apply `max(x, 0)` elementwise.
 
         Args:
             x: a Value, or real numbers (an array, a list, a number), made a
                 constant Value.
 
         Returns:
-            A new Value of the shape of `x`.
+            A new Value of the shape of `x`, recorded by the `relu` op.
 
         Raises:
             TypeError: `x` is not real numbers (naming the layer).
@@ -139,17 +139,16 @@ class Tanh(Module):
     """Elementwise hyperbolic tangent."""
 
     def forward(self, x: Any) -> Value:
-        """Apply the activation elementwise.
+        """Apply tanh elementwise.
 
         Args:
-            x: a Value, or real numbers (an array, a list, a number), made a
-                constant Value.
+            x: a Value, or real numbers, as for `ReLU.forward`.
 
         Returns:
-            A new Value of the shape of `x`.
+            A new Value of the shape of `x`, recorded by the `tanh` op.
 
         Raises:
-            TypeError: `x` is not real numbers (naming the layer).
+            TypeError: as for `ReLU.forward`.
         """
         return _as_value(x, "Tanh").tanh()
 
@@ -158,17 +157,16 @@ class Sigmoid(Module):
     """Elementwise logistic sigmoid `1 / (1 + exp(-x))`."""
 
     def forward(self, x: Any) -> Value:
-        """Apply the activation elementwise.
+        """Apply the logistic sigmoid elementwise.
 
         Args:
-            x: a Value, or real numbers (an array, a list, a number), made a
-                constant Value.
+            x: a Value, or real numbers, as for `ReLU.forward`.
 
         Returns:
-            A new Value of the shape of `x`.
+            A new Value of the shape of `x`, recorded by the `sigmoid` op.
 
         Raises:
-            TypeError: `x` is not real numbers (naming the layer).
+            TypeError: as for `ReLU.forward`.
         """
         return _as_value(x, "Sigmoid").sigmoid()
 
