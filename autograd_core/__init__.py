@@ -29,6 +29,7 @@ from .registry import OPS, Op, op, passthrough
 from .value import Value
 
 __version__ = "0.1.0"
+"""The version of this distribution, as a string."""
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",

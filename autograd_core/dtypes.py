@@ -13,17 +13,32 @@ import numpy as np
 __all__ = ["FLOAT_DTYPES", "set_default_dtype", "get_default_dtype", "to_array", "const"]
 
 FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+"""The float dtypes a Value may have."""
 
 _default = np.dtype(np.float64)
 _ndarray = np.ndarray
 
 
 def set_default_dtype(dtype: Any) -> None:
-    """Set the float dtype that Python numbers and int/bool arrays become.
+    """Set the float dtype that Python numbers and int/bool arrays become, process-wide.
+
+    Unlike the modes, which are per thread, the default dtype is one for the
+    whole process. Float arrays keep their own dtype whatever the default.
+
+    Args:
+        dtype: float16, float32 or float64 (a NumPy dtype, type or name).
 
     Raises:
         TypeError: `dtype` is not a dtype.
         ValueError: it is not float16, float32 or float64.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd_core import Value, set_default_dtype
+        >>> set_default_dtype(np.float32)
+        >>> Value(1).dtype
+        dtype('float32')
+        >>> set_default_dtype(np.float64)
     """
     global _default
     try:
@@ -36,15 +51,29 @@ def set_default_dtype(dtype: Any) -> None:
 
 
 def get_default_dtype() -> np.dtype:
-    """The float dtype that Python numbers and int/bool arrays become."""
+    """The float dtype that Python numbers and int/bool arrays become.
+
+    Returns:
+        The default dtype: float64 unless `set_default_dtype` changed it.
+    """
     return _default
 
 
 def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = True) -> np.ndarray:
-    """A float ndarray made from user data (a number, nested list or array of
-    real numbers), following the dtype rules above; `dtype` overrides them.
-    With `copy`, the array is always one of its own; without, an ndarray
-    that needs no conversion is returned as it is.
+    """A float ndarray made from user data, refusing anything that is not real numbers.
+
+    Python numbers and int/bool arrays become the default dtype, float arrays
+    keep theirs; `dtype` overrides both.
+
+    Args:
+        data: a number, a nested list or an array of real numbers.
+        dtype: the dtype wanted (float16, float32 or float64), or None.
+        name: the argument's name, for error messages (e.g. `".grad"`).
+        copy: always return an array of its own; without it, an ndarray that
+            needs no conversion is returned as it is.
+
+    Returns:
+        The array.
 
     Raises:
         TypeError: the data is not real numbers (complex, strings, bytes,
@@ -77,8 +106,24 @@ def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = Tru
 
 
 def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
-    """A non-Value operand as raw data: numbers and int/bool arrays take the
-    float dtype of the op; with `weak`, Python numbers are left as they are."""
+    """A non-Value operand as raw data for an op.
+
+    Numbers and int/bool arrays take the float dtype of the op; float arrays
+    and NumPy floats keep theirs.
+
+    Args:
+        x: the operand: a number, a NumPy scalar or an ndarray.
+        dtype: the op's float dtype.
+        weak: leave Python floats and ints as they are (NumPy treats them as
+            weak: they take the other operand's dtype).
+
+    Returns:
+        The operand's data.
+
+    Raises:
+        TypeError: an operand of another type (a string, None, a list, an
+            array of complex numbers or strings, ...).
+    """
     t = type(x)
     if t is float or t is int:
         # NumPy treats Python numbers as "weak": they take the other operand's
@@ -99,5 +144,15 @@ def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
 
 
 def default_consts(inputs: tuple) -> list:
-    """Raw data for operands none of which is a Value, in the default dtype."""
+    """Raw data for operands none of which is a Value, in the default dtype.
+
+    Args:
+        inputs: the operands.
+
+    Returns:
+        Their data, one per operand (see `const`).
+
+    Raises:
+        TypeError: an operand of an unsupported type.
+    """
     return [const(x, _default) for x in inputs]

@@ -13,7 +13,13 @@ __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(AssertionError):
-    """Analytic and numerical gradients disagree; the message lists the worst elements."""
+    """Analytic and numerical gradients disagree; the message is a table of the worst elements.
+
+    Each row names the input (its label, else `input 0`, `input 1`, ... by
+    position), the element's index as a plain tuple such as `(1, 2)`, and the
+    analytic and numerical values; at most ten rows, then a count of the rest.
+    An `AssertionError`, so that test runners report it as a failed check.
+    """
 
 
 def _project(out: Any) -> Value:
@@ -85,18 +91,69 @@ def _check(f: Callable[..., Value], xs: list, checked: list, names: list,
 
 def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
               atol: float = 1e-5, rtol: float = 1e-3) -> bool:
-    """Compare the engine's gradients of `fn(*inputs)` with central differences
-    in float64; True, or `GradcheckError` with a table of the worst mismatches.
-    The inputs are copied to float64 and left as they were."""
+    """Compare the engine's gradients of `fn(*inputs)` with central finite differences.
+
+    The check runs in float64: the inputs are copied and promoted, and left
+    exactly as they were. A non-scalar output is reduced to a scalar by a dot
+    product with a fixed random vector, which checks the whole
+    vector-Jacobian product. An element fails when
+    `|analytic - numerical| > atol + rtol * |numerical|`, or when either is NaN.
+
+    Args:
+        fn: a function of the inputs returning a Value.
+        *inputs: its arguments; those that are Values requiring grad are
+            checked, the others (numbers, arrays, Values that require no grad)
+            are passed as they are.
+        eps: the step of the finite differences.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+
+    Returns:
+        True when every element agrees.
+
+    Raises:
+        GradcheckError: some elements disagree; the message lists the worst.
+        ValueError: no input is a Value that requires grad.
+        TypeError: `fn` does not return a Value.
+
+    Examples:
+        >>> from autograd_core import Value, gradcheck
+        >>> gradcheck(lambda x: x.tanh(), Value([0.5, 1.0]))
+        True
+    """
     xs, checked, names = _prepare(inputs)
     return _check(lambda *a: _project(fn(*a)), xs, checked, names, eps, atol, rtol, "gradcheck")
 
 
 def gradgradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
                   atol: float = 1e-5, rtol: float = 1e-3) -> bool:
-    """Like `gradcheck`, for second derivatives: checks the gradient of
-    sum(u * grad fn) for fixed random u, with the first gradient recorded
-    by `create_graph`."""
+    """Like `gradcheck`, for second derivatives.
+
+    Checks the gradient of `sum(u * grad fn)` for fixed random `u` against
+    finite differences of the first gradient, which is recorded by
+    `create_graph=True`: so it checks that the ops' VJPs are themselves
+    differentiated correctly.
+
+    Args:
+        fn: a function of the inputs returning a Value.
+        *inputs: its arguments, as for `gradcheck`.
+        eps: the step of the finite differences of the first gradient.
+        atol: the absolute tolerance, as for `gradcheck`.
+        rtol: the relative tolerance, as for `gradcheck`.
+
+    Returns:
+        True when every element of the second derivatives agrees.
+
+    Raises:
+        GradcheckError: some elements disagree; the message lists the worst.
+        ValueError: as for `gradcheck`.
+        TypeError: as for `gradcheck`.
+
+    Examples:
+        >>> from autograd_core import Value, gradgradcheck
+        >>> gradgradcheck(lambda x: (x ** 3).sum(), Value([0.5, 1.0]))
+        True
+    """
     xs, checked, names = _prepare(inputs)
     rng = np.random.default_rng(20240602)
     us = {k: rng.standard_normal(np.shape(xs[k].data)) for k in checked}

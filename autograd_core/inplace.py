@@ -36,8 +36,34 @@ def _operand(x: Any, dtype: np.dtype, what: str) -> Any:
 
 
 class InPlaceMethods:
-    """Mixed into `Value`: in-place operators, item assignment and the
-    checked setters of `.data` and `.grad`."""
+    """Mixed into `Value`: in-place operators, item assignment and the checked setters.
+
+    Under `no_grad()`, or on a Value that requires no grad, `v += x`, `v -= x`,
+    `v *= x`, `v /= x`, `v **= x`, `v @= x` and `v[idx] = x` write into the
+    Value itself: the same object, shape and dtype, so `w -= lr * w.grad` is a
+    parameter update and `w` stays a leaf that requires grad. With recording
+    on, an augmented assignment on a Value produced by an op builds a new node
+    and rebinds the name, as in micrograd; on a leaf that requires grad it
+    raises `RuntimeError` pointing to `no_grad()`. Every change in place bumps
+    the Value's version: a backward pass through a graph recorded before it
+    raises `RuntimeError` (see `autograd_core.versions`).
+
+    Raises:
+        RuntimeError: an in-place operator or `v[idx] = x` on a leaf that
+            requires grad while the graph is recorded (`v[idx] = x` also on an
+            op's result).
+        ValueError: the result has another shape than the Value.
+        TypeError: the right-hand side is not real numbers.
+
+    Examples:
+        >>> from autograd_core import Value, no_grad
+        >>> w = Value([1.0, 2.0])
+        >>> (w * w).sum().backward()
+        >>> with no_grad():
+        ...     w -= 0.1 * w.grad
+        >>> w
+        Value([0.8, 1.6])
+    """
 
     __slots__ = ()
 
@@ -83,7 +109,18 @@ class InPlaceMethods:
         return self._in_place(ops.matmul, other, "@=")
 
     def __setitem__(self, idx: Any, x: Any) -> None:
-        """`v[idx] = x` under `no_grad()` (or on a Value that requires no grad)."""
+        """`v[idx] = x`, written into the Value under `no_grad()` (or if it requires no grad).
+
+        Args:
+            idx: the index, as for `v[idx]`.
+            x: the new elements (real numbers, broadcast to the selection).
+
+        Raises:
+            RuntimeError: the Value requires grad and the graph is recorded.
+            ValueError: `x` does not fit the selection's shape.
+            TypeError: `x` is not real numbers.
+            IndexError: the index is out of range or of an unsupported kind.
+        """
         if self.requires_grad and _current_modes().grad_enabled:
             hint = ("write it under no_grad() for a parameter update" if self._op is None else
                     "build a new Value instead (where(), concat(), or the op's result)")

@@ -73,34 +73,54 @@ def _cmp_operand(x: Any) -> Any:
 
 
 class ValueMethods:
-    """Mixed into `Value`: the methods below return new Values recorded by their ops."""
+    """Mixed into `Value`: shape, conversions, comparisons, and the ops that take arguments.
+
+    Each method that computes returns a new Value recorded by its op; the
+    arguments are checked first, so that a bad axis or shape fails with an
+    error naming the method rather than deep inside NumPy.
+    """
 
     __slots__ = ()
 
     @property
     def shape(self) -> tuple:
+        """The shape of the data, as a tuple (`()` for a scalar)."""
         return self._data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions of the data."""
         return self._data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements of the data."""
         return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
+        """The dtype of the data (float16, float32 or float64)."""
         return self._data.dtype
 
     def item(self) -> float:
-        """The single element as a Python float."""
+        """The single element as a Python float.
+
+        Returns:
+            The element.
+
+        Raises:
+            ValueError: the Value has more than one element.
+        """
         if self._data.size != 1:
             raise ValueError(f"item: only a single-element Value converts, this one has shape {self.shape}")
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        """The data as an ndarray (shares memory, like torch's `.numpy()`)."""
+        """The data as an ndarray, as PyTorch's `.numpy()`.
+
+        Returns:
+            The data itself (no copy): writing to it changes the Value, untracked.
+        """
         return self.data
 
     def __repr__(self) -> str:
@@ -146,59 +166,204 @@ class ValueMethods:
 
     @property
     def T(self) -> Any:
-        """The transpose (all axes reversed)."""
+        """The transpose, all axes reversed (the `transpose` op)."""
         return self.transpose()
 
     def clip(self, lo: float | None, hi: float | None) -> Any:
-        """Limit to [lo, hi]; either bound may be None."""
+        """Elementwise limit to `[lo, hi]`; the gradient is 1 inside, 0 where clipped.
+
+        Args:
+            lo: the lower bound, or None for none.
+            hi: the upper bound, or None for none.
+
+        Returns:
+            A new Value, recorded by the `clip` op.
+
+        Raises:
+            ValueError: `lo` is greater than `hi`.
+
+        Examples:
+            >>> from autograd_core import Value
+            >>> Value([-2.0, 0.5, 3.0]).clip(0.0, 1.0)
+            Value([0. , 0.5, 1. ], op='clip')
+        """
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
         return ops.clip(self, lo=-np.inf if lo is None else lo, hi=np.inf if hi is None else hi)
 
     # ----------------------------------------------------------- reductions
     def sum(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
-        """Sum over `axis` (all axes if None); the gradient is 1 for every summed element."""
+        """The sum over `axis`; the gradient is 1 for every summed element.
+
+        Args:
+            axis: an int or a tuple of ints (negative counts from the end), or
+                None for all axes.
+            keepdims: keep the summed axes, with size 1.
+            **torch_names: none is taken; PyTorch's `dim=` and `keepdim=` raise
+                `TypeError` saying to write `axis=` and `keepdims=`.
+
+        Returns:
+            A new Value, recorded by the `sum` op.
+
+        Raises:
+            TypeError: `axis` is not an int or a tuple of ints, or a keyword
+                other than `axis` and `keepdims` is given.
+            ValueError: an axis out of range, or repeated.
+
+        Examples:
+            >>> import numpy as np
+            >>> from autograd_core import Value
+            >>> Value(np.arange(6.0).reshape(2, 3)).sum(axis=0)
+            Value([3., 5., 7.], op='sum')
+        """
         if torch_names:
             raise _torch_spelling("sum", torch_names)
         return ops.sum(self, axis=_axes(axis, self._data.ndim, "sum"), keepdims=keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
-        """Mean over `axis` (all axes if None); the gradient is 1/n for each of n elements."""
+        """The mean over `axis`; the gradient is 1/n for each of the n elements averaged.
+
+        Args:
+            axis: the axes to reduce, as for `sum`.
+            keepdims: keep the averaged axes, with size 1.
+            **torch_names: refused, as for `sum`.
+
+        Returns:
+            A new Value, recorded by the `mean` op.
+
+        Raises:
+            TypeError: as for `sum`.
+            ValueError: as for `sum`.
+        """
         if torch_names:
             raise _torch_spelling("mean", torch_names)
         return ops.mean(self, axis=_axes(axis, self._data.ndim, "mean"), keepdims=keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
-        """Maximum over `axis`; tied elements share the gradient evenly."""
+        """The maximum over `axis`; tied elements share the gradient evenly (as `torch.amax`).
+
+        Args:
+            axis: the axes to reduce, as for `sum`.
+            keepdims: keep the reduced axes, with size 1.
+            **torch_names: refused, as for `sum`.
+
+        Returns:
+            A new Value, recorded by the `max` op.
+
+        Raises:
+            TypeError: as for `sum`.
+            ValueError: as for `sum`.
+
+        Examples:
+            >>> from autograd_core import Value
+            >>> x = Value([1.0, 3.0, 3.0])
+            >>> x.max().backward()
+            >>> x.grad
+            array([0. , 0.5, 0.5])
+        """
         if torch_names:
             raise _torch_spelling("max", torch_names)
         return ops.max(self, axis=_axes(axis, self._data.ndim, "max"), keepdims=keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
-        """Minimum over `axis`; tied elements share the gradient evenly."""
+        """The minimum over `axis`; tied elements share the gradient evenly (as `torch.amin`).
+
+        Args:
+            axis: the axes to reduce, as for `sum`.
+            keepdims: keep the reduced axes, with size 1.
+            **torch_names: refused, as for `sum`.
+
+        Returns:
+            A new Value, recorded by the `min` op.
+
+        Raises:
+            TypeError: as for `sum`.
+            ValueError: as for `sum`.
+        """
         if torch_names:
             raise _torch_spelling("min", torch_names)
         return ops.min(self, axis=_axes(axis, self._data.ndim, "min"), keepdims=keepdims)
 
     def softmax(self, axis: int = -1, **torch_names: Any) -> Any:
-        """exp(v) / sum(exp(v)) along `axis`, computed stably."""
+        """`exp(v) / sum(exp(v))` along `axis`, computed stably (no overflow for large v).
+
+        Args:
+            axis: the axis whose entries sum to 1.
+            **torch_names: none is taken; PyTorch's `dim=` raises `TypeError`
+                saying to write `axis=`.
+
+        Returns:
+            A new Value, recorded by the `softmax` op.
+
+        Raises:
+            TypeError: `axis` is not an int, or another keyword is given.
+            ValueError: `axis` is out of range.
+
+        Examples:
+            >>> from autograd_core import Value
+            >>> Value([1.0, 2.0]).softmax()
+            Value([0.2689, 0.7311], op='softmax')
+        """
         if torch_names:
             raise _torch_spelling("softmax", torch_names)
         return ops.softmax(self, axis=_axes(axis, self._data.ndim, "softmax"))
 
     def log_softmax(self, axis: int = -1, **torch_names: Any) -> Any:
-        """v - log(sum(exp(v))) along `axis`, computed stably."""
+        """`v - log(sum(exp(v)))` along `axis`, computed stably (no overflow for large v).
+
+        Args:
+            axis: the axis of the classes.
+            **torch_names: none is taken; PyTorch's `dim=` raises `TypeError`
+                saying to write `axis=`.
+
+        Returns:
+            A new Value, recorded by the `log_softmax` op.
+
+        Raises:
+            TypeError: `axis` is not an int, or another keyword is given.
+            ValueError: `axis` is out of range.
+        """
         if torch_names:
             raise _torch_spelling("log_softmax", torch_names)
         return ops.log_softmax(self, axis=_axes(axis, self._data.ndim, "log_softmax"))
 
     # ---------------------------------------------------------------- shape
     def reshape(self, *shape: Any) -> Any:
-        """The same data with a new shape (ints or one tuple; -1 infers a size)."""
+        """The same data with a new shape; the gradient is reshaped back.
+
+        Args:
+            *shape: the new shape, as ints or as one tuple; one entry may be -1,
+                inferred from the size.
+
+        Returns:
+            A new Value, recorded by the `reshape` op.
+
+        Raises:
+            TypeError: an entry is not an int.
+            ValueError: the shape does not hold the same number of elements.
+
+        Examples:
+            >>> import numpy as np
+            >>> from autograd_core import Value
+            >>> Value(np.arange(6.0)).reshape(2, -1).shape
+            (2, 3)
+        """
         return ops.reshape(self, shape=_shape_arg(shape, "reshape"))
 
     def transpose(self, *axes: Any) -> Any:
-        """The axes permuted (all reversed if none are given)."""
+        """The axes permuted; the gradient is permuted back.
+
+        Args:
+            *axes: a permutation of the axes, as ints or as one tuple; none
+                reverses them all (as `.T`).
+
+        Returns:
+            A new Value, recorded by the `transpose` op.
+
+        Raises:
+            TypeError: an entry is not an int.
+            ValueError: `axes` is not a permutation of all the axes.
+        """
         n = self._data.ndim
         axes = _shape_arg(axes, "transpose") if axes else tuple(range(n - 1, -1, -1))
         if sorted(a % n if n else a for a in axes) != list(range(n)):
@@ -206,45 +371,118 @@ class ValueMethods:
         return ops.transpose(self, axes=tuple(a % n for a in axes))
 
     def __getitem__(self, idx: Any) -> Any:
-        """Indexing with ints, slices, None, ... and int/bool arrays; repeated indices accumulate."""
+        """`v[idx]`: ints, slices, None, `...`, and arrays of ints or bools, as NumPy indexes.
+
+        The gradient goes back to the selected elements; repeated integer
+        indices add up their gradients.
+
+        Args:
+            idx: the index.
+
+        Returns:
+            A new Value, recorded by the `getitem` op.
+
+        Raises:
+            IndexError: an index out of range, or of an unsupported kind (a float,
+                an array of floats).
+            TypeError: a Value used as an index.
+        """
         index, accumulate = _index(idx)
         return ops.getitem(self, index=index, accumulate=accumulate)
 
     # ------------------------------------------------------ PyTorch's names
     def pow(self, exponent: Any) -> Any:
-        """`self ** exponent` (the `pow` op)."""
+        """`self ** exponent`, PyTorch's name for it (the `pow` op).
+
+        Args:
+            exponent: a Value, a number or an array.
+
+        Returns:
+            A new Value, recorded by the `pow` op.
+        """
         return self ** exponent
 
     def square(self) -> Any:
-        """`self ** 2`: the `pow` op, as in PyTorch (one node, one VJP: 2 * self)."""
+        """`self ** 2`, as in PyTorch: one node of the `pow` op, whose VJP is `2 * self`.
+
+        Returns:
+            A new Value, recorded by the `pow` op.
+        """
         return self ** 2
 
     def sin(self) -> Any:
-        """sin(v); its derivative is cos(v)."""
+        """Elementwise sin(v); its derivative is cos(v).
+
+        Returns:
+            A new Value, recorded by the `sin` op.
+        """
         return ops.sin(self)
 
     def cos(self) -> Any:
-        """cos(v); its derivative is -sin(v)."""
+        """Elementwise cos(v); its derivative is -sin(v).
+
+        Returns:
+            A new Value, recorded by the `cos` op.
+        """
         return ops.cos(self)
 
     def unsqueeze(self, dim: int) -> Any:
-        """A new axis of size 1 at `dim` (from -ndim-1 to ndim), as a reshape."""
+        """A new axis of size 1 at `dim`, as in PyTorch (a reshape).
+
+        Args:
+            dim: where the new axis goes, from `-ndim - 1` to `ndim`.
+
+        Returns:
+            A new Value, recorded by the `reshape` op.
+
+        Raises:
+            TypeError: `dim` is not an int.
+            ValueError: `dim` is out of range.
+        """
         (d,) = _axes((dim,), self._data.ndim + 1, "unsqueeze")
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
     def squeeze(self, dim: Any = None) -> Any:
-        """The axes of size 1 removed (only those in `dim`, an int or tuple, if given);
-        as in PyTorch, an axis in `dim` whose size is not 1 stays."""
+        """The axes of size 1 removed, as in PyTorch (a reshape).
+
+        Args:
+            dim: an int or a tuple of ints: only those axes are removed, and
+                those whose size is not 1 stay (as in PyTorch); None removes every
+                axis of size 1.
+
+        Returns:
+            A new Value, recorded by the `reshape` op.
+
+        Raises:
+            TypeError: `dim` is not an int or a tuple of ints.
+            ValueError: an axis in `dim` is out of range.
+        """
         shape = self._data.shape
         dims = range(len(shape)) if dim is None else _axes(dim, len(shape), "squeeze") or ()
         return self.reshape(tuple(n for i, n in enumerate(shape) if n != 1 or i not in dims))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Any:
-        """The axes `start_dim` to `end_dim` (both included) merged into one, as a reshape;
-        a 0-d Value gives one element, as in PyTorch.
+        """The axes `start_dim` to `end_dim` (both included) merged into one, as in PyTorch.
+
+        A reshape; a 0-d Value gives one element, as in PyTorch.
+
+        Args:
+            start_dim: the first axis merged.
+            end_dim: the last axis merged.
+
+        Returns:
+            A new Value, recorded by the `reshape` op.
 
         Raises:
-            ValueError: `start_dim` comes after `end_dim`, or either is out of range."""
+            TypeError: `start_dim` or `end_dim` is not an int.
+            ValueError: `start_dim` comes after `end_dim`, or either is out of range.
+
+        Examples:
+            >>> import numpy as np
+            >>> from autograd_core import Value
+            >>> Value(np.ones((2, 3, 4))).flatten(1).shape
+            (2, 12)
+        """
         shape, n = self._data.shape, max(self._data.ndim, 1)
         (s,), (e,) = _axes((start_dim,), n, "flatten"), _axes((end_dim,), n, "flatten")
         if s > e:
@@ -253,7 +491,18 @@ class ValueMethods:
         return self.reshape(shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
 
     def permute(self, *dims: Any) -> Any:
-        """The axes in the order `dims` (a permutation of all of them), as a transpose."""
+        """The axes in the order `dims`, as in PyTorch (a transpose).
+
+        Args:
+            *dims: a permutation of all the axes, as ints or as one tuple.
+
+        Returns:
+            A new Value, recorded by the `transpose` op.
+
+        Raises:
+            TypeError: an entry is not an int.
+            ValueError: `dims` is not a permutation of all the axes.
+        """
         dims = _shape_arg(dims, "permute")
         if len(dims) != self._data.ndim:
             raise ValueError(f"permute: dims {dims} are not a permutation of the {self.ndim} axes")
@@ -262,10 +511,17 @@ class ValueMethods:
     def requires_grad_(self, requires_grad: bool = True) -> Any:
         """Set `requires_grad` in place and return this Value, as in PyTorch.
 
+        Args:
+            requires_grad: the new flag.
+
+        Returns:
+            This Value.
+
         Raises:
             TypeError: `requires_grad` is not a bool.
             RuntimeError: turning it off on a Value produced by an op (only a
-                leaf's flag changes; `.detach()` gives a Value cut from the graph)."""
+                leaf's flag changes; `.detach()` gives a Value cut from the graph).
+        """
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"requires_grad_: expected True or False, got {requires_grad!r}")
         if self._op is not None and not requires_grad:
@@ -275,18 +531,36 @@ class ValueMethods:
         return self
 
     def tolist(self) -> Any:
-        """The data as nested lists of Python floats (a float for a 0-d Value)."""
+        """The data as nested lists of Python floats, as PyTorch's `.tolist()`.
+
+        Returns:
+            Nested lists, or a float for a 0-d Value.
+        """
         return self._data.tolist()
 
     def __int__(self) -> int:
-        """The single element as a Python int, truncated toward zero."""
+        """The single element as a Python int, truncated toward zero.
+
+        Returns:
+            The element.
+
+        Raises:
+            ValueError: the Value has more than one element.
+        """
         return int(self.item())
 
     def __format__(self, spec: str) -> str:
         """`format(v, ".3f")` formats a single-element Value's number; `f"{v}"` is `str(v)`.
 
+        Args:
+            spec: the format spec.
+
+        Returns:
+            The formatted text.
+
         Raises:
-            TypeError: a format spec for a Value of more than one element."""
+            TypeError: a format spec for a Value of more than one element.
+        """
         if not spec:
             return str(self)
         if self._data.size != 1:

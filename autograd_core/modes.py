@@ -16,16 +16,21 @@ __all__ = ["Modes", "current", "no_grad", "enable_grad", "is_grad_enabled", "det
 
 
 class Modes:
-    """One thread's modes: whether ops record the graph, whether anomaly
-    detection is on, and the modules whose `forward` is running (outermost
-    first)."""
+    """One thread's modes: whether ops record, whether anomalies are checked, the module scope.
+
+    Made once per thread, on first use; `current()` gives the calling
+    thread's.
+    """
 
     __slots__ = ("grad_enabled", "anomaly", "scope")
 
     def __init__(self) -> None:
         self.grad_enabled = True
+        """Whether ops record the graph (`no_grad` turns it off)."""
         self.anomaly = False
+        """Whether `detect_anomaly` is on."""
         self.scope: tuple = ()
+        """The modules whose `forward` is running, outermost first."""
 
 
 class _PerThread(threading.local):
@@ -37,8 +42,14 @@ _local = _PerThread()
 
 
 def current() -> Modes:
-    """This thread's modes. `value.apply` reads `_local.modes` once per op
-    instead: a thread-local lookup costs several plain attribute reads."""
+    """This thread's modes.
+
+    `value.apply` reads `_local.modes` once per op instead: a thread-local
+    lookup costs several plain attribute reads.
+
+    Returns:
+        The calling thread's `Modes`.
+    """
     return _local.modes
 
 
@@ -71,34 +82,71 @@ class _GradMode:
 
 
 class no_grad(_GradMode):
-    """Context manager and decorator: ops inside record no graph (in this thread).
+    """Context manager and decorator: ops inside record no graph, in this thread.
 
-    >>> from autograd_core import Value, no_grad
-    >>> x = Value(2.0)
-    >>> with no_grad():
-    ...     y = x * x
-    >>> y.requires_grad
-    False
+    Results made inside are leaves that require no grad, which is what
+    evaluation and parameter updates want; in-place updates (`w -= lr *
+    w.grad`) are allowed inside. Other threads keep recording. As a decorator
+    it is written `@no_grad()` or `@no_grad`, and the function runs in the mode.
+
+    Examples:
+        >>> from autograd_core import Value, no_grad
+        >>> x = Value(2.0)
+        >>> with no_grad():
+        ...     y = x * x
+        >>> y.requires_grad
+        False
     """
 
     enabled = False
+    """Whether ops record the graph inside this mode: False."""
 
 
 class enable_grad(_GradMode):
-    """Context manager and decorator: ops record the graph, also inside `no_grad`."""
+    """Context manager and decorator: ops record the graph, also inside `no_grad`, in this thread.
+
+    As a decorator it is written `@enable_grad()` or `@enable_grad`.
+
+    Examples:
+        >>> from autograd_core import Value, enable_grad, no_grad
+        >>> x = Value(2.0)
+        >>> with no_grad(), enable_grad():
+        ...     y = x * x
+        >>> y.requires_grad
+        True
+    """
 
     enabled = True
+    """Whether ops record the graph inside this mode: True."""
 
 
 def is_grad_enabled() -> bool:
-    """Whether ops record the graph in this thread."""
+    """Whether ops record the graph in this thread.
+
+    Returns:
+        False inside `no_grad()` (unless `enable_grad()` is nested in it), else True.
+    """
     return _local.modes.grad_enabled
 
 
 class detect_anomaly:
-    """Context manager: in this thread, the first NaN or inf in a forward
-    output or a backward gradient raises `FloatingPointError` naming the op and
-    the shapes involved."""
+    """Context manager: the first NaN or inf in a forward output or a backward gradient raises.
+
+    In this thread only. It checks every op's output, and every gradient of the
+    backward passes run inside it, at some cost in speed.
+
+    Raises:
+        FloatingPointError: (from the op or the backward pass inside) naming
+            the op and the shapes involved.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd_core import Value, detect_anomaly
+        >>> with detect_anomaly(), np.errstate(invalid="ignore"):
+        ...     Value([-1.0]).log()
+        Traceback (most recent call last):
+        FloatingPointError: log: forward output of shape (1,) holds NaN or inf (input shapes [(1,)])
+    """
 
     def __enter__(self) -> "detect_anomaly":
         self._prev = _local.modes.anomaly
@@ -110,22 +158,43 @@ class detect_anomaly:
 
 
 def is_anomaly_enabled() -> bool:
-    """Whether `detect_anomaly` is on in this thread."""
+    """Whether `detect_anomaly` is on in this thread.
+
+    Returns:
+        True inside `detect_anomaly()`.
+    """
     return _local.modes.anomaly
 
 
 def enter_module(module: Any) -> tuple:
-    """Push `module` on the scope recorded by new nodes; returns a token for `exit_module`."""
+    """Push `module` on the scope that new nodes record (graph drawings cluster by it).
+
+    `nn.Module.__call__` calls it around `forward`.
+
+    Args:
+        module: the module whose `forward` starts.
+
+    Returns:
+        A token for `exit_module`.
+    """
     token = _local.modes.scope
     _local.modes.scope = token + (module,)
     return token
 
 
 def exit_module(token: tuple) -> None:
-    """Restore the module scope saved by `enter_module`."""
+    """Restore the module scope saved by `enter_module`.
+
+    Args:
+        token: what `enter_module` returned.
+    """
     _local.modes.scope = token
 
 
 def current_scope() -> tuple:
-    """The modules whose `forward` is running in this thread, outermost first."""
+    """The modules whose `forward` is running in this thread.
+
+    Returns:
+        The modules, outermost first.
+    """
     return _local.modes.scope

@@ -10,7 +10,7 @@ Anything else, keywords the ops do not take (`out=`, `where=`, `dtype=`) and
 ufunc methods other than a call (`np.add.reduce`, `np.add.at`) raise
 `TypeError` naming what is not supported. `np.asarray(v)` gives the data, and
 so NumPy makes a list of Values an array of their data: `np.sum([v, w])` is
-an ndarray, without a graph (`ag.stack([v, w]).sum()` records it).
+a plain NumPy number, without a graph (`ag.stack([v, w]).sum()` records it).
 
 `value.py`, above this module, installs these functions as `Value`'s
 protocol methods. The Value operators (`v + w`, and `w + v` for a number `w`)
@@ -73,6 +73,7 @@ def array_ufunc(self: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs:
     """`Value.__array_ufunc__`: a ufunc called with a Value among its inputs.
 
     Args:
+        self: the Value whose protocol method NumPy called.
         ufunc: the ufunc, e.g. `np.exp`.
         method: how it was called: "__call__" is supported, "reduce", "at", ... are not.
         *inputs: its operands (Values, numbers, arrays, lists).
@@ -110,6 +111,7 @@ def array_function(self: Any, func: Callable, types: tuple, args: tuple, kwargs:
     """`Value.__array_function__`: a NumPy function called with a Value among its arguments.
 
     Args:
+        self: the Value whose protocol method NumPy called.
         func: the NumPy function, e.g. `np.sum`.
         types: the types of its arguments that implement the protocol.
         args: its positional arguments.
@@ -139,6 +141,7 @@ def array(self: Any, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
     """`Value.__array__`: the data, for `np.asarray(v)` (so matplotlib plots Values).
 
     Args:
+        self: the Value.
         dtype: the dtype wanted (None: the Value's).
         copy: True for a copy, False to refuse one, None for a copy only where needed.
 

@@ -13,17 +13,29 @@ from typing import Any, Callable
 
 __all__ = ["OPS", "NO_PARAMS", "Op", "op", "passthrough", "register"]
 
-#: Every registered op by name; the tests enumerate it.
 OPS: dict[str, "Op"] = {}
+"""Every op of the library by name (the `.op` of the Values it makes); the tests enumerate it."""
 
-#: The keyword parameters of an op called without any; shared, never mutated.
 NO_PARAMS: dict = {}
+"""The keyword parameters of an op called without any; shared, never mutated."""
 
 
 def passthrough(g: Any, out: Any, *inputs: Any, **params: Any) -> Any:
     """The VJP of an input whose derivative is 1: the gradient passes unchanged.
 
-    The backward walk recognises it and skips the call."""
+    The backward walk recognises it and skips the call; an op whose every VJP
+    is `passthrough` is not checked for inputs changed in place (it never
+    reads them).
+
+    Args:
+        g: the gradient of the op's output.
+        out: the op's output.
+        *inputs: the op's inputs.
+        **params: the op's keyword parameters.
+
+    Returns:
+        `g` itself.
+    """
     return g
 
 
@@ -38,12 +50,21 @@ _apply: Callable[["Op", tuple, dict], Any] = _not_installed
 class Op:
     """One differentiable operation: a forward on ndarrays and its VJPs.
 
-    `vjps[i](g, out, *inputs, **params)` returns the gradient for input i given
-    the output gradient `g`. On the first-order path all arguments are
-    ndarrays; under `backward(create_graph=True)` they are Values, so the same
-    rule records the graph of the backward pass. Ops with a variable number of
-    inputs give `vjp_all` instead, which returns one gradient per input.
-    Calling an op applies it to Values, numbers or arrays and returns a Value.
+    Made by the `op` decorator. `vjps[i](g, out, *inputs, **params)` returns
+    the gradient for input `i` given the output gradient `g`. On the
+    first-order path all arguments are ndarrays; under
+    `backward(create_graph=True)` they are Values, so the same rule records
+    the graph of the backward pass. Ops with a variable number of inputs give
+    `vjp_all` instead, which returns one gradient per input. Calling an op
+    applies it to Values, numbers or arrays and returns a Value (see
+    `value.apply`).
+
+    Args:
+        name: the op's name.
+        forward: the forward, on ndarrays.
+        vjps: one VJP per input, or None when `vjp_all` is given.
+        vjp_all: one VJP for all inputs, or None.
+        doc: the one-line docstring stating the derivative.
     """
 
     __slots__ = ("name", "forward", "vjps", "vjp_all", "doc", "needs_inputs", "__weakref__")
@@ -51,13 +72,18 @@ class Op:
     def __init__(self, name: str, forward: Callable, vjps: tuple | None = None,
                  vjp_all: Callable | None = None, doc: str = "") -> None:
         self.name = name
+        """The op's name: the `.op` of the Values it makes."""
         self.forward = forward
+        """The forward: `forward(*arrays, **params)` returns an ndarray."""
         self.vjps = vjps
+        """One VJP per input, `vjp(g, out, *inputs, **params)`, or None."""
         self.vjp_all = vjp_all
+        """For a variable number of inputs: one function returning every gradient."""
         self.doc = doc
-        # Whether the VJPs read the inputs' data (all but ops whose every
-        # VJP is `passthrough`): the version check looks at them if so.
+        """The forward's docstring, stating the derivative."""
         self.needs_inputs = not (vjps and all(v is passthrough for v in vjps))
+        """Whether the VJPs read the inputs' data (all but ops whose every VJP is
+        `passthrough`): the version check looks at the inputs if so."""
 
     def __call__(self, *inputs: Any, **params: Any) -> Any:
         return _apply(self, inputs, params)
@@ -87,7 +113,11 @@ def op(*vjps: Callable, vjp_all: Callable | None = None,
     Returns:
         A decorator turning the forward into an `Op`.
 
-    Example:
+    Raises:
+        TypeError: both `vjps` and `vjp_all` are given, or a VJP or the
+            forward is not callable.
+
+    Examples:
         >>> import numpy as np
         >>> from autograd_core import Value, op
         >>> @op(lambda g, out, x: g * 3 * x ** 2)
@@ -116,7 +146,14 @@ def register(module: Any) -> None:
     """Add every `Op` defined at the top level of `module` to the table `OPS`.
 
     The library's op modules are registered by `autograd_core.ops`; a user's
-    own ops stay out of the library's table."""
+    own ops stay out of the library's table.
+
+    Args:
+        module: a module whose ops are defined with `op`.
+
+    Raises:
+        ValueError: two different ops have the same name.
+    """
     for value in vars(module).values():
         if isinstance(value, Op) and value.forward.__module__ == module.__name__:
             if value.name in OPS and OPS[value.name] is not value:

@@ -23,13 +23,54 @@ from .versions import clock as _clock
 __all__ = ["Value", "apply"]
 
 Operand = Union["Value", float, int, np.ndarray]
+"""What the operators take beside a Value: a Value, a Python number or an ndarray."""
 _ndarray = np.ndarray
 _generic = np.generic
 _new = object.__new__
 
 
 class Value(InPlaceMethods, ValueMethods):
-    """A scalar or an ndarray together with the operation that produced it."""
+    """One node of the computational graph: an ndarray and the op that produced it.
+
+    `.data` is always an ndarray (0-d for a scalar). Python numbers, ints and
+    bools become the default float dtype (float64 unless `set_default_dtype`
+    changed it), and so do integer and boolean arrays; float arrays keep
+    their dtype. The data is copied: a Value never shares memory with the
+    array it was made from. A Value given as `data` gives its data, with no
+    link to its graph.
+
+    Operators `+ - * / ** @` and unary `-` take Values, Python numbers and
+    ndarrays on either side, with NumPy's broadcasting (the gradient of a
+    broadcast input is summed back to its shape). Comparisons
+    `< <= > >= == !=` give plain boolean ndarrays and record nothing.
+    Indexing takes ints, slices, `None`, `...`, boolean masks and integer
+    arrays (repeated indices add up their gradients). Under `no_grad()`,
+    `v += x` (and `-= *= /= **= @=`) and `v[idx] = x` change the Value
+    itself (see `InPlaceMethods`); NumPy's functions record the graph where
+    the op set covers them (`np.exp(v)`, `np.sum(v)`, ...).
+
+    Args:
+        data: a Python number, a nested list, an ndarray of real numbers, or
+            a Value (its data is copied, with no graph link).
+        requires_grad: whether backward passes compute this Value's gradient.
+        dtype: float16, float32 or float64; None follows the rules above.
+        label: a name shown by `repr` and in graph drawings (settable).
+
+    Raises:
+        TypeError: `data` is not real numbers (complex, strings, bytes, dates
+            and times, object arrays, None, ragged lists); it is never converted.
+        ValueError: `dtype` is not float16, float32 or float64.
+
+    Examples:
+        >>> from autograd_core import Value
+        >>> x = Value([1.0, 2.0, 3.0], label="x")
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        array([2., 4., 6.])
+        >>> Value(3).dtype
+        dtype('float64')
+    """
 
     # _data: an ndarray, or a NumPy scalar for 0-d results (see apply);
     # _parents: a list of the input Values, None where a constant entered
@@ -55,7 +96,15 @@ class Value(InPlaceMethods, ValueMethods):
     # ------------------------------------------------------------ properties
     @property
     def data(self) -> np.ndarray:
-        """The value as an ndarray (0-d for a scalar)."""
+        """The value as an ndarray (0-d for a scalar).
+
+        Assigning `.data` replaces it with real numbers converted to this
+        Value's dtype (a Value gives its data) and bumps the version, so a
+        backward pass through a graph recorded before raises `RuntimeError`.
+        Assigning anything else (complex, strings, None, ...) raises
+        `TypeError` at once. Writes through an array taken earlier
+        (`a = v.data; a[0] = 1`) are not tracked.
+        """
         d = self._data
         if type(d) is not np.ndarray:
             d = self._data = np.asarray(d)
@@ -67,8 +116,16 @@ class Value(InPlaceMethods, ValueMethods):
 
     @property
     def grad(self) -> Any:
-        """None until a backward pass reaches this node; then an ndarray like
-        `.data` (a Value after `backward(create_graph=True)`)."""
+        """The gradient: None until a backward pass reaches this node.
+
+        Then an ndarray of the shape and dtype of `.data` (a Value that can be
+        differentiated again after `backward(create_graph=True)`); further
+        passes add to it. A leaf's gradient is an array of its own, shared
+        with no other node, so changing it in place (as clipping does)
+        changes nothing else. Assigning `None` resets it; assigning real
+        numbers of this Value's shape sets it (converted to its dtype);
+        anything else raises `TypeError`, and another shape `ValueError`.
+        """
         g = self._grad
         if g is not None and type(g) is not np.ndarray and not isinstance(g, Value):
             g = self._grad = np.asarray(g)
@@ -83,7 +140,11 @@ class Value(InPlaceMethods, ValueMethods):
 
     @property
     def parents(self) -> tuple:
-        """The op's input Values (constants appear as leaves that require no grad)."""
+        """The op's input Values, in order; `()` for a leaf.
+
+        Numbers and arrays that entered the op as constants appear as leaves
+        that require no grad.
+        """
         ps = self._parents
         if any(p is None for p in ps):
             dtype = self._data.dtype
@@ -93,11 +154,15 @@ class Value(InPlaceMethods, ValueMethods):
 
     @property
     def op(self) -> str:
-        """Name of the op that produced this Value ("" for a leaf)."""
+        """The name of the op that produced this Value (`""` for a leaf)."""
         return self._op.name if self._op is not None else ""
 
     def detach(self) -> "Value":
-        """A new leaf sharing this data, cut from the graph."""
+        """A new leaf holding this Value's data, cut from the graph.
+
+        Returns:
+            A Value that requires no grad and shares this Value's data array.
+        """
         return _leaf(self._data)
 
     # ---------------------------------------------------------- arithmetic
@@ -145,40 +210,105 @@ class Value(InPlaceMethods, ValueMethods):
 
     # ---------------------------------------------------------- elementwise
     def exp(self) -> "Value":
-        """exp(v); its derivative is exp(v)."""
+        """Elementwise exp(v); its derivative is exp(v).
+
+        Returns:
+            A new Value, recorded by the `exp` op.
+        """
         return apply(ops.exp, (self,), _P)
 
     def log(self) -> "Value":
-        """The natural log; its derivative is 1/v."""
+        """Elementwise natural log; its derivative is 1/v.
+
+        Returns:
+            A new Value, recorded by the `log` op.
+        """
         return apply(ops.log, (self,), _P)
 
     def sqrt(self) -> "Value":
-        """The square root; its derivative is 1/(2 sqrt(v))."""
+        """Elementwise square root; its derivative is 1/(2 sqrt(v)).
+
+        Returns:
+            A new Value, recorded by the `sqrt` op.
+        """
         return apply(ops.sqrt, (self,), _P)
 
     def tanh(self) -> "Value":
-        """tanh(v); its derivative is 1 - tanh(v)**2."""
+        """Elementwise tanh(v); its derivative is 1 - tanh(v)**2.
+
+        Returns:
+            A new Value, recorded by the `tanh` op.
+        """
         return apply(ops.tanh, (self,), _P)
 
     def sigmoid(self) -> "Value":
-        """1/(1 + exp(-v)), computed without overflow; its derivative is s(1 - s)."""
+        """Elementwise 1/(1 + exp(-v)), computed without overflow; its derivative is s(1 - s).
+
+        Returns:
+            A new Value, recorded by the `sigmoid` op.
+        """
         return apply(ops.sigmoid, (self,), _P)
 
     def relu(self) -> "Value":
-        """max(v, 0); its derivative is 1 where v > 0, else 0."""
+        """Elementwise max(v, 0); its derivative is 1 where v > 0, else 0.
+
+        Returns:
+            A new Value, recorded by the `relu` op.
+        """
         return apply(ops.relu, (self,), _P)
 
     def abs(self) -> "Value":
-        """|v|; its derivative is sign(v) (0 at 0)."""
+        """Elementwise |v|; its derivative is sign(v) (0 at 0).
+
+        Returns:
+            A new Value, recorded by the `abs` op.
+        """
         return apply(ops.abs, (self,), _P)
 
     # ------------------------------------------------------------- backward
     def backward(self, grad: Any = None, create_graph: bool = False) -> None:
-        """Accumulate d(self)/d(node) into `.grad` of every node that requires grad.
+        """Add d(self)/d(node) to the `.grad` of every node that requires grad.
 
-        `grad` defaults to ones for a single-element Value. With `create_graph`,
-        the pass is recorded and each `.grad` is a Value that can be
-        differentiated again."""
+        The pass visits the graph in topological order, iteratively (a chain
+        of a million nodes works). Gradients accumulate across calls until
+        reset (`zero_grad()`, or `.grad = None`); the graph is kept, so a
+        second call adds the same contributions again. Every node that
+        requires grad keeps its gradient, intermediate nodes included. A pass
+        that stops with an exception changes no `.grad` and leaves nothing
+        behind for a later pass.
+
+        Args:
+            grad: the gradient of the final result with respect to this
+                Value, of its shape (real numbers, or a Value); defaults to
+                ones for a single-element Value, and must be given otherwise.
+            create_graph: record the backward pass itself, so that each
+                `.grad` is a Value that can be differentiated again (second
+                derivatives, Hessian-vector products).
+
+        Raises:
+            RuntimeError: this Value does not require grad; or a Value that an
+                op's gradient needs was changed in place after the op ran (an
+                in-place operator, `v[idx] = ...`, `.data` assignment, an
+                optimizer step, `load_state_dict`, `nn.load`), naming the op
+                and the Value.
+            ValueError: `grad` is missing for a Value of more than one
+                element, or has another shape than this Value.
+            TypeError: `grad` is not real numbers.
+            FloatingPointError: under `detect_anomaly()`, a gradient holds NaN
+                or inf (naming the op and the shapes).
+
+        Examples:
+            >>> from autograd_core import Value
+            >>> x = Value(3.0)
+            >>> (x ** 3).backward(create_graph=True)
+            >>> dx = x.grad  # 3 x**2, a Value with a graph of its own
+            >>> float(dx)
+            27.0
+            >>> x.grad = None
+            >>> dx.backward()  # 6 x
+            >>> float(x.grad)
+            18.0
+        """
         seed = _seed(self, grad, create_graph)
         if create_graph:
             with enable_grad():
@@ -223,9 +353,29 @@ def _constants(inputs: tuple, datas: list) -> list:
 def apply(op: Op, inputs: tuple, params: dict) -> Value:
     """Run `op` on `inputs` (Values, numbers or arrays) and record the node.
 
-    A 0-d result is held as a NumPy scalar (`Value.data` still shows an
-    ndarray): arithmetic on NumPy scalars is several times faster than on
-    0-d arrays, which is most of the cost of a scalar graph."""
+    Calling an `Op` comes here. Non-Value operands take the dtype of the
+    first Value (the default dtype if there is none). The node is recorded
+    when grad mode is on and an input requires grad; otherwise the result is
+    a leaf that requires no grad. A 0-d result is held as a NumPy scalar
+    (`Value.data` still shows an ndarray): arithmetic on NumPy scalars is
+    several times faster than on 0-d arrays, which is most of the cost of a
+    scalar graph.
+
+    Args:
+        op: the op to run.
+        inputs: its operands, in order.
+        params: its keyword parameters (`registry.NO_PARAMS` for none).
+
+    Returns:
+        The result, a new Value.
+
+    Raises:
+        ValueError: the forward refused the operands' shapes (naming the op
+            and the shapes).
+        IndexError: an index out of range (`getitem`).
+        TypeError: an operand of an unsupported type, or not real numbers.
+        FloatingPointError: under `detect_anomaly()`, the output holds NaN or inf.
+    """
     datas, parents = [], []
     record = convert = values = False
     for x in inputs:

@@ -27,12 +27,21 @@ class _Clock:
 
 
 clock = _Clock()
+"""The process-wide version clock; `clock.now` is its reading."""
 _ticks = itertools.count(1)  # next() on it is atomic under the GIL
 
 
 def bump_version(v: Any) -> None:
-    """Record that `v`'s data was changed in place: backward passes through
-    ops recorded before now that need `v` will raise `RuntimeError`."""
+    """Record that `v`'s data was changed in place.
+
+    Every change in place calls it: the in-place operators, `v[idx] = x`,
+    assigning `.data`, an optimizer's step, `load_state_dict` (and so
+    `nn.load`). Backward passes through ops recorded before now that need
+    `v` will raise `RuntimeError`.
+
+    Args:
+        v: the Value changed.
+    """
     t = next(_ticks)
     v._written = t
     clock.now = t
@@ -45,8 +54,20 @@ def _describe(v: Any, k: int | None) -> str:
 
 
 def check_node(node: Any) -> None:
-    """Raise `RuntimeError` if an input `node`'s op needs, or the node itself,
-    was changed in place after the node was made."""
+    """Check that nothing `node`'s backward needs was changed in place after it was recorded.
+
+    The backward walk calls it only for a node recorded before the clock's
+    last tick. It looks at the node itself and, if its op's VJPs read them
+    (`Op.needs_inputs`), at its inputs.
+
+    Args:
+        node: a Value produced by an op.
+
+    Raises:
+        RuntimeError: the node, or an input its op needs, was changed in place
+            after the node was made; the message names the op and the Value
+            (its label, else its position among the inputs) and its shape.
+    """
     born = node._born
     op = node._op
     suspects = [(node, None)]

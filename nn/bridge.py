@@ -7,8 +7,8 @@ What is carried: `Linear`, `MLP`, `Sequential`, `ReLU`, `Tanh`, `Sigmoid`,
 name (an `MLP` becomes a `torch.nn.Sequential` of its layers and
 activations); and `optim.SGD`, `RMSProp`, `Adam` and `AdamW` with their
 hyperparameters and per-parameter state (see `nn.bridge_optim`). Our `Linear`
-keeps its weight as ``(in, out)`` and computes ``x @ weight + bias``; PyTorch's
-keeps ``(out, in)``: weights, and the optimizer state that belongs to them,
+keeps its weight as `(in, out)` and computes `x @ weight + bias`; PyTorch's
+keeps `(out, in)`: weights, and the optimizer state that belongs to them,
 are transposed on the way. Arrays are copied (nothing is shared between the
 two libraries) and keep their dtype: float64 stays float64, float32 float32.
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["to_torch", "from_torch", "require", "INSTALL_HINT"]
 
 INSTALL_HINT = 'pip install "autograd-core[torch]"'
+"""What to install for the bridge: the optional `torch` extra."""
 
 _ACTIVATIONS = (ReLU, Tanh, Sigmoid)  # torch.nn has a class of the same name for each
 _MLP_ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
@@ -41,7 +42,7 @@ def require(name: str, purpose: str = "the bridge to PyTorch") -> Any:
     """Import an optional package that the bridge needs.
 
     Args:
-        name: the module to import (``"torch"``, ``"onnxruntime"``, ...).
+        name: the module to import (`"torch"`, `"onnxruntime"`, ...).
         purpose: what needs it, for the error message.
 
     Returns:
@@ -74,8 +75,8 @@ def to_torch(module: Module, optimizer: optim.Optimizer | None = None) -> Any:
             parameters of `module`, or None.
 
     Returns:
-        The `torch.nn.Module`; with an optimizer, the pair ``(torch_module,
-        torch_optimizer)``: the `torch.optim` optimizer of the same name over
+        The `torch.nn.Module`; with an optimizer, the pair `(torch_module,
+        torch_optimizer)`: the `torch.optim` optimizer of the same name over
         the corresponding parameters (in the optimizer's order), with the same
         hyperparameters and state, so that its next step is the one ours would take.
 
@@ -175,7 +176,7 @@ def from_torch(torch_module: Any, optimizer: Any = None) -> Any:
     """One of our modules (and optimizers) equivalent to a PyTorch one.
 
     `torch.nn.Sequential` becomes `nn.Sequential`, so the parameters keep
-    PyTorch's names (``0.weight``, ``2.bias``, ...); an `nn.MLP` carried to
+    PyTorch's names (`0.weight`, `2.bias`, ...); an `nn.MLP` carried to
     PyTorch thus comes back as the equivalent `nn.Sequential`. The training
     or evaluation mode is kept; Dropout draws its masks from a new generator.
 
@@ -186,14 +187,14 @@ def from_torch(torch_module: Any, optimizer: Any = None) -> Any:
             parameters of `torch_module`, or None.
 
     Returns:
-        The `nn.Module`; with an optimizer, the pair ``(module, optimizer)``
+        The `nn.Module`; with an optimizer, the pair `(module, optimizer)`
         with the hyperparameters and state carried over (`torch.optim.Adam`
-        with ``decoupled_weight_decay=True`` becomes `optim.AdamW`).
+        with `decoupled_weight_decay=True` becomes `optim.AdamW`).
 
     Raises:
         ImportError: torch is not installed.
         TypeError: a layer or the optimizer has no counterpart here (e.g.
-            `torch.nn.Conv2d`, `torch.optim.Adagrad`, ``maximize=True``, or
+            `torch.nn.Conv2d`, `torch.optim.Adagrad`, `maximize=True`, or
             param groups with different hyperparameters), or a parameter's
             dtype is not float16, float32 or float64.
         ValueError: the optimizer holds a parameter that is not the module's.

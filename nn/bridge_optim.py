@@ -3,14 +3,14 @@
 arrays that the bridge shares.
 
 Our optimizers and torch's of the same names share their hyperparameter
-names (``lr``, ``momentum``, ``dampening``, ``nesterov``, ``weight_decay``;
-``alpha``, ``eps``, ``centered``; ``betas``, ``amsgrad``) and their state
-names (``momentum_buffer``; ``step``, ``square_avg``, ``grad_avg``;
-``step``, ``exp_avg``, ``exp_avg_sq``, ``max_exp_avg_sq``), so both are
-carried by name. ``step`` is an int here and a 0-d tensor in PyTorch (of
+names (`lr`, `momentum`, `dampening`, `nesterov`, `weight_decay`;
+`alpha`, `eps`, `centered`; `betas`, `amsgrad`) and their state
+names (`momentum_buffer`; `step`, `square_avg`, `grad_avg`;
+`step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`), so both are
+carried by name. `step` is an int here and a 0-d tensor in PyTorch (of
 its default dtype, as torch.optim makes it). Buffers that belong to a
 `Linear` weight are transposed with it. Learning-rate schedules are not carried:
-the optimizer's current ``lr`` is.
+the optimizer's current `lr` is.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from autograd_core import optim
 
 __all__ = ["optimizer_to_torch", "optimizer_from_torch", "to_tensor", "to_array", "qualname"]
 
-# (our parameter, the torch parameter, whether the torch one is its transpose)
 Pair = tuple[Any, Any, bool]
+"""(our parameter, the torch parameter, whether the torch one is its transpose)."""
 
 _TORCH_NAMES = {optim.SGD: "SGD", optim.RMSProp: "RMSprop", optim.Adam: "Adam",
                 optim.AdamW: "AdamW"}
@@ -41,7 +41,7 @@ def qualname(kind: type) -> str:
         kind: the class.
 
     Returns:
-        Its module and qualified name, e.g. ``torch.nn.modules.conv.Conv2d``.
+        Its module and qualified name, e.g. `torch.nn.modules.conv.Conv2d`.
     """
     return f"{kind.__module__}.{kind.__qualname__}"
 

@@ -3,15 +3,15 @@
 A callback is any object with one or more of these methods, which `fit` calls
 at the named moments (a method it lacks is simply not called):
 
-- ``on_train_begin(model, X, y)``: once, before the first update, with the
+- `on_train_begin(model, X, y)`: once, before the first update, with the
   training rows (after a validation split);
-- ``on_batch_end(step, loss, model)``: after each optimizer step; ``step``
-  counts the steps of the run from 0, ``loss`` is the batch's loss (a float);
-- ``on_epoch_end(epoch, history, model)``: after each epoch (from 0), once
-  ``history`` holds its numbers (validation included);
-- ``on_train_end(history, model)``: once, when `fit` returns or raises.
+- `on_batch_end(step, loss, model)`: after each optimizer step; `step`
+  counts the steps of the run from 0, `loss` is the batch's loss (a float);
+- `on_epoch_end(epoch, history, model)`: after each epoch (from 0), once
+  `history` holds its numbers (validation included);
+- `on_train_end(history, model)`: once, when `fit` returns or raises.
 
-An object must have ``on_epoch_end`` or ``on_batch_end`` (or both) to count as
+An object must have `on_epoch_end` or `on_batch_end` (or both) to count as
 a callback. `LivePlot` redraws the curves in a notebook; `Diagnostics`
 (in `nn.diagnostics`) records per-layer statistics.
 """
@@ -41,7 +41,11 @@ _HOOKS = ("on_train_begin", "on_batch_end", "on_epoch_end", "on_train_end")
 class FitHooks:
     """The callbacks' methods, sorted by the moment `fit` calls them.
 
-    It is false when there is nothing to call, so that `fit` skips it at no cost.
+    It is false when there is nothing to call, so that `fit` skips it at no
+    cost.
+
+    Args:
+        callbacks: the callback objects, in the order their methods are called.
     """
 
     def __init__(self, callbacks: list) -> None:
@@ -54,41 +58,63 @@ class FitHooks:
         return self._any
 
     def train_begin(self, model: Any, X: np.ndarray, y: np.ndarray) -> None:
-        """Call every ``on_train_begin(model, X, y)``."""
+        """Call every `on_train_begin(model, X, y)`.
+
+        Args:
+            model: the model being trained.
+            X: the training inputs (after a validation split).
+            y: the training targets.
+        """
         for call in self._calls["on_train_begin"]:
             call(model, X, y)
 
     def batch_end(self, loss: float, model: Any) -> None:
-        """Call every ``on_batch_end(step, loss, model)``, counting the steps."""
+        """Call every `on_batch_end(step, loss, model)`, counting the steps from 0.
+
+        Args:
+            loss: the batch's loss.
+            model: the model being trained.
+        """
         for call in self._calls["on_batch_end"]:
             call(self._step, loss, model)
         self._step += 1
 
     def epoch_end(self, epoch: int, history: Any, model: Any) -> None:
-        """Call every ``on_epoch_end(epoch, history, model)``."""
+        """Call every `on_epoch_end(epoch, history, model)`.
+
+        Args:
+            epoch: the epoch just finished, from 0.
+            history: the `History` so far, this epoch included.
+            model: the model being trained.
+        """
         for call in self._calls["on_epoch_end"]:
             call(epoch, history, model)
 
     def train_end(self, history: Any, model: Any) -> None:
-        """Call every ``on_train_end(history, model)``."""
+        """Call every `on_train_end(history, model)`.
+
+        Args:
+            history: the `History` of the run.
+            model: the model trained.
+        """
         for call in self._calls["on_train_end"]:
             call(history, model)
 
 
 def check_fit_extras(optimizer: Any, scheduler: Any, clip_grad_norm: Any,
                      callbacks: Any) -> tuple[float | None, FitHooks]:
-    """Check `fit`'s ``scheduler``, ``clip_grad_norm`` and ``callbacks``.
+    """Check `fit`'s `scheduler`, `clip_grad_norm` and `callbacks`.
 
     Args:
         optimizer: the optimizer given to `fit`.
-        scheduler: None, or a schedule over ``optimizer`` (an object with a
-            ``step()`` method and an ``optimizer`` attribute, as the classes of
+        scheduler: None, or a schedule over `optimizer` (an object with a
+            `step()` method and an `optimizer` attribute, as the classes of
             `optim.lr_scheduler`).
         clip_grad_norm: None, or the largest total gradient norm (a positive number).
         callbacks: an iterable of callbacks (see the module's docstring).
 
     Returns:
-        ``(max_norm, hooks)``: the clipping norm as a float (or None) and the
+        `(max_norm, hooks)`: the clipping norm as a float (or None) and the
         callbacks' methods.
 
     Raises:
@@ -133,10 +159,10 @@ def _in_notebook() -> bool:
 
 def predict_classes(model: Any, points: np.ndarray, threshold: float | None = None
                     ) -> np.ndarray:
-    """The class `model` predicts for each row of ``points`` (an int array).
+    """The class `model` predicts for each row of `points` (an int array).
 
     A single output is a score for class 1: a logit, cut at 0, or a probability
-    (a model whose output comes from a sigmoid), cut at 0.5; ``threshold``, if
+    (a model whose output comes from a sigmoid), cut at 0.5; `threshold`, if
     given, is the cut instead. Several outputs are class scores (the largest
     wins). The model runs in evaluation mode without recording a graph; its mode
     is restored.
@@ -169,8 +195,8 @@ def predict_classes(model: Any, points: np.ndarray, threshold: float | None = No
 
 def plot_decision_boundary(ax: Any, model: Any, X: np.ndarray, y: np.ndarray,
                            threshold: float | None = None, resolution: int = 150) -> Any:
-    """Draw the classes `model` predicts over the plane of the 2-D inputs ``X``
-    (see `predict_classes`), with the points coloured by their class ``y``.
+    """Draw the classes `model` predicts over the plane of the 2-D inputs `X`
+    (see `predict_classes`), with the points coloured by their class `y`.
 
     Args:
         ax: the matplotlib Axes to draw on.
@@ -181,7 +207,7 @@ def plot_decision_boundary(ax: Any, model: Any, X: np.ndarray, y: np.ndarray,
         resolution: grid points along each axis.
 
     Returns:
-        ``ax``.
+        `ax`.
     """
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = 0.1 * np.maximum(hi - lo, 1e-6)
@@ -207,7 +233,7 @@ class LivePlot:
     In a notebook each redraw replaces the previous picture (one output that
     updates, through an IPython display handle). For 2-D inputs the classes the
     model predicts over the input plane are drawn beside the curves (see
-    `plot_decision_boundary`). Redraws are at least ``min_seconds`` apart, and
+    `plot_decision_boundary`). Redraws are at least `min_seconds` apart, and
     twice as far apart as a redraw takes, so drawing never takes more than a
     third of the run; the last epoch is always drawn.
     Outside a notebook (a terminal, a script, no IPython kernel) it draws and
@@ -219,38 +245,72 @@ class LivePlot:
         threshold: where a single output is cut (see `plot_decision_boundary`).
         min_seconds: the least time between two redraws (0: after every epoch,
             as far as drawing time allows).
+
+    Raises:
+        ValueError: `min_seconds` is negative or not a finite number.
     """
 
     def __init__(self, boundary: bool = True, threshold: float | None = None,
                  min_seconds: float = 0.5) -> None:
         self.boundary = bool(boundary)
+        """Whether the decision boundary is drawn for 2-D inputs."""
         self.threshold = threshold
+        """Where a single output is cut (None: 0 for logits, 0.5 after a sigmoid)."""
         self.min_seconds = real_number("LivePlot: min_seconds", min_seconds)
-        self.png: bytes | None = None  # the last picture drawn
+        """The least time between two redraws, in seconds."""
+        self.png: bytes | None = None
+        """The last picture drawn, as PNG bytes (None before the first)."""
         self._data: tuple | None = None
         self._handle: Any = None
         self._last = -np.inf
         self._live = False
 
     def on_train_begin(self, model: Any, X: np.ndarray, y: np.ndarray) -> None:
-        """Keep 2-D training data (for the boundary); see whether a notebook shows us."""
+        """Keep 2-D training data (for the boundary); see whether a notebook shows the pictures.
+
+        Args:
+            model: the model being trained.
+            X: the training inputs.
+            y: the training targets.
+        """
         self._live = _in_notebook()
         two_d = X.ndim == 2 and X.shape[1] == 2 and self.boundary
         self._data = (X, y) if two_d else None
         self._handle, self._last, self._wait = None, -np.inf, self.min_seconds
 
     def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
-        """Redraw, unless the last redraw was less than ``min_seconds`` ago."""
+        """Redraw, unless the last redraw was less than `min_seconds` ago.
+
+        Args:
+            epoch: the epoch just finished.
+            history: the `History` so far.
+            model: the model being trained.
+        """
         if self._live and time.perf_counter() - self._last >= self._wait:
             self._show(history, model)
 
     def on_train_end(self, history: Any, model: Any) -> None:
-        """Draw the final picture."""
+        """Draw the final picture.
+
+        Args:
+            history: the `History` of the run.
+            model: the model trained.
+        """
         if self._live and history.loss:
             self._show(history, model)
 
     def render(self, history: Any, model: Any) -> bytes:
-        """The picture as PNG bytes: the curves, and the boundary for 2-D inputs."""
+        """The picture: the curves, and the predicted classes for 2-D inputs.
+
+        Also kept as `png`.
+
+        Args:
+            history: the `History` to draw.
+            model: the model, for the decision boundary.
+
+        Returns:
+            The picture as PNG bytes.
+        """
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 

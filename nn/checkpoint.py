@@ -1,9 +1,9 @@
 """Checkpoints: `save` and `load` a module (and optionally an optimizer) as `.npz`.
 
 The file is written with NumPy's `np.savez`: one array per parameter, under
-the parameter's name (``layers.0.weight``). An optimizer's state goes under
-names starting with ``optim/``: its arrays as ``optim/0``, ``optim/1``, ...
-and the nesting of its state dict, as JSON text, in ``optim/__structure__``.
+the parameter's name (`layers.0.weight`). An optimizer's state goes under
+names starting with `optim/`: its arrays as `optim/0`, `optim/1`, ...
+and the nesting of its state dict, as JSON text, in `optim/__structure__`.
 
 A file is read as a zip archive, one needed entry at a time, never unpickling
 anything (see `nn.npz`): each entry's `.npy` header (shape, dtype) is checked
@@ -108,9 +108,9 @@ def _new_file(directory: str) -> tuple[int, str]:
 
 
 def save(module: Module, path: str | os.PathLike, optimizer: Any = None) -> str:
-    """Write ``module``'s parameters (and ``optimizer``'s state) to ``path`` as `.npz`.
+    """Write `module`'s parameters (and `optimizer`'s state) to `path` as `.npz`.
 
-    The path is used as given (no ``.npz`` is appended). The file is written
+    The path is used as given (no `.npz` is appended). The file is written
     to a temporary file in the same directory and then moved into place with
     `os.replace`, so an interrupted save never leaves a corrupt file where a
     good checkpoint was. A new file gets the permissions the umask gives; a
@@ -122,13 +122,24 @@ def save(module: Module, path: str | os.PathLike, optimizer: Any = None) -> str:
         optimizer: an optimizer whose `state_dict` is saved too, or None.
 
     Returns:
-        ``path`` as a string.
+        `path` as a string.
 
     Raises:
-        TypeError: ``module`` is not a Module, or the optimizer state holds
+        TypeError: `module` is not a Module, or the optimizer state holds
             something other than arrays, numbers, strings and containers.
         ValueError: a parameter name that `np.savez` cannot store.
         OSError: the file cannot be written (the old one is then untouched).
+
+    Examples:
+        >>> import os, tempfile
+        >>> import nn
+        >>> model = nn.MLP(2, [4, 1], rng=0)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = nn.save(model, os.path.join(folder, "model.npz"))
+        ...     copy = nn.MLP(2, [4, 1], rng=1)
+        ...     nn.load(copy, path)
+        >>> all((copy.state_dict()[k] == v).all() for k, v in model.state_dict().items())
+        True
     """
     if not isinstance(module, Module):
         raise TypeError(f"save: expected an nn.Module, got {type(module).__name__}")
@@ -234,7 +245,7 @@ def _optimizer_state(zf: zipfile.ZipFile, path: str, module: Module) -> Any:
 
 
 def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None:
-    """Load a checkpoint written by `save` into ``module`` (and ``optimizer``).
+    """Load a checkpoint written by `save` into `module` (and `optimizer`).
 
     Every parameter of the module must be in the file with its shape and
     dtype; other entries are ignored (never read). The parameters are
@@ -247,7 +258,7 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None
             loaded too (the file must have been saved with one), or None.
 
     Raises:
-        TypeError: ``module`` is not a Module.
+        TypeError: `module` is not a Module.
         ValueError: the file is not a checkpoint of this module (missing, a
             directory, empty, truncated, corrupted, hostile, wrong names,
             shapes or dtypes), naming the file and the problem; the module

@@ -12,17 +12,30 @@ import numpy as np
 from autograd_core.checks import positive_int, real_array, real_number
 
 RngLike = Union[int, np.integer, np.random.Generator, None]
+"""What an `rng` argument takes: an int seed, a `numpy.random.Generator`, or None."""
 
 __all__ = ["RngLike", "as_rng", "batches", "check_pair", "train_val_split"]
 
 
 def as_rng(rng: RngLike = None) -> np.random.Generator:
-    """Turn a seed into a ``numpy.random.Generator``.
+    """Turn a seed into a `numpy.random.Generator`.
 
-    ``rng`` may be a non-negative int (the same seed always gives the same
-    stream), an existing ``Generator`` (returned as is, so drawing from the
-    result advances it), or ``None`` (fresh entropy from the operating system).
-    Anything else raises ``TypeError``; a negative seed raises ``ValueError``.
+    Args:
+        rng: a non-negative int (the same seed always gives the same stream),
+            an existing `Generator` (returned as is, so drawing from the result
+            advances it), or None (fresh entropy from the operating system).
+
+    Returns:
+        The generator.
+
+    Raises:
+        TypeError: `rng` is of another kind (a float, a bool, a string, ...).
+        ValueError: a negative seed.
+
+    Examples:
+        >>> import nn
+        >>> int(nn.as_rng(0).integers(10)) == int(nn.as_rng(0).integers(10))
+        True
     """
     if rng is None:
         return np.random.default_rng()
@@ -39,8 +52,8 @@ def as_rng(rng: RngLike = None) -> np.random.Generator:
 
 
 def _as_rows(name: str, a: object) -> np.ndarray:
-    """Convert ``a`` to an ndarray of real numbers with at least one dimension
-    (rows on axis 0); other data raises ``TypeError`` (see `real_array`)."""
+    """Convert `a` to an ndarray of real numbers with at least one dimension
+    (rows on axis 0); other data raises `TypeError` (see `real_array`)."""
     arr = real_array(name, a)
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension (one row per sample), got a scalar")
@@ -48,15 +61,15 @@ def _as_rows(name: str, a: object) -> np.ndarray:
 
 
 def check_pair(X: object, y: object, where: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Convert ``X`` and ``y`` to arrays of real numbers with the same number of rows.
+    """Convert `X` and `y` to arrays of real numbers with the same number of rows.
 
     Args:
         X: the inputs, one row per sample.
         y: the targets, one row per sample.
-        where: a prefix naming the caller in error messages, e.g. ``"fit: "``.
+        where: a prefix naming the caller in error messages, e.g. `"fit: "`.
 
     Returns:
-        ``(X, y)`` as ndarrays (arrays are not copied).
+        `(X, y)` as ndarrays (arrays are not copied).
 
     Raises:
         TypeError: either holds anything but real numbers (see `real_array`).
@@ -78,21 +91,39 @@ def batches(
     shuffle: bool = True,
     rng: RngLike = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Iterate over one epoch of ``(X_batch, y_batch)`` mini-batches.
+    """Iterate over one epoch of `(X_batch, y_batch)` mini-batches.
 
-    Rows are taken along axis 0 of ``X`` and ``y`` (``y`` may be 1-D class
-    labels or a 2-D array of targets). Every row appears exactly once; the last
-    batch holds the remaining ``len(X) % batch_size`` rows when the size does
-    not divide evenly. With ``shuffle=True`` the row order is one random
-    permutation drawn from ``rng`` (see :func:`as_rng`: the same int seed gives
-    the same order; a ``Generator`` is advanced, so reusing it across epochs
-    gives a new order each epoch). With ``shuffle=False`` the batches are
-    views of consecutive rows, in order.
+    Rows are taken along axis 0 of `X` and `y` (`y` may be 1-D class labels
+    or a 2-D array of targets). Every row appears exactly once; the last
+    batch holds the remaining `len(X) % batch_size` rows when the size does
+    not divide evenly. The arguments are checked when `batches` is called,
+    not at the first `next()`.
 
-    The arguments are checked when ``batches`` is called, not at the first
-    ``next()``: ``len(X) != len(y)``, an empty ``X`` or a ``batch_size`` that is
-    not a positive int raise ``ValueError``; ``X`` or ``y`` holding anything
-    but real numbers (complex, strings, dates, objects, None) raises ``TypeError``.
+    Args:
+        X: the inputs, one row per sample (real numbers).
+        y: the targets, one row per sample (real numbers).
+        batch_size: the number of rows of a batch (a positive int).
+        shuffle: take the rows in one random permutation drawn from `rng`;
+            without it, the batches are views of consecutive rows, in order.
+        rng: an int seed (the same seed gives the same order), a `Generator`
+            (advanced, so reusing it across epochs gives a new order each
+            epoch), or None.
+
+    Returns:
+        An iterator over the batches, pairs of ndarrays.
+
+    Raises:
+        ValueError: `len(X) != len(y)`, an empty `X`, a scalar, or a
+            `batch_size` that is not a positive int.
+        TypeError: `X` or `y` holds anything but real numbers (complex,
+            strings, dates, objects, None).
+
+    Examples:
+        >>> import numpy as np
+        >>> import nn
+        >>> X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+        >>> [yb.tolist() for _, yb in nn.batches(X, y, batch_size=2, shuffle=False)]
+        [[0, 1], [2, 3], [4]]
     """
     X_arr, y_arr = check_pair(X, y)
     size = positive_int("batch_size", batch_size)
@@ -106,7 +137,7 @@ def batches(
 def _iterate(
     X: np.ndarray, y: np.ndarray, size: int, order: np.ndarray | None
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield consecutive batches, through the permutation ``order`` if given."""
+    """Yield consecutive batches, through the permutation `order` if given."""
     for start in range(0, len(X), size):
         if order is None:
             yield X[start:start + size], y[start:start + size]
@@ -123,12 +154,31 @@ def train_val_split(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Randomly split off a validation set.
 
-    Returns ``((X_train, y_train), (X_val, y_val))``. The validation part has
-    ``round(fraction * len(X))`` rows, kept between 1 and ``len(X) - 1`` so
-    that neither part is empty; the rows of each part are in shuffled order
-    (a permutation drawn from ``rng``, see :func:`as_rng`). ``fraction`` must
-    be a number strictly between 0 and 1, and ``X`` needs at least 2 rows;
-    ``X`` and ``y`` must be real numbers (``TypeError`` otherwise).
+    The validation part has `round(fraction * len(X))` rows, kept between 1
+    and `len(X) - 1` so that neither part is empty; the rows of each part are
+    in shuffled order (one permutation drawn from `rng`).
+
+    Args:
+        X: the inputs, one row per sample, at least 2 rows (real numbers).
+        y: the targets, one row per sample (real numbers).
+        fraction: the share of rows held out, strictly between 0 and 1.
+        rng: an int seed, a `Generator` or None (see `as_rng`).
+
+    Returns:
+        `((X_train, y_train), (X_val, y_val))`.
+
+    Raises:
+        ValueError: `fraction` is not strictly between 0 and 1, fewer than 2
+            rows, or `len(X) != len(y)`.
+        TypeError: `X` or `y` holds anything but real numbers.
+
+    Examples:
+        >>> import numpy as np
+        >>> import nn
+        >>> (X_train, y_train), (X_val, y_val) = nn.train_val_split(
+        ...     np.ones((10, 2)), np.ones(10), 0.2, rng=0)
+        >>> X_train.shape, X_val.shape
+        ((8, 2), (2, 2))
     """
     X_arr, y_arr = check_pair(X, y)
     fraction = real_number("fraction", fraction, 0.0, 1.0, low_inclusive=False)

@@ -1,10 +1,10 @@
 """Small datasets for training and teaching: XOR, parity, moons, spirals, digits.
 
-Every function returns ``(X, y)`` NumPy arrays with one sample per row of
-``X``. Inputs are float64. The logical datasets (``xor``, ``parity``) give
-float64 targets of shape ``(n, 1)``, ready for a sigmoid output and a binary
-loss; the classification datasets (``moons``, ``spirals``, ``digits``) give
-int64 class labels of shape ``(n,)``, ready for ``cross_entropy``.
+Every function returns `(X, y)` NumPy arrays with one sample per row of
+`X`. Inputs are float64. The logical datasets (`xor`, `parity`) give
+float64 targets of shape `(n, 1)`, ready for a sigmoid output and a binary
+loss; the classification datasets (`moons`, `spirals`, `digits`) give
+int64 class labels of shape `(n,)`, ready for `cross_entropy`.
 """
 
 from __future__ import annotations
@@ -21,13 +21,21 @@ from .data import RngLike, as_rng
 __all__ = ["xor", "parity", "moons", "spirals", "digits"]
 
 MAX_PARITY_BITS = 20
+"""The largest `n_bits` of `parity` (2**20 rows)."""
 
 
 def xor() -> tuple[np.ndarray, np.ndarray]:
     """The four rows of the XOR truth table.
 
-    Returns ``X`` float64 of shape ``(4, 2)`` (``[[0,0],[0,1],[1,0],[1,1]]``)
-    and ``y`` float64 of shape ``(4, 1)`` (``[[0],[1],[1],[0]]``).
+    Returns:
+        `X`, float64 of shape `(4, 2)` (`[[0, 0], [0, 1], [1, 0], [1, 1]]`),
+        and `y`, float64 of shape `(4, 1)` (`[[0], [1], [1], [0]]`).
+
+    Examples:
+        >>> import nn
+        >>> X, y = nn.datasets.xor()
+        >>> y.ravel()
+        array([0., 1., 1., 0.])
     """
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     y = np.array([[0], [1], [1], [0]], dtype=np.float64)
@@ -35,13 +43,27 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
 
 
 def parity(n_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """All ``2**n_bits`` bit strings and their parity.
+    """All `2**n_bits` bit strings and their parity.
 
-    Row ``i`` of ``X`` (float64, shape ``(2**n_bits, n_bits)``) is ``i`` written
-    in binary, most significant bit first, so the rows are in counting order;
-    ``y`` (float64, shape ``(2**n_bits, 1)``) is 1 where the row has an odd
-    number of ones, else 0. ``parity(2)`` equals :func:`xor`. ``n_bits`` must
-    be an int from 1 to 20.
+    Row `i` of `X` is `i` written in binary, most significant bit first, so
+    the rows are in counting order; `y` is 1 where the row has an odd number
+    of ones, else 0. `parity(2)` equals `xor()`.
+
+    Args:
+        n_bits: the length of the bit strings, an int from 1 to 20.
+
+    Returns:
+        `X`, float64 of shape `(2**n_bits, n_bits)`, and `y`, float64 of
+        shape `(2**n_bits, 1)`.
+
+    Raises:
+        ValueError: `n_bits` is not an int from 1 to 20.
+
+    Examples:
+        >>> import nn
+        >>> X, y = nn.datasets.parity(3)
+        >>> X.shape, y.ravel().tolist()
+        ((8, 3), [0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0])
     """
     bits = positive_int("n_bits", n_bits, maximum=MAX_PARITY_BITS)
     rows = np.arange(2 ** bits, dtype=np.int64)
@@ -54,21 +76,30 @@ def parity(n_bits: int) -> tuple[np.ndarray, np.ndarray]:
 def _shuffled(
     X: np.ndarray, y: np.ndarray, gen: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Apply one random permutation to the rows of ``X`` and ``y``."""
+    """Apply one random permutation to the rows of `X` and `y`."""
     order = gen.permutation(len(X))
     return X[order], y[order]
 
 
 def moons(n: int, noise: float = 0.1, rng: RngLike = None) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles (like ``sklearn.datasets.make_moons``).
+    """Two interleaving half circles, like `sklearn.datasets.make_moons`.
 
-    ``n`` is the number of samples in all (at least 2): ``n // 2`` points on
-    the upper half circle of radius 1 centred at ``(0, 0)`` (class 0) and
-    ``n - n // 2`` on the lower half circle centred at ``(1, 0.5)`` (class 1),
-    evenly spaced along each arc, plus Gaussian noise of standard deviation
-    ``noise`` on both coordinates. The rows are shuffled. ``rng`` is an int
-    seed, a ``numpy.random.Generator`` or ``None``; the same seed gives the
-    same data. Returns ``X`` float64 ``(n, 2)`` and ``y`` int64 ``(n,)``.
+    `n // 2` points lie on the upper half circle of radius 1 centred at
+    `(0, 0)` (class 0) and `n - n // 2` on the lower half circle centred at
+    `(1, 0.5)` (class 1), evenly spaced along each arc, plus Gaussian noise
+    on both coordinates. The rows are shuffled.
+
+    Args:
+        n: the number of samples in all, at least 2.
+        noise: the standard deviation of the noise (>= 0).
+        rng: an int seed, a `numpy.random.Generator` or None; the same seed
+            gives the same data.
+
+    Returns:
+        `X`, float64 of shape `(n, 2)`, and `y`, int64 of shape `(n,)`.
+
+    Raises:
+        ValueError: `n` below 2 or not an int, or a negative `noise`.
     """
     total = positive_int("n", n)
     if total < 2:
@@ -94,15 +125,25 @@ def spirals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class (the CS231n spiral dataset).
 
-    ``n`` is the number of samples in all, split as evenly as possible
-    between the ``classes`` arms (the first ``n % classes`` classes get one
-    more point); it must be at least ``classes``, which must be at least 2.
-    The points of arm ``k`` have radii evenly spaced in ``[0, 1]`` and angles
-    ``2*pi*k/classes + 4*radius``, plus Gaussian noise of standard deviation
-    ``noise`` on the angle (so every point stays within the unit disc). The
-    rows are shuffled; ``rng`` is an int seed, a ``numpy.random.Generator`` or
-    ``None``, and the same seed gives the same data. Returns ``X`` float64
-    ``(n, 2)`` and ``y`` int64 ``(n,)``.
+    The samples are split as evenly as possible between the arms (the first
+    `n % classes` classes get one more). The points of arm `k` have radii
+    evenly spaced in `[0, 1]` and angles `2*pi*k/classes + 4*radius`, plus
+    Gaussian noise on the angle (so every point stays within the unit disc).
+    The rows are shuffled.
+
+    Args:
+        n: the number of samples in all, at least `classes`.
+        classes: the number of arms, at least 2.
+        rng: an int seed, a `numpy.random.Generator` or None; the same seed
+            gives the same data.
+        noise: the standard deviation of the noise on the angle (>= 0).
+
+    Returns:
+        `X`, float64 of shape `(n, 2)`, and `y`, int64 of shape `(n,)`.
+
+    Raises:
+        ValueError: `classes` below 2, `n` below `classes`, either not an
+            int, or a negative `noise`.
     """
     total = positive_int("n", n)
     k = positive_int("classes", classes)
@@ -123,20 +164,20 @@ def spirals(
 
 
 def digits() -> tuple[np.ndarray, np.ndarray]:
-    """The 1,797 8x8 handwritten digits, the same data as scikit-learn's ``load_digits``.
+    """The 1,797 8x8 handwritten digits, the same data as scikit-learn's `load_digits`.
 
     The images of the UCI ML hand-written digits dataset ("Optical Recognition
     of Handwritten Digits", test set), shipped with this package as the file
-    that scikit-learn bundles (``nn/_data/digits.csv.gz``; its origin and
-    license are in ``nn/_data/LICENSE_digits.txt``). Nothing is downloaded and
+    that scikit-learn bundles (`nn/_data/digits.csv.gz`; its origin and
+    license are in `nn/_data/LICENSE_digits.txt`). Nothing is downloaded and
     scikit-learn is not needed.
 
     Returns:
-        ``X`` float64 of shape ``(1797, 64)``, each row one image flattened row
+        `X` float64 of shape `(1797, 64)`, each row one image flattened row
         by row, with the pixel counts (integers 0..16 in the data) divided by
-        16 so that they lie in ``[0, 1]``; and ``y`` int64 of shape
-        ``(1797,)``, the digit 0..9. ``X * 16`` and ``y`` equal what
-        ``sklearn.datasets.load_digits(return_X_y=True)`` returns.
+        16 so that they lie in `[0, 1]`; and `y` int64 of shape
+        `(1797,)`, the digit 0..9. `X * 16` and `y` equal what
+        `sklearn.datasets.load_digits(return_X_y=True)` returns.
     """
     source = resources.files(__package__).joinpath("_data").joinpath("digits.csv.gz")
     with source.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as text:

@@ -20,6 +20,7 @@ from .layers import MLP, Linear, ReLU, Sequential, Sigmoid, Tanh
 __all__ = ["Diagnostics"]
 
 STATS = ("act_mean", "act_std", "grad_mean", "grad_std", "update_ratio", "dead_fraction")
+"""The names of the statistics `Diagnostics` records for each layer."""
 
 
 def _relu(z: np.ndarray) -> np.ndarray:
@@ -38,7 +39,7 @@ _NAMES = {_relu: "relu", np.tanh: "tanh", _sigmoid: "sigmoid", None: "no activat
 
 def _activations(model: Any) -> dict[int, Callable | None]:
     """The activation applied to each Linear layer's output, by id of the layer:
-    an MLP's ``activation``/``output_activation``, or the ReLU, Tanh or Sigmoid
+    an MLP's `activation`/`output_activation`, or the ReLU, Tanh or Sigmoid
     module that follows the layer in a Sequential."""
     found: dict[int, Callable | None] = {}
     for m in model.modules():
@@ -55,8 +56,16 @@ def _activations(model: Any) -> dict[int, Callable | None]:
 
 
 def linear_layers(model: Any) -> list[tuple[str, Linear]]:
-    """The model's `Linear` layers with their names (``layers.0``), in
-    `named_parameters` order (the name of a layer's weight, less ``.weight``)."""
+    """The model's `Linear` layers with their names, as `named_parameters` orders them.
+
+    A layer's name is that of its weight less `.weight` (`layers.0`).
+
+    Args:
+        model: the model.
+
+    Returns:
+        `(name, layer)` pairs.
+    """
     owners = {id(m.weight): m for m in model.modules() if isinstance(m, Linear)}
     found = []
     for name, p in model.named_parameters():
@@ -111,40 +120,61 @@ class _Layer:
 class Diagnostics:
     """Record, per `Linear` layer and epoch, the numbers that tell a healthy run.
 
-    Pass it to `fit` (``callbacks=[diag]``); afterwards ``diag.history[name][stat]``
-    holds one value per epoch, for each layer name (``layers.0``, as in
+    Pass it to `fit` (`callbacks=[diag]`); afterwards `diag.history[name][stat]`
+    holds one value per epoch, for each layer name (`layers.0`, as in
     `named_parameters`) and each stat:
 
-    - ``act_mean``, ``act_std``: mean and standard deviation of the layer's
+    - `act_mean`, `act_std`: mean and standard deviation of the layer's
       activations, taken after the activation function that follows the layer
-      (an MLP's ``activation``, or the ReLU, Tanh or Sigmoid module after it in
+      (an MLP's `activation`, or the ReLU, Tanh or Sigmoid module after it in
       a Sequential; the layer's own output where none follows), over every
       training input of the epoch;
-    - ``grad_mean``, ``grad_std``: the same for the gradient of the layer's
+    - `grad_mean`, `grad_std`: the same for the gradient of the layer's
       weight, over every step of the epoch (as the optimizer used it, after
       clipping);
-    - ``update_ratio``: std of the update (the weight after a step minus before
+    - `update_ratio`: std of the update (the weight after a step minus before
       it) over std of the weight, averaged over the epoch's steps; around 1e-3
       is the lecture's rule of thumb;
-    - ``dead_fraction``: the fraction of the layer's units whose activation was
+    - `dead_fraction`: the fraction of the layer's units whose activation was
       zero for every training input of the epoch (dead ReLUs).
 
-    Activations are recorded by wrapping each layer's ``forward`` while `fit`
+    Activations are recorded by wrapping each layer's `forward` while `fit`
     runs (restored when it ends); evaluation passes (validation) are not counted,
-    and a run without Diagnostics pays nothing. ``activations`` and
-    ``gradients`` keep the last training batch's arrays, for the histograms of
+    and a run without Diagnostics pays nothing. `activations` and
+    `gradients` keep the last training batch's arrays, for the histograms of
     `plot`. Used for several runs, the lists go on.
+
+    Examples:
+        >>> import nn, optim
+        >>> X, y = nn.datasets.xor()
+        >>> model = nn.MLP(2, [4, 1], rng=0)
+        >>> diag = nn.callbacks.Diagnostics()
+        >>> history = nn.fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1),
+        ...                  X, y, epochs=3, progress=False, callbacks=[diag])
+        >>> sorted(diag.history), len(diag.history["layers.0"]["dead_fraction"])
+        (['layers.0', 'layers.1'], 3)
     """
 
     def __init__(self) -> None:
         self.history: dict[str, dict[str, list[float]]] = {}
+        """Layer name -> stat name -> one value per epoch."""
         self.activations: dict[str, np.ndarray] = {}
+        """Layer name -> the last training batch's activations."""
         self.gradients: dict[str, np.ndarray] = {}
+        """Layer name -> the last step's weight gradient."""
         self.activation_names: dict[str, str] = {}
+        """Layer name -> the activation that follows it (`"relu"`, ..., `"no activation"`).
+        """
         self._layers: dict[str, _Layer] = {}
 
     def on_train_begin(self, model: Any, X: Any = None, y: Any = None) -> None:
-        """Start recording: wrap each Linear layer's forward."""
+        """Start recording: wrap each Linear layer's forward.
+
+        Args:
+            model: the model being trained.
+            X: the training inputs (not used).
+            y: the training targets (not used).
+        """
         self.on_train_end()
         after = _activations(model)
         for name, layer in linear_layers(model):
@@ -163,7 +193,13 @@ class Diagnostics:
         return forward_and_record
 
     def on_batch_end(self, step: int, loss: float, model: Any) -> None:
-        """Take the weight gradients and the updates of the step just made."""
+        """Take the weight gradients and the updates of the step just made.
+
+        Args:
+            step: the step's number (not used).
+            loss: the batch's loss (not used).
+            model: the model being trained.
+        """
         for name, state in self._layers.items():
             weight = state.layer.weight
             if weight.grad is not None:
@@ -177,7 +213,13 @@ class Diagnostics:
             state.previous = w.copy()
 
     def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
-        """Close the epoch: append one value per stat and layer."""
+        """Close the epoch: append one value per stat and layer.
+
+        Args:
+            epoch: the epoch just finished (not used).
+            history: the `History` so far (not used).
+            model: the model being trained.
+        """
         for name, state in self._layers.items():
             stats = self.history[name]
             stats["act_mean"].append(state.acts.mean if state.acts.n else math.nan)
@@ -191,17 +233,27 @@ class Diagnostics:
             state.reset()
 
     def on_train_end(self, history: Any = None, model: Any = None) -> None:
-        """Stop recording: give each layer its own forward back."""
+        """Stop recording: give each layer its own forward back.
+
+        Args:
+            history: the `History` of the run (not used).
+            model: the model trained (not used).
+        """
         for state in self._layers.values():
             state.layer.__dict__.pop("forward", None)
         self._layers = {}
 
     def plot(self) -> Any:
-        """Draw the lecture's pictures with matplotlib: histograms of the last
-        batch's hidden activations (of a ReLU layer, its nonzero values; the share
-        of zeros is in the legend) and weight gradients per layer, and per epoch
-        the update-to-weight ratios (log scale, with the 1e-3 guide) and the dead
-        fractions. Returns the Figure (made with pyplot, so a notebook shows it)."""
+        """Draw the lecture's pictures with matplotlib.
+
+        Histograms of the last batch's hidden activations (of a ReLU layer, its
+        nonzero values; the share of zeros is in the legend) and weight
+        gradients per layer, and per epoch the update-to-weight ratios (log
+        scale, with the 1e-3 guide) and the dead fractions.
+
+        Returns:
+            The Figure (made with pyplot, so a notebook shows it).
+        """
         import matplotlib.pyplot as plt
 
         fig, axes = plt.subplots(2, 2, figsize=(11, 7), layout="constrained")

@@ -20,7 +20,7 @@ class CtrlC:
     interruption; `steps` then raises `KeyboardInterrupt` in place of the next
     item (batch or epoch), so the step that was running completes. A second
     Ctrl-C raises at once. A `KeyboardInterrupt` raised by code in a step
-    ends that step where it is. `close` gives SIGINT its handler back::
+    ends that step where it is. `close` gives SIGINT its handler back:
 
         ctrl_c = CtrlC()
         try:
@@ -35,6 +35,7 @@ class CtrlC:
     def __init__(self) -> None:
         """Install the deferring SIGINT handler (where it can be installed)."""
         self.pending = False
+        """Whether Ctrl-C was pressed (the next step raises `KeyboardInterrupt`)."""
         self._previous: Any = None
         if (threading.current_thread() is threading.main_thread()
                 and signal.getsignal(signal.SIGINT) is signal.default_int_handler):

@@ -34,38 +34,74 @@ def _as_value(x: Any, layer: str) -> Value:
 
 
 def _check_width(name: str, value: Any) -> int:
-    """A layer width: a positive int (``TypeError`` for a non-int, as a wrong type)."""
+    """A layer width: a positive int (`TypeError` for a non-int, as a wrong type)."""
     return positive_int(name, value, type_error=TypeError)
 
 
 class Linear(Module):
-    """A fully connected layer computing ``x @ weight + bias``.
+    """A fully connected layer computing `x @ weight + bias`.
 
-    ``weight`` has shape ``(in_features, out_features)`` and ``bias`` shape
-    ``(out_features,)``; both start uniform in ``[-1/sqrt(in_features),
-    1/sqrt(in_features)]``, as in PyTorch. ``rng`` is an int seed or a
-    ``numpy.random.Generator`` (the same seed gives the same weights);
-    ``dtype`` defaults to ``autograd_core.get_default_dtype()``. Inputs that
-    are not Values (arrays, lists) are converted to this dtype.
+    `weight` has shape `(in_features, out_features)` and `bias` shape
+    `(out_features,)`; both start uniform in `[-1/sqrt(in_features),
+    1/sqrt(in_features)]`, as in PyTorch.
+
+    Args:
+        in_features: the size of each input row (a positive int).
+        out_features: the size of each output row (a positive int).
+        bias: whether the layer has a bias.
+        rng: an int seed or a `numpy.random.Generator` for the initial
+            weights (the same seed gives the same weights); None for fresh
+            entropy.
+        dtype: the parameters' dtype; None for `autograd_core.get_default_dtype()`.
+
+    Raises:
+        TypeError: a width that is not an int (a float, a bool, ...), or an
+            `rng` of another kind.
+        ValueError: a width below 1, or a negative seed.
+
+    Examples:
+        >>> import numpy as np
+        >>> import nn
+        >>> layer = nn.Linear(2, 3, rng=0)
+        >>> layer.weight.shape, layer.bias.shape
+        ((2, 3), (3,))
+        >>> layer(np.ones((4, 2))).shape
+        (4, 3)
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  rng: RngLike = None, dtype: Any = None) -> None:
         self.in_features = _check_width("in_features", in_features)
+        """The size of each input row."""
         self.out_features = _check_width("out_features", out_features)
+        """The size of each output row."""
         gen = as_rng(rng)
         dt = np.dtype(get_default_dtype() if dtype is None else dtype)
         bound = 1.0 / math.sqrt(self.in_features)
         w = gen.uniform(-bound, bound, size=(self.in_features, self.out_features))
         self.weight = Value(w.astype(dt), dtype=dt, label="weight")
+        """The weight, of shape `(in_features, out_features)`: a parameter."""
         if bias:
             b = gen.uniform(-bound, bound, size=(self.out_features,))
             self.bias: Value | None = Value(b.astype(dt), dtype=dt, label="bias")
+            """The bias, of shape `(out_features,)`: a parameter (None without one)."""
         else:
             self.bias = None
 
     def forward(self, x: Any) -> Value:
-        """Apply the layer to a batch ``x`` of shape ``(..., in_features)``."""
+        """Apply the layer to `x`, of shape `(..., in_features)`.
+
+        Args:
+            x: a Value, or real numbers (an array or nested lists), made a
+                constant Value of the layer's dtype.
+
+        Returns:
+            A new Value of shape `(..., out_features)`.
+
+        Raises:
+            TypeError: `x` is not real numbers (naming the layer).
+            ValueError: the last axis of `x` is not `in_features` long.
+        """
         x = _as_input(x, self.weight.dtype, "Linear")
         return x @ self.weight if self.bias is None else ops.linear(x, self.weight, self.bias)
 
@@ -75,10 +111,27 @@ class Linear(Module):
 
 
 class ReLU(Module):
-    """Elementwise ``max(x, 0)``."""
+    """Elementwise `max(x, 0)`.
+
+    Examples:
+        >>> import nn
+        >>> nn.ReLU()([-1.0, 2.0])
+        Value([0., 2.], requires_grad=False)
+    """
 
     def forward(self, x: Any) -> Value:
-        """Apply the activation."""
+        """Apply `max(x, 0)` elementwise.
+
+        Args:
+            x: a Value, or real numbers (an array, a list, a number), made a
+                constant Value.
+
+        Returns:
+            A new Value of the shape of `x`, recorded by the `relu` op.
+
+        Raises:
+            TypeError: `x` is not real numbers (naming the layer).
+        """
         return _as_value(x, "ReLU").relu()
 
 
@@ -86,30 +139,73 @@ class Tanh(Module):
     """Elementwise hyperbolic tangent."""
 
     def forward(self, x: Any) -> Value:
-        """Apply the activation."""
+        """Apply tanh elementwise.
+
+        Args:
+            x: a Value, or real numbers, as for `ReLU.forward`.
+
+        Returns:
+            A new Value of the shape of `x`, recorded by the `tanh` op.
+
+        Raises:
+            TypeError: as for `ReLU.forward`.
+        """
         return _as_value(x, "Tanh").tanh()
 
 
 class Sigmoid(Module):
-    """Elementwise logistic sigmoid ``1 / (1 + exp(-x))``."""
+    """Elementwise logistic sigmoid `1 / (1 + exp(-x))`."""
 
     def forward(self, x: Any) -> Value:
-        """Apply the activation."""
+        """Apply the logistic sigmoid elementwise.
+
+        Args:
+            x: a Value, or real numbers, as for `ReLU.forward`.
+
+        Returns:
+            A new Value of the shape of `x`, recorded by the `sigmoid` op.
+
+        Raises:
+            TypeError: as for `ReLU.forward`.
+        """
         return _as_value(x, "Sigmoid").sigmoid()
 
 
 class Dropout(Module):
-    """Inverted dropout: in training mode each element is zeroed with
-    probability ``p`` and the survivors are scaled by ``1 / (1 - p)``; in
-    evaluation mode (``module.eval()``) it is the identity. ``rng`` seeds the
-    masks (an int or a ``numpy.random.Generator``)."""
+    """Inverted dropout: in training, each element is zeroed with probability `p`.
+
+    The survivors are scaled by `1 / (1 - p)`, so the expected output equals
+    the input; in evaluation mode (`module.eval()`) it is the identity.
+
+    Args:
+        p: the probability of zeroing an element, in [0, 1).
+        rng: an int seed or a `numpy.random.Generator` for the masks; None
+            for fresh entropy.
+
+    Raises:
+        ValueError: `p` is outside [0, 1), or a negative seed.
+        TypeError: an `rng` of another kind.
+    """
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
         self.p = real_number("Dropout probability p", p, 0.0, 1.0)
+        """The probability of zeroing an element."""
         self.rng = as_rng(rng)
+        """The generator the masks are drawn from."""
 
     def forward(self, x: Any) -> Value:
-        """Apply dropout (identity in evaluation mode or when ``p == 0``)."""
+        """Apply dropout: the identity in evaluation mode or when `p == 0`.
+
+        Args:
+            x: a Value, or real numbers made a constant Value.
+
+        Returns:
+            A new Value of the shape of `x` (`x` itself, as a Value, in
+            evaluation mode).
+
+        Raises:
+            TypeError: `x` is not real numbers.
+        """
         x = _as_value(x, "Dropout")
         if not self.training or self.p == 0.0:
             return x
@@ -121,8 +217,23 @@ class Dropout(Module):
 
 
 class Sequential(Module):
-    """Modules applied one after the other; parameters are named by position
-    (``0.weight``, ``2.bias``, ...). Supports ``len``, indexing and iteration."""
+    """Modules applied one after the other.
+
+    Parameters are named by position (`0.weight`, `2.bias`, ...). Supports
+    `len`, indexing and iteration.
+
+    Args:
+        *modules: the modules, in order (or one list or tuple of them).
+
+    Raises:
+        TypeError: an item is not a Module.
+
+    Examples:
+        >>> import nn
+        >>> model = nn.Sequential(nn.Linear(2, 4, rng=0), nn.ReLU(), nn.Linear(4, 1, rng=1))
+        >>> [name for name, _ in model.named_parameters()]
+        ['0.weight', '0.bias', '2.weight', '2.bias']
+    """
 
     def __init__(self, *modules: Module) -> None:
         if len(modules) == 1 and isinstance(modules[0], (list, tuple)):
@@ -137,7 +248,14 @@ class Sequential(Module):
             yield str(i), m
 
     def forward(self, x: Any) -> Any:
-        """Feed ``x`` through every module in order."""
+        """Feed `x` through every module in order.
+
+        Args:
+            x: the input of the first module.
+
+        Returns:
+            The output of the last module (`x` itself for an empty Sequential).
+        """
         for m in self._modules:
             x = m(x)
         return x
@@ -173,14 +291,36 @@ def _activation(name: Any, what: str) -> Callable[[Value], Value] | None:
 
 
 class MLP(Module):
-    """A multilayer perceptron: `Linear` layers of widths ``nin -> nouts[0] ->
-    ... -> nouts[-1]``, with ``activation`` after every layer but the last and
-    ``output_activation`` after the last (``None`` or ``"identity"`` for none).
+    """A multilayer perceptron: `Linear` layers of widths `nin -> nouts[0] -> ... -> nouts[-1]`.
 
-    Activations are ``"relu"``, ``"tanh"``, ``"sigmoid"`` or ``"identity"``.
-    The layers draw their weights one after the other from a single generator
-    made from ``rng``, so the same seed gives the same network. Parameters are
-    named ``layers.0.weight``, ``layers.0.bias``, ``layers.1.weight``, ...
+    `activation` follows every layer but the last, `output_activation` the
+    last. The layers draw their weights one after the other from a single
+    generator made from `rng`, so the same seed gives the same network.
+    Parameters are named `layers.0.weight`, `layers.0.bias`,
+    `layers.1.weight`, ...
+
+    Args:
+        nin: the size of each input row.
+        nouts: the layers' widths, the last one the output's (an int for a
+            single layer).
+        activation: `"relu"`, `"tanh"`, `"sigmoid"`, or `"identity"` or None
+            for none.
+        output_activation: the same choices, for the output.
+        rng: an int seed or a `numpy.random.Generator`; None for fresh entropy.
+        dtype: the parameters' dtype; None for the default dtype.
+
+    Raises:
+        TypeError: a width that is not an int.
+        ValueError: a width below 1, no layer width, or an unknown activation.
+
+    Examples:
+        >>> import numpy as np
+        >>> import nn
+        >>> model = nn.MLP(2, [4, 1], output_activation="sigmoid", rng=0)
+        >>> model
+        MLP(2→4→1)
+        >>> model(np.ones((3, 2))).shape
+        (3, 1)
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "relu",
@@ -193,15 +333,30 @@ class MLP(Module):
         if len(widths) < 2:
             raise ValueError("MLP: nouts must list at least one layer width")
         self.activation = activation
+        """The hidden layers' activation, by name (or None)."""
         self.output_activation = output_activation
+        """The output's activation, by name (or None)."""
         self._act = _activation(activation, "activation")
         self._out_act = _activation(output_activation, "output_activation")
         gen = as_rng(rng)
         self.layers = [Linear(a, b, rng=gen, dtype=dtype)
                        for a, b in zip(widths[:-1], widths[1:])]
+        """The `Linear` layers, in order."""
 
     def forward(self, x: Any) -> Value:
-        """Apply the network to a batch ``x`` of shape ``(N, nin)``."""
+        """Apply the network to a batch `x` of shape `(N, nin)`.
+
+        Args:
+            x: a Value, or real numbers made a constant Value of the
+                parameters' dtype.
+
+        Returns:
+            A new Value of shape `(N, nouts[-1])`.
+
+        Raises:
+            TypeError: `x` is not real numbers (naming the MLP).
+            ValueError: the rows of `x` are not `nin` long.
+        """
         x = _as_input(x, self.layers[0].weight.dtype, "MLP")
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):

@@ -4,10 +4,10 @@ A module's parameters are found by walking its attributes in the order they
 were set: a leaf `Value` that requires grad (made by the user or a layer, not
 produced by an op) is a parameter, a `Module` is a submodule, and lists,
 tuples and dicts of those are walked too (their items are named by position
-or key). So ``self.layers = [Linear(2, 4), ...]`` gives parameter names such
-as ``layers.0.weight``, while an output that a ``forward`` keeps on the module
-(``self.hidden = self.lin(x)``) is not a parameter: it is not in
-``state_dict()`` and no optimizer made from ``parameters()`` steps it.
+or key). So `self.layers = [Linear(2, 4), ...]` gives parameter names such
+as `layers.0.weight`, while an output that a `forward` keeps on the module
+(`self.hidden = self.lin(x)`) is not a parameter: it is not in
+`state_dict()` and no optimizer made from `parameters()` steps it.
 """
 
 from __future__ import annotations
@@ -27,15 +27,42 @@ __all__ = ["Module"]
 class Module:
     """Base class for everything with parameters: subclass it and define `forward`.
 
-    Calling a module runs `forward` inside the module's scope, so that graph
-    drawings can group the nodes it creates. Subclasses need not call
-    ``super().__init__()``.
+    A module's parameters are the leaf Values that require grad found in its
+    attributes (in the order they were set), in lists, tuples and dicts of
+    them, and in its submodules; a Value produced by an op that `forward`
+    keeps on the module is not one. Calling a module runs `forward` inside
+    the module's scope, so that graph drawings can group the nodes it
+    creates. Subclasses need not call `super().__init__()`.
+
+    Examples:
+        >>> import nn
+        >>> from autograd_core import Value
+        >>> class Scale(nn.Module):
+        ...     def __init__(self):
+        ...         self.layers = [nn.Linear(2, 2, rng=0)]
+        ...         self.s = Value(1.0)
+        ...     def forward(self, x):
+        ...         return self.layers[0](x) * self.s
+        >>> [name for name, _ in Scale().named_parameters()]
+        ['layers.0.weight', 'layers.0.bias', 's']
     """
 
     training: bool = True
+    """Whether the module is in training mode (`train()`) or evaluation mode (`eval()`)."""
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """Compute the module's output; subclasses define it."""
+        """Compute the module's output; subclasses define it.
+
+        Args:
+            *args: the inputs.
+            **kwargs: keyword inputs.
+
+        Returns:
+            The output (a Value, for the library's layers).
+
+        Raises:
+            NotImplementedError: the subclass does not define it.
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -49,20 +76,32 @@ class Module:
 
     # -- walking the attributes --------------------------------------------
     def _members(self) -> Iterator[tuple[str, Any]]:
-        """Yield ``(name, object)`` for every parameter and direct submodule."""
+        """Yield `(name, object)` for every parameter and direct submodule."""
         for name, obj in vars(self).items():
             yield from _expand(name, obj)
 
     def named_children(self) -> list[tuple[str, Module]]:
-        """The direct submodules with their names, in definition order."""
+        """The direct submodules with their names.
+
+        Returns:
+            `(name, module)` pairs, in definition order.
+        """
         return [(n, m) for n, m in self._members() if isinstance(m, Module)]
 
     def children(self) -> list[Module]:
-        """The direct submodules, in definition order."""
+        """The direct submodules.
+
+        Returns:
+            The submodules, in definition order.
+        """
         return [m for _, m in self.named_children()]
 
     def modules(self) -> list[Module]:
-        """This module and all its descendants, each once, parents first."""
+        """This module and all its descendants.
+
+        Returns:
+            Each module once, parents before their children.
+        """
         out: list[Module] = []
         seen: set[int] = set()
         stack: list[Module] = [self]
@@ -76,10 +115,14 @@ class Module:
         return out
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        """``(dotted name, parameter)`` pairs in a deterministic order.
+        """The parameters with their dotted names (`layers.0.weight`).
 
         The order is that of definition, depth first; a parameter shared
-        between several places appears once, under its first name.
+        between several places appears once, under its first name. Lists and
+        tuples name their items by position, dicts by key.
+
+        Returns:
+            `(name, parameter)` pairs, in a deterministic order.
         """
         out: list[tuple[str, Value]] = []
         seen_params: set[int] = set()
@@ -99,7 +142,11 @@ class Module:
         return out
 
     def parameters(self) -> list[Value]:
-        """The parameters as a list, in `named_parameters` order."""
+        """The parameters, as a list: what an optimizer is made from.
+
+        Returns:
+            The parameters, in `named_parameters` order.
+        """
         return [p for _, p in self.named_parameters()]
 
     # -- training helpers -------------------------------------------------
@@ -109,19 +156,33 @@ class Module:
             p.grad = None
 
     def train(self, mode: bool = True) -> Module:
-        """Put this module and every submodule in training mode (or evaluation
-        mode with ``mode=False``); returns the module."""
+        """Put this module and every submodule in training mode (or evaluation mode).
+
+        Args:
+            mode: True for training mode, False for evaluation mode.
+
+        Returns:
+            This module.
+        """
         for m in self.modules():
             m.training = bool(mode)
         return self
 
     def eval(self) -> Module:
-        """Put this module and every submodule in evaluation mode; returns the module."""
+        """Put this module and every submodule in evaluation mode (`Dropout` is then the identity).
+
+        Returns:
+            This module.
+        """
         return self.train(False)
 
     # -- state ---------------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter's data, by name, in `named_parameters` order."""
+        """A copy of every parameter's data, by name.
+
+        Returns:
+            A dict name -> ndarray, in `named_parameters` order.
+        """
         return {name: p.data.copy() for name, p in self.named_parameters()}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
@@ -129,9 +190,18 @@ class Module:
 
         The names must be exactly those of `named_parameters`, and every array
         must have its parameter's shape and dtype. Everything is checked before
-        anything is copied, so a refused load (``ValueError`` or ``TypeError``
-        naming the offending entry) leaves the module unchanged. The parameter
-        arrays keep their identity, so an optimizer holding them stays valid.
+        anything is copied, so a refused load leaves the module unchanged. The
+        parameter arrays keep their identity, so an optimizer holding them stays
+        valid; each parameter's version is bumped, so a graph recorded before
+        the load can no longer run backward.
+
+        Args:
+            state_dict: a mapping name -> array (or Value), as `state_dict()` gives.
+
+        Raises:
+            TypeError: `state_dict` is not a mapping, or an entry is not an array.
+            ValueError: missing or unexpected names, or an entry of the wrong
+                shape or dtype (naming the entry).
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict expects a mapping of name -> array, "

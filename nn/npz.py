@@ -3,7 +3,7 @@
 Each entry's `.npy` header (shape, dtype) is read and checked before its data,
 the data is read into an array of exactly the size the header gives (which
 the zip entry must hold), and every error of a damaged or hostile file (zip,
-zlib and .npy header errors, a bad CRC, a short read) becomes ``ValueError``
+zlib and .npy header errors, a bad CRC, a short read) becomes `ValueError`
 naming the file and the problem.
 """
 
@@ -32,7 +32,7 @@ _DAMAGE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, E
 
 @contextlib.contextmanager
 def _damage(where: str) -> Iterator[None]:
-    """Turn the errors of reading a damaged file into ``ValueError`` naming `where`."""
+    """Turn the errors of reading a damaged file into `ValueError` naming `where`."""
     try:
         yield
     except _DAMAGE as e:
@@ -59,7 +59,7 @@ def _problem(mode: int, magic: bytes) -> str | None:
 
 @contextlib.contextmanager
 def open_npz(path: str) -> Iterator[zipfile.ZipFile]:
-    """The zip archive at ``path``, opened once, for `read_entry`.
+    """The zip archive at `path`, opened once, for `read_entry`.
 
     Args:
         path: the file.
@@ -98,17 +98,17 @@ def open_npz(path: str) -> Iterator[zipfile.ZipFile]:
 
 def read_entry(zf: zipfile.ZipFile, path: str, name: str,
                check: Callable[[str, tuple, np.dtype], None]) -> np.ndarray | None:
-    """The array stored under ``name`` by np.savez, or None if there is no such entry.
+    """The array stored under `name` by np.savez, or None if there is no such entry.
 
     Only this entry is read; its `.npy` header is checked before its data.
 
     Args:
         zf: the archive, from `open_npz`.
         path: the file, for error messages.
-        name: the array's name (the entry ``name + ".npy"``).
-        check: ``check(where, shape, dtype)`` sees the header and raises
-            ``ValueError`` to refuse the entry before any of its data is read
-            (``where`` names the file and the entry, for its message).
+        name: the array's name (the entry `name + ".npy"`).
+        check: `check(where, shape, dtype)` sees the header and raises
+            `ValueError` to refuse the entry before any of its data is read
+            (`where` names the file and the entry, for its message).
 
     Returns:
         The array (native byte order), or None.
@@ -116,7 +116,7 @@ def read_entry(zf: zipfile.ZipFile, path: str, name: str,
     Raises:
         ValueError: the entry is damaged, encrypted, compressed other than
             np.savez_compressed compresses, of an .npy version other than 1.0
-            and 2.0, of Python objects (a pickle), or refused by ``check``.
+            and 2.0, of Python objects (a pickle), or refused by `check`.
     """
     try:
         info = zf.getinfo(name + ".npy")

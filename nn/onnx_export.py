@@ -27,7 +27,7 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
     The module is carried to PyTorch (`nn.to_torch`) and written by
     `torch.onnx.export` (the exporter built on `torch.export`, which needs
     `onnxscript`), as it computes in evaluation mode: Dropout is the identity.
-    The model has one input, ``"input"``, and one output, ``"output"``; the
+    The model has one input, `"input"`, and one output, `"output"`; the
     first axis of the input (the batch) may have any length when the example
     has two axes or more. The dtype is kept: ONNX Runtime's CPU provider runs
     float64 models in float64 (and float32 in float32). Before returning, the
@@ -42,7 +42,7 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
             `Sequential`, the activations, `Dropout` and their compositions).
         example_input: a batch the module accepts (an array, a nested list or a
             Value), converted to the dtype of the module's parameters.
-        path: the file to write (conventionally ending in ``.onnx``).
+        path: the file to write (conventionally ending in `.onnx`).
 
     Returns:
         The path written, as a `pathlib.Path`.

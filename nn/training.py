@@ -27,32 +27,42 @@ __all__ = ["fit", "evaluate", "History"]
 class History:
     """What `fit` recorded, one entry per epoch run.
 
-    ``loss``: mean training loss of the epoch (each batch weighted by its
-    size, measured while the weights were being updated); ``val_loss``:
-    validation loss after the epoch (empty without validation);
-    ``accuracy``/``val_accuracy``: the same for classification losses (empty
-    otherwise). ``best_epoch`` is the index into these lists of the lowest
-    validation loss (of the lowest training loss without validation).
-    ``stop_reason`` is ``"epochs"``, ``"target_loss"``, ``"patience"`` or
-    ``"interrupted"`` (Ctrl-C), and ``stopped_early`` is True for the latter
-    three. The lists hold the epochs that ran to the end: an epoch cut short
-    by Ctrl-C is not recorded.
+    The lists hold the epochs that ran to the end: an epoch cut short by
+    Ctrl-C is not recorded.
     """
 
     loss: list[float] = field(default_factory=list)
+    """Each epoch's mean training loss (each batch weighted by its size, measured while the weights were being updated).
+    """
     val_loss: list[float] = field(default_factory=list)
+    """The validation loss after each epoch (empty without validation)."""
     accuracy: list[float] = field(default_factory=list)
+    """Each epoch's training accuracy, for classification losses (empty otherwise)."""
     val_accuracy: list[float] = field(default_factory=list)
+    """The validation accuracy after each epoch, for classification losses."""
     epochs_run: int = 0
+    """The number of epochs run to the end."""
     stopped_early: bool = False
+    """True when training stopped before `epochs` (target loss, patience or Ctrl-C)."""
     stop_reason: str = "epochs"
+    """Why training stopped: `"epochs"`, `"target_loss"`, `"patience"` or `"interrupted"` (Ctrl-C).
+    """
     best_epoch: int | None = None
+    """The index of the epoch of lowest validation loss (of lowest training loss without validation).
+    """
 
     def plot(self, ax: Any = None) -> Any:
-        """Draw the loss curves (and accuracy, on a second y axis) with matplotlib,
-        with a dotted line at the best epoch when there is validation; one legend
-        for all lines sits below the plot, where it covers none of them. Returns
-        the Axes drawn on (a new figure if ``ax`` is None)."""
+        """Draw the loss curves (and accuracy, on a second y axis) with matplotlib.
+
+        A dotted line marks the best epoch when there is validation; one legend
+        for all lines sits below the plot, where it covers none of them.
+
+        Args:
+            ax: the matplotlib Axes to draw on; None for a new figure.
+
+        Returns:
+            The Axes drawn on.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -102,14 +112,28 @@ def _accuracy_rule(loss_fn: Callable) -> Callable[[np.ndarray, np.ndarray], int]
 
 def evaluate(model: Module, loss_fn: Callable[[Value, Any], Value], X: np.ndarray,
              y: np.ndarray) -> tuple[float, float | None]:
-    """Return ``(loss, accuracy)`` of ``model`` on ``(X, y)``, as `fit` measures validation.
+    """The loss and accuracy of `model` on `(X, y)`, as `fit` measures validation.
 
-    The model runs in evaluation mode (its training mode is restored afterwards,
-    even on an error) without recording a graph. ``loss_fn`` must return a
-    single-element Value. ``accuracy`` is the fraction of rows predicted right
-    for `cross_entropy` (argmax) and the binary cross-entropies (threshold 0.5
-    on probabilities, 0 on logits; every output of a row must be right), and
-    None for any other loss.
+    The model runs in evaluation mode (its mode is restored afterwards, even
+    on an error) without recording a graph. Accuracy is the fraction of rows
+    predicted right for `cross_entropy` (argmax) and the binary
+    cross-entropies (threshold 0.5 on probabilities, 0 on logits; every output
+    of a row must be right).
+
+    Args:
+        model: the model.
+        loss_fn: a loss returning a single-element Value (a loss module or a
+            function of `nn.functional`).
+        X: the inputs, one row per sample (real numbers).
+        y: the targets, one row per sample (real numbers).
+
+    Returns:
+        `(loss, accuracy)`; `accuracy` is None for other losses.
+
+    Raises:
+        TypeError: `X` or `y` is not real numbers.
+        ValueError: `X` and `y` differ in rows, or `loss_fn` does not return a
+            single-element Value.
     """
     count = _accuracy_rule(loss_fn)
     X, y = check_pair(X, y, "evaluate: ")
@@ -136,7 +160,7 @@ def _scalar(loss: Any) -> Value:
 
 def _split_validation(validation: Any, X: np.ndarray, y: np.ndarray,
                       gen: np.random.Generator) -> tuple:
-    """Return ``(X_train, y_train, val)`` with val None or a pair of arrays whose
+    """Return `(X_train, y_train, val)` with val None or a pair of arrays whose
     rows have the shapes of the rows of X and y."""
     if validation is None:
         return X, y, None
@@ -180,13 +204,13 @@ def _checked_arguments(model: Module, loss_fn: Callable, optimizer: Any, X: Any,
     """Check every argument of `fit` before anything is trained.
 
     The validation set, which training otherwise first meets after an epoch
-    of updates, is run through the model and ``loss_fn`` once here (in
+    of updates, is run through the model and `loss_fn` once here (in
     evaluation mode, no graph), so that whatever they refuse in it is refused
     before the first update.
 
     Returns:
-        ``(X_train, y_train, val, gen)``: the training arrays, the validation
-        pair or None, and the generator made from ``rng`` (after the split).
+        `(X_train, y_train, val, gen)`: the training arrays, the validation
+        pair or None, and the generator made from `rng` (after the split).
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
@@ -220,43 +244,75 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         target_loss: float | None = None, progress: bool = True,
         rng: RngLike = None, scheduler: Any = None, clip_grad_norm: float | None = None,
         callbacks: Any = ()) -> History:
-    """Train ``model`` on ``(X, y)`` and return the `History`.
+    """Train `model` on `(X, y)` and return the `History`.
 
-    Each epoch goes through shuffled mini-batches of ``batch_size`` rows (the
-    whole set, unshuffled, when ``batch_size`` is None): zero the gradients,
-    compute ``loss_fn(model(X_batch), y_batch)``, backpropagate, take an
-    optimizer step. ``validation`` is None, a pair ``(X_val, y_val)``, or a
-    fraction of ``(X, y)`` held out at random; the validation loss is computed
-    after every epoch in evaluation mode without recording a graph.
-
-    Training stops after ``epochs`` epochs; earlier when the epoch's training
-    loss is at most ``target_loss``; or, with ``patience`` (which needs
-    validation), when the validation loss has not improved for ``patience``
-    epochs. With ``patience``, the model ends with the weights of the epoch
-    of lowest validation loss, whether the patience ran out or the epochs did. ``rng``
-    (int seed or Generator) drives the split and the shuffling, so the same
-    seed gives the same run. ``progress=True`` shows a tqdm bar (a widget in Jupyter, text on stderr elsewhere).
-    Accuracy is recorded for `cross_entropy` (argmax) and the binary
-    cross-entropies (threshold 0.5 on probabilities, 0 on logits).
-
-    ``scheduler`` (an `optim.lr_scheduler` object over ``optimizer``) is stepped
-    after each epoch's updates. With ``clip_grad_norm``, the gradients of the
-    model's parameters are scaled before each step so that their total norm is
-    at most that number (`optim.clip_grad_norm`). ``callbacks`` are objects with
-    any of ``on_train_begin(model, X, y)``, ``on_batch_end(step, loss, model)``,
-    ``on_epoch_end(epoch, history, model)`` and ``on_train_end(history, model)``
-    (at least one of the middle two); see `nn.callbacks`.
+    Each epoch goes through shuffled mini-batches of `batch_size` rows (the
+    whole set, unshuffled, when `batch_size` is None): zero the gradients,
+    compute `loss_fn(model(X_batch), y_batch)`, backpropagate, clip (with
+    `clip_grad_norm`), take an optimizer step. Training stops after `epochs`
+    epochs; earlier when an epoch's training loss is at most `target_loss`;
+    or, with `patience`, when the validation loss has not improved for
+    `patience` epochs. With `patience`, the model ends with the weights of
+    the epoch of lowest validation loss, whether the patience ran out, the
+    epochs did, or Ctrl-C stopped it. Accuracy is recorded for
+    `cross_entropy` (argmax) and the binary cross-entropies (threshold 0.5
+    on probabilities, 0 on logits).
 
     Every argument is checked before the first update, the validation data
-    included (it is run through the model and ``loss_fn`` once). Ctrl-C
-    (``KeyboardInterrupt``) stops training after the step that is running
-    and returns the `History` so far with ``stop_reason == "interrupted"``
-    (with ``patience``, the best weights restored).
+    included (it is run through the model and `loss_fn` once), so a mistake
+    costs no training and leaves the model as it was. Ctrl-C
+    (`KeyboardInterrupt`) stops training after the step that is running and
+    returns the `History` so far with `stop_reason == "interrupted"`.
+
+    Args:
+        model: the `nn.Module` to train.
+        loss_fn: `loss_fn(prediction, target)` returning a single-element
+            Value (a loss module, or a function of `nn.functional`).
+        optimizer: an optimizer over the model's parameters (an object with
+            `zero_grad()` and `step()`).
+        X: the inputs, one row per sample (real numbers).
+        y: the targets, one row per sample (real numbers).
+        epochs: the most epochs to run (a positive int).
+        batch_size: the rows of a mini-batch; None for the whole set at once.
+        validation: None; a pair `(X_val, y_val)`; or a fraction of `(X, y)`
+            held out at random. The validation loss is computed after every
+            epoch in evaluation mode, without a graph.
+        patience: stop when the validation loss has not improved for this
+            many epochs (needs `validation`); None never stops early so.
+        target_loss: stop once an epoch's training loss is at most this.
+        progress: show a tqdm bar with the loss (a widget in Jupyter, text
+            on stderr elsewhere).
+        rng: an int seed or a `Generator` for the split and the shuffling:
+            the same seed gives the same run.
+        scheduler: an `optim.lr_scheduler` schedule over `optimizer`,
+            stepped after each epoch's updates; or None.
+        clip_grad_norm: scale the gradients of the model's parameters before
+            each step so that their total norm is at most this
+            (`optim.clip_grad_norm`); None for no clipping.
+        callbacks: objects with any of `on_train_begin(model, X, y)`,
+            `on_batch_end(step, loss, model)`, `on_epoch_end(epoch,
+            history, model)` and `on_train_end(history, model)` (at least
+            one of the middle two); see `nn.callbacks`.
+
+    Returns:
+        The `History` of the run.
 
     Raises:
-        TypeError: an argument of the wrong type, or X, y or the validation
-            data holding anything but real numbers.
-        ValueError: an argument out of range, or data of mismatched shapes.
+        TypeError: an argument of the wrong type (naming it), or `X`, `y` or
+            the validation data holding anything but real numbers.
+        ValueError: an argument out of range, data of mismatched shapes, an
+            optimizer over parameters that are not the model's, or `patience`
+            without validation data.
+
+    Examples:
+        >>> import nn, optim
+        >>> X, y = nn.datasets.xor()
+        >>> model = nn.MLP(2, [8, 1], output_activation="sigmoid", rng=0)
+        >>> opt = optim.Adam(model.parameters(), lr=0.05)
+        >>> history = nn.fit(model, nn.BCELoss(), opt, X, y, epochs=300,
+        ...                  progress=False, target_loss=0.05)
+        >>> history.stop_reason, history.accuracy[-1]
+        ('target_loss', 1.0)
     """
     max_norm, hooks = check_fit_extras(optimizer, scheduler, clip_grad_norm, callbacks)
     X, y, val, gen = _checked_arguments(model, loss_fn, optimizer, X, y, epochs, batch_size,

@@ -17,7 +17,7 @@ __all__ = ["Adam", "AdamW"]
 class Adam(Optimizer):
     """Adam with the update rule of `torch.optim.Adam`.
 
-    For each parameter p with gradient g, at step t = 1, 2, ...::
+    For each parameter p with gradient g, at step t = 1, 2, ...:
 
         g = g + weight_decay * p                      (if weight_decay != 0)
         m = beta1 * m + (1 - beta1) * g
@@ -34,6 +34,21 @@ class Adam(Optimizer):
         weight_decay: L2 penalty added to the gradient (>= 0).
         amsgrad: use the running maximum of v in the denominator
             (keyword only, default False).
+
+    Raises:
+        ValueError: a negative or non-finite hyperparameter, `betas` that are
+            not a pair of numbers in [0, 1), or an `amsgrad` that is not a
+            bool (see also `Optimizer`).
+
+    Examples:
+        >>> from autograd_core import Value
+        >>> import optim
+        >>> w = Value([1.0, -1.0])
+        >>> opt = optim.Adam([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> opt.step()  # the first step moves each weight by about lr
+        >>> w
+        Value([ 0.9, -0.9])
     """
 
     _hyper_names = ("lr", "betas", "eps", "weight_decay", "amsgrad")
@@ -92,10 +107,22 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """AdamW, with the update rule of `torch.optim.AdamW`: Adam whose weight decay
-    is decoupled from the gradient, applied first as p = p * (1 - lr * weight_decay).
+    """AdamW, with the update rule of `torch.optim.AdamW`: Adam with decoupled weight decay.
 
-    Args are those of `Adam`; weight_decay defaults to 1e-2 as in PyTorch.
+    The decay is not added to the gradient; each step first shrinks the
+    parameter, `p = p * (1 - lr * weight_decay)`, then takes Adam's step.
+
+    Args:
+        params: iterable of parameters.
+        lr: learning rate (>= 0).
+        betas: decay rates (beta1, beta2) of the moment averages, each in [0, 1).
+        eps: term added to the denominator (>= 0).
+        weight_decay: decoupled weight decay (>= 0); 1e-2 by default, as in PyTorch.
+        amsgrad: use the running maximum of v in the denominator
+            (keyword only, default False).
+
+    Raises:
+        ValueError: as for `Adam`.
     """
 
     _decoupled_decay = True

@@ -27,8 +27,9 @@ def _scaled(grad: Any, coef: float) -> Any:
 
 def clip_grad_norm(params: Iterable[Any] | Any, max_norm: float,
                    norm_type: float = 2.0, error_if_nonfinite: bool = False) -> float:
-    """Scale gradients so that their total norm is at most `max_norm`, as
-    `torch.nn.utils.clip_grad_norm_` does, and return the total norm before clipping.
+    """Scale the gradients so that their total norm is at most `max_norm`, as PyTorch's.
+
+    The same computation as `torch.nn.utils.clip_grad_norm_`.
 
     The total norm is the `norm_type`-norm of all gradients taken together as one
     vector (parameters whose grad is None are ignored). When it exceeds
@@ -42,6 +43,24 @@ def clip_grad_norm(params: Iterable[Any] | Any, max_norm: float,
         norm_type: the p of the p-norm (> 0), or float('inf') for the max-abs norm.
         error_if_nonfinite: raise ValueError when the total norm is NaN or inf
             (the gradients are then left unchanged).
+
+    Returns:
+        The total norm before clipping (0.0 when no parameter has a gradient).
+
+    Raises:
+        ValueError: a negative `max_norm`, a `norm_type` that is not positive,
+            or, with `error_if_nonfinite`, a total norm that is NaN or inf.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd_core import Value
+        >>> import optim
+        >>> w = Value([0.0, 0.0])
+        >>> w.grad = np.array([3.0, 4.0])
+        >>> optim.clip_grad_norm([w], max_norm=1.0)
+        5.0
+        >>> w.grad.round(6)
+        array([0.6, 0.8])
     """
     if hasattr(params, "data") and hasattr(params, "grad"):
         params = [params]
@@ -72,3 +91,4 @@ def clip_grad_norm(params: Iterable[Any] | Any, max_norm: float,
 
 
 clip_grad_norm_ = clip_grad_norm
+"""PyTorch's name for `clip_grad_norm`: the same function."""

@@ -18,11 +18,18 @@ __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
 
 
 class LRScheduler:
-    """Base class: remembers the optimizer's starting lr (`base_lrs[0]`) and the
-    number of steps taken (`last_epoch`, 0 right after construction).
+    """Base class of the schedules: the optimizer, its starting lr and the steps taken.
 
     Subclasses name their settings in `_hyper_names`, validate them in
     `_check_hyper` and compute the lr for `last_epoch` in `_compute_lr`.
+
+    Args:
+        optimizer: the `optim` optimizer whose `lr` the schedule sets.
+        **hyper: the schedule's settings, by name.
+
+    Raises:
+        TypeError: `optimizer` is not an `optim` optimizer.
+        ValueError: an invalid setting.
     """
 
     _hyper_names: tuple[str, ...] = ()
@@ -32,10 +39,14 @@ class LRScheduler:
             raise TypeError(f"{type(self).__name__} needs an optim optimizer, "
                             f"got {type(optimizer).__name__}")
         self.optimizer = optimizer
+        """The optimizer whose `lr` the schedule sets."""
         for name, value in self._check_hyper(hyper).items():
             setattr(self, name, value)
         self.base_lrs: list[float] = [optimizer.lr]
+        """The optimizer's lr when the schedule was made (a one-element list, as in PyTorch).
+        """
         self.last_epoch = 0
+        """The number of `step()` calls so far (0 right after construction)."""
         self._last_lr: list[float] = [optimizer.lr]
 
     @classmethod
@@ -47,18 +58,28 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self) -> None:
-        """Advance one epoch and set the optimizer's lr for it."""
+        """Advance one epoch and set the optimizer's lr for it (call it after `optimizer.step()`).
+        """
         self.last_epoch += 1
         lr = self._compute_lr()
         self.optimizer.lr = lr
         self._last_lr = [self.optimizer.lr]
 
     def get_last_lr(self) -> list[float]:
-        """The lr set by the last `step()` (a one-element list, as in PyTorch)."""
+        """The lr set by the last `step()`.
+
+        Returns:
+            A one-element list, as in PyTorch.
+        """
         return list(self._last_lr)
 
     def state_dict(self) -> dict[str, Any]:
-        """A plain dict: scheduler name, settings, `last_epoch`, `base_lrs`, `last_lr`."""
+        """A plain-dict snapshot of the schedule.
+
+        Returns:
+            The schedule's class name, its settings, `last_epoch`, `base_lrs`
+            and `last_lr`.
+        """
         d: dict[str, Any] = {"scheduler": type(self).__name__}
         d.update({name: getattr(self, name) for name in self._hyper_names})
         d.update(last_epoch=self.last_epoch, base_lrs=list(self.base_lrs),
@@ -67,7 +88,17 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a `state_dict()` snapshot; a refused load changes nothing.
-        (The optimizer's own lr is restored by the optimizer's load_state_dict.)"""
+
+        The optimizer's own lr is restored by the optimizer's `load_state_dict`.
+
+        Args:
+            state_dict: what `state_dict()` returned, for this class of schedule.
+
+        Raises:
+            TypeError: `state_dict` is not a dict.
+            ValueError: its keys, class name, settings, `last_epoch` or lrs do not
+                fit this schedule.
+        """
         name = type(self).__name__
         if not isinstance(state_dict, dict):
             raise TypeError(f"{name}.load_state_dict expects a dict, "
@@ -102,8 +133,32 @@ class LRScheduler:
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by `gamma` every `step_size` steps:
-    lr = base_lr * gamma ** (last_epoch // step_size)."""
+    """Multiply the lr by `gamma` every `step_size` steps.
+
+    `lr = base_lr * gamma ** (last_epoch // step_size)`, as PyTorch's.
+
+    Args:
+        optimizer: the optimizer.
+        step_size: the number of steps between two decays (a positive int).
+        gamma: the factor (>= 0).
+
+    Raises:
+        TypeError: `optimizer` is not an `optim` optimizer.
+        ValueError: a `step_size` that is not a positive int, or a negative
+            `gamma`.
+
+    Examples:
+        >>> from autograd_core import Value
+        >>> import optim
+        >>> opt = optim.SGD([Value(1.0)], lr=1.0)
+        >>> schedule = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     schedule.step()
+        ...     lrs.append(opt.lr)
+        >>> lrs
+        [1.0, 0.5, 0.5, 0.25]
+    """
 
     _hyper_names = ("step_size", "gamma")
 
@@ -123,7 +178,16 @@ class StepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by `gamma` at every step: lr = base_lr * gamma ** last_epoch."""
+    """Multiply the lr by `gamma` at every step: `lr = base_lr * gamma ** last_epoch`.
+
+    Args:
+        optimizer: the optimizer.
+        gamma: the factor (>= 0).
+
+    Raises:
+        TypeError: `optimizer` is not an `optim` optimizer.
+        ValueError: a negative `gamma`.
+    """
 
     _hyper_names = ("gamma",)
 
@@ -139,11 +203,21 @@ class ExponentialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from base_lr down to `eta_min` over `T_max` steps:
-    lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * last_epoch / T_max)) / 2.
+    """Cosine annealing from base_lr down to `eta_min` over `T_max` steps.
 
-    Past `T_max` the same formula continues, so the lr climbs back to base_lr at
-    2 * T_max and keeps oscillating with period 2 * T_max, as PyTorch's does.
+    `lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * last_epoch / T_max)) / 2`.
+    Past `T_max` the same formula continues, so the lr climbs back to
+    base_lr at `2 * T_max` and keeps oscillating with period `2 * T_max`, as
+    PyTorch's does.
+
+    Args:
+        optimizer: the optimizer.
+        T_max: the number of steps from base_lr down to `eta_min` (a positive int).
+        eta_min: the lowest lr (>= 0).
+
+    Raises:
+        TypeError: `optimizer` is not an `optim` optimizer.
+        ValueError: a `T_max` that is not a positive int, or a negative `eta_min`.
     """
 
     _hyper_names = ("T_max", "eta_min")

@@ -29,7 +29,14 @@ def _grad_array(grad: Any) -> np.ndarray:
 
 
 def lerp_(a: np.ndarray, b: np.ndarray, weight: float, tmp: np.ndarray) -> None:
-    """a += weight * (b - a), in place, rounded as torch.lerp_ rounds it."""
+    """`a += weight * (b - a)`, in place, rounded as `torch.lerp_` rounds it.
+
+    Args:
+        a: the array updated in place.
+        b: the array moved toward.
+        weight: the fraction of the way to go.
+        tmp: a scratch array shaped like `a`, overwritten.
+    """
     np.subtract(b, a, out=tmp)
     if weight < 0.5:
         tmp *= weight
@@ -40,22 +47,39 @@ def lerp_(a: np.ndarray, b: np.ndarray, weight: float, tmp: np.ndarray) -> None:
 
 
 class Optimizer:
-    """Base class: keeps the parameters, per-parameter state and hyperparameters.
+    """Base class of the optimizers: the parameters, their state and the hyperparameters.
 
-    Subclasses list their hyperparameter names in `_hyper_names`, validate them
-    in `_check_hyper` (returning the normalised values), name the state entries
-    a parameter gets in `_state_keys`, and update one parameter in `_update`.
-    State is created lazily on a parameter's first update.
+    An optimizer holds a list of parameters (objects with a `.data` ndarray
+    and a `.grad` that is None, an ndarray, or a Value whose `.data` is used)
+    and updates each `.data` array in place, so parameter identity is kept;
+    each step bumps the parameters' versions, so a graph recorded before it
+    can no longer run backward. Gradients are never written to.
 
-    Weight decay is applied here, before `_update`, as torch applies it: L2
-    decay adds `weight_decay * p` to the gradient; decoupled decay
+    Subclasses list their hyperparameter names in `_hyper_names`, validate
+    them in `_check_hyper` (returning the normalised values), name the state
+    entries a parameter gets in `_state_keys`, and update one parameter in
+    `_update`. State is created lazily on a parameter's first update. Weight
+    decay is applied here, before `_update`, as torch applies it: L2 decay
+    adds `weight_decay * p` to the gradient; decoupled decay
     (`_decoupled_decay = True`, AdamW) shrinks the parameter instead,
-    p = p * (1 - lr * weight_decay).
+    `p = p * (1 - lr * weight_decay)`.
+
+    Args:
+        params: an iterable of parameters (e.g. `model.parameters()`), each
+            once, with floating-point data.
+        **hyper: the hyperparameters, by name.
+
+    Raises:
+        TypeError: `params` is a single parameter or not iterable, or an item
+            is not a parameter with a float `.data` and a `.grad`.
+        ValueError: an empty list, a parameter listed twice, or an invalid
+            hyperparameter.
     """
 
     _hyper_names: tuple[str, ...] = ("lr",)
     # Without a weight_decay hyperparameter, an optimizer has none.
     weight_decay: float = 0.0
+    """The weight decay (0 for an optimizer without the hyperparameter)."""
     _decoupled_decay: bool = False
 
     def __init__(self, params: Iterable[Any], **hyper: Any) -> None:
@@ -65,6 +89,7 @@ class Optimizer:
                 f"{type(params).__name__}; pass [param] or model.parameters()")
         try:
             self.params: list[Any] = list(params)
+            """The parameters, in the order given."""
         except TypeError:
             raise TypeError(
                 f"{type(self).__name__} expects an iterable of parameters, "
@@ -88,6 +113,8 @@ class Optimizer:
         for name, value in self._check_hyper(hyper).items():
             setattr(self, name, value)
         self.state: list[dict[str, Any]] = [{} for _ in self.params]
+        """Each parameter's state (its buffers, and `step` where counted), by position; empty before its first update.
+        """
         self._scratch: list[list[np.ndarray]] = [[] for _ in self.params]
 
     # -- hooks for subclasses ---------------------------------------------
@@ -128,7 +155,10 @@ class Optimizer:
     # -- public interface --------------------------------------------------
     @property
     def lr(self) -> float:
-        """The learning rate (learning-rate schedules change it between steps)."""
+        """The learning rate; schedules change it between steps.
+
+        Assigning it checks it: a negative or non-finite value raises `ValueError`.
+        """
         return self._lr
 
     @lr.setter
@@ -136,13 +166,27 @@ class Optimizer:
         self._lr = real_number("lr (learning rate)", value)
 
     def hyperparameters(self) -> dict[str, Any]:
-        """The hyperparameters as a plain dict, e.g. {'lr': 0.01, 'momentum': 0.9}."""
+        """The hyperparameters as a plain dict.
+
+        Returns:
+            Name -> value, e.g. `{'lr': 0.01, 'momentum': 0.9, ...}`.
+        """
         return {name: getattr(self, name) for name in self._hyper_names}
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient (parameters whose grad is None
-        are skipped). If `closure` is given it is called first (it should recompute
-        the loss and gradients) and its result is returned."""
+        """Update every parameter that has a gradient; parameters whose grad is None are skipped.
+
+        Args:
+            closure: a function called first, which should recompute the loss
+                and the gradients; or None.
+
+        Returns:
+            What `closure` returned, or None.
+
+        Raises:
+            ValueError: a gradient's shape differs from its parameter's, or a
+                parameter's shape changed since its state was made.
+        """
         loss = closure() if closure is not None else None
         n_scratch = self._n_scratch()  # once per step, not once per parameter
         decay = self.weight_decay != 0
@@ -191,10 +235,14 @@ class Optimizer:
             p.grad = None
 
     def state_dict(self) -> dict[str, Any]:
-        """A plain-dict snapshot (copies) of the optimizer:
-        {'optimizer': class name, 'hyperparameters': {...},
-         'state': {param position: {'step': int, buffer name: ndarray, ...}}}.
-        Parameters that have not been updated yet have no entry in 'state'."""
+        """A plain-dict snapshot (copies) of the optimizer.
+
+        Returns:
+            `{'optimizer': class name, 'hyperparameters': {...}, 'state':
+            {position: {buffer name: ndarray, ...}}}`; Adam's and RMSProp's
+            entries also count their `'step'`. Parameters that have not been
+            updated yet have no entry in `'state'`.
+        """
         state = {}
         for i, s in enumerate(self.state):
             if s:
@@ -205,11 +253,21 @@ class Optimizer:
                 "state": state}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a snapshot made by `state_dict()` (hyperparameters included).
+        """Restore a snapshot made by `state_dict()`, hyperparameters included.
 
-        Everything is checked before anything changes: a refused load raises
-        ValueError (or TypeError) and leaves the optimizer as it was. Buffers are
-        copied and cast to their parameter's dtype."""
+        Everything is checked before anything changes: a refused load leaves the
+        optimizer as it was. Buffers are copied and cast to their parameter's
+        dtype.
+
+        Args:
+            state_dict: what `state_dict()` returned (for this class of optimizer
+                and these parameters).
+
+        Raises:
+            TypeError: `state_dict` is not a dict.
+            ValueError: its keys, class name, hyperparameters, positions, entries,
+                shapes or steps do not fit this optimizer.
+        """
         name = type(self).__name__
         if not isinstance(state_dict, dict):
             raise TypeError(f"{name}.load_state_dict expects a dict, "

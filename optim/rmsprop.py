@@ -17,7 +17,7 @@ __all__ = ["RMSProp", "RMSprop"]
 class RMSProp(Optimizer):
     """RMSProp with the update rule of `torch.optim.RMSprop`.
 
-    For each parameter p with gradient g::
+    For each parameter p with gradient g:
 
         g = g + weight_decay * p                          (if weight_decay != 0)
         v = alpha * v + (1 - alpha) * g**2
@@ -37,6 +37,11 @@ class RMSProp(Optimizer):
         weight_decay: L2 penalty added to the gradient (>= 0).
         centered: normalise by an estimate of the gradient's variance
             (keyword only, default False).
+
+    Raises:
+        ValueError: a negative or non-finite hyperparameter, an `alpha`
+            outside [0, 1), or a `centered` that is not a bool (see also
+            `Optimizer`).
     """
 
     _hyper_names = ("lr", "alpha", "eps", "momentum", "weight_decay", "centered")
@@ -98,3 +103,4 @@ class RMSProp(Optimizer):
 
 
 RMSprop = RMSProp
+"""PyTorch's spelling of `RMSProp`: the same class."""

@@ -17,7 +17,7 @@ __all__ = ["SGD"]
 class SGD(Optimizer):
     """Stochastic gradient descent with the update rule of `torch.optim.SGD`.
 
-    For each parameter p with gradient g::
+    For each parameter p with gradient g:
 
         g = g + weight_decay * p                      (if weight_decay != 0)
         buf = g on the first step, else momentum * buf + (1 - dampening) * g
@@ -31,6 +31,21 @@ class SGD(Optimizer):
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening 0).
         weight_decay: L2 penalty added to the gradient (>= 0).
         dampening: dampening for momentum (keyword only, default 0).
+
+    Raises:
+        ValueError: a negative or non-finite hyperparameter, a `nesterov` that
+            is not a bool, or Nesterov momentum without momentum or with
+            dampening (see also `Optimizer`).
+
+    Examples:
+        >>> from autograd_core import Value
+        >>> import optim
+        >>> w = Value([1.0, 2.0])
+        >>> opt = optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w
+        Value([0.8, 1.6])
     """
 
     _hyper_names = ("lr", "momentum", "dampening", "nesterov", "weight_decay")
