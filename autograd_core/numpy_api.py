@@ -27,6 +27,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import ops
 from .methods import ValueMethods
+from .torch_names import TorchNames
 
 __all__ = ["array_ufunc", "array_function", "array"]
 
@@ -34,7 +35,7 @@ __all__ = ["array_ufunc", "array_function", "array"]
 # Value method that applies one.
 _UFUNCS: dict[np.ufunc, Callable] = {
     np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.divide: ops.div,
-    np.power: ops.pow, np.negative: ops.neg, np.positive: lambda a: a, np.square: ValueMethods.square,
+    np.power: ops.pow, np.negative: ops.neg, np.positive: lambda a: a, np.square: TorchNames.square,
     np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt, np.tanh: ops.tanh, np.sin: ops.sin,
     np.cos: ops.cos, np.absolute: ops.abs, np.maximum: ops.maximum, np.minimum: ops.minimum,
     np.matmul: ops.matmul,
