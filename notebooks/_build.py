@@ -10,6 +10,7 @@ notebooks are hosted.
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -53,6 +54,10 @@ def execute(path: Path, timeout: int = 120) -> float:
 def main(names: list[str]) -> None:
     """Execute the named notebooks (all of them if none is named)."""
     paths = [HERE / n for n in names] if names else sorted(HERE.glob("*.ipynb"))
+    # What a notebook imports from beside itself (solutions/) is found as when
+    # Jupyter runs it from this folder.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(HERE), os.environ.get("PYTHONPATH", "")) if p)
     for path in paths:
         print(f"{path.name}: {execute(path):.1f} s", flush=True)
 

@@ -2,6 +2,7 @@
 with the outputs of such a run, so that it reads well where it is hosted."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -44,9 +45,13 @@ def test_committed_with_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_executes(path: Path, tmp_path: Path) -> None:
+def test_executes(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run the notebook in a fresh kernel, with a temporary working directory so
     that files it writes do not land in the repository."""
+    # What a notebook imports from beside itself (notebooks/solutions/) is found as
+    # when Jupyter runs it from its folder.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        p for p in (str(NOTEBOOK_DIR), os.environ.get("PYTHONPATH", "")) if p))
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3",
