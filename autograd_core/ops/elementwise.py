@@ -161,10 +161,16 @@ _EXP_SAFE = {np.dtype(np.float64): -709.0, np.dtype(np.float32): -88.0, np.dtype
 @op(lambda g, out, a: g * (out * (1 - out)))
 def sigmoid(a):
     """1/(1+exp(-a));  d/da = sigmoid(a) * (1 - sigmoid(a))."""
-    # exp of -|a| never overflows; both branches are then exact.
+    # exp of -|a| never overflows; both branches are then exact. float16 is
+    # computed in float32 and rounded once, as PyTorch does: rounded at each
+    # step, 1 - sigmoid (its gradient) would lose most digits near 1.
     if type(a) is not np.ndarray or not a.ndim:
+        if type(a) is np.float16:  # `type`: cheaper than the dtype on the scalar hot path
+            return np.float16(sigmoid.forward(np.float32(a)))
         e = np.exp(-a if a >= 0 else a)
         return 1 / (1 + e) if a >= 0 else e / (1 + e)
+    if a.dtype is F16:
+        return sigmoid.forward(a.astype(np.float32)).astype(F16)
     if a.size and a.min() > _EXP_SAFE.get(a.dtype, 0.0):  # exp(-a) cannot overflow
         e = np.negative(a)
         np.exp(e, out=e)

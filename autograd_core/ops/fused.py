@@ -165,7 +165,11 @@ def _bce_logits_gx(g: Any, out: Any, x: Any, y: Any, reduction: str) -> Any:
     lambda g, out, x, y, reduction: _scaled(-x * g, np.size(dual.data(x)), reduction))
 def bce_with_logits(x, y, reduction):
     """(1 - y) x - log(sigmoid(x)), then reduced;  d/dx = sigmoid(x) - y, d/dy = -x."""
-    # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): no overflow for any x.
-    log_sig = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
-    return _reduced((1 - y) * x - log_sig, reduction)
+    return _reduced((1 - y) * x - _log_sigmoid(x), reduction)
+
+
+@in_float32  # as PyTorch for float16: computed in float32, rounded once
+def _log_sigmoid(x: Any) -> Any:
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): no overflow for any x."""
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
 

@@ -1,4 +1,4 @@
-"""What the differential fuzzer draws: arrays with edge values, and steps.
+"""The steps the differential fuzzer draws, one maker per op.
 
 A step applies one op of the table (or one loss of `nn.functional`) to
 operands taken from the graph built so far (`refs`, indices into the pool of
@@ -8,7 +8,6 @@ that draws such a step; `tests/core/test_fuzz.py` builds graphs from them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -18,86 +17,12 @@ from hypothesis import strategies as st
 import autograd_core as ag
 import nn.functional as F
 from autograd_core import ops
+from fuzz_draw import ELEMENTS, INF, NAN, Ctx, Step, broadcastable, partner_shape
 
 TF = torch.nn.functional
-INF, NAN = float("inf"), float("nan")
-EDGES = [0.0, -0.0, INF, -INF, NAN, 1e-300, -1e-300, 1e300, -1e300, "max", "-max", "tiny"]
-ORDINARY = st.floats(-3, 3, allow_subnormal=False)
-TIES = st.sampled_from([-1.0, -0.5, 0.5, 1.0, 2.0])  # repeated values: ties, kinks, exact bounds
-ELEMENTS = st.one_of(ORDINARY, ORDINARY, TIES, TIES, st.sampled_from(EDGES))
 SCALARS = [0.0, 1.0, 2.0, -1.5, 0.5, INF, -INF, NAN]
 EXPONENTS = [0, 1, 2, 3, -1, -2, 0.0, 0.5, -0.5, 1.5, 2.0]
-
-
-@dataclass
-class Step:
-    """One op applied to operands from the pool and fresh arrays, in both libraries."""
-    text: str
-    ours: Callable
-    theirs: Callable
-    refs: tuple
-    fresh: tuple = ()
-
-
-class Ctx:
-    """Draws values for one graph: its dtype, and how many more inputs it may take."""
-
-    def __init__(self, draw: Callable, dtype: np.dtype, room: int) -> None:
-        self.draw, self.dtype, self.room = draw, np.dtype(dtype), room
-        self.used: set = set()
-
-    def values(self, shape: tuple, elements=ELEMENTS) -> np.ndarray:
-        info = np.finfo(self.dtype)
-        named = {"max": info.max, "-max": -info.max, "tiny": info.smallest_subnormal}
-        n = int(np.prod(shape, dtype=int))
-        xs = [named.get(x, x) if isinstance(x, str) else x
-              for x in self.draw(st.lists(elements, min_size=n, max_size=n))]
-        with np.errstate(over="ignore"):
-            return np.array(xs, dtype=np.float64).astype(self.dtype).reshape(shape)
-
-    def fresh(self, shape: tuple, elements=ELEMENTS) -> tuple:
-        """A new operand: an input that requires grad while there is room, else a constant."""
-        grad = self.room > 0 and self.draw(st.booleans())
-        self.room -= grad
-        return self.values(shape, elements), grad
-
-    def mask(self, shape: tuple) -> np.ndarray:
-        n = int(np.prod(shape, dtype=int))
-        return np.array(self.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool).reshape(shape)
-
-    def pick(self, pool: list, ok: Callable = lambda s: True) -> int | None:
-        """An index into the pool of shapes, of one that `ok` accepts: one not used
-        yet if there is one (so that every input and result counts), else the
-        latest result half the time (so that steps form chains)."""
-        found = [i for i, s in enumerate(pool) if ok(s)]
-        if not found:
-            return None
-        unused = [i for i in found if i not in self.used]
-        if unused:
-            i = self.draw(st.sampled_from(unused))
-        else:
-            i = found[-1] if self.draw(st.booleans()) else self.draw(st.sampled_from(found))
-        self.used.add(i)
-        return i
-
-    def axes(self, ndim: int) -> tuple | None:
-        if not ndim or self.draw(st.booleans()):
-            return None
-        return tuple(sorted(self.draw(st.sets(st.integers(0, ndim - 1), min_size=1))))
-
-
-def _bcast(a: tuple, b: tuple) -> bool:
-    try:
-        np.broadcast_shapes(a, b)
-        return True
-    except ValueError:
-        return False
-
-
-def _partner_shape(c: Ctx, shape: tuple) -> tuple:
-    """A shape that broadcasts with `shape`: some sides set to 1, maybe fewer axes."""
-    keep = c.draw(st.integers(0, len(shape)))
-    return tuple(1 if c.draw(st.booleans()) else n for n in shape[len(shape) - keep:])
+UNIT = st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0, 1))  # probabilities, 0 and 1 often
 
 
 def binary(name: str, ours: Callable, theirs: Callable, scalars=SCALARS) -> Callable:
@@ -105,10 +30,10 @@ def binary(name: str, ours: Callable, theirs: Callable, scalars=SCALARS) -> Call
         i = c.pick(pool)
         kind = c.draw(st.sampled_from(["pool", "fresh", "scalar", "scalar-left"]))
         if kind == "pool":
-            j = c.pick(pool, lambda s: _bcast(s, pool[i]))
+            j = c.pick(pool, lambda s: broadcastable(s, pool[i]))
             return Step(f"{name}(#{i}, #{j})", ours, theirs, (i, j))
         if kind == "fresh":
-            return Step(f"{name}(#{i}, fresh)", ours, theirs, (i,), (c.fresh(_partner_shape(c, pool[i])),))
+            return Step(f"{name}(#{i}, fresh)", ours, theirs, (i,), (c.fresh(partner_shape(c, pool[i])),))
         k = c.draw(st.sampled_from(scalars))
         # torch.maximum takes tensors only; and PyTorch's `k / t` is `t.reciprocal() * k` (NaN for
         # 0 / 1e-45 in float32, where 1/t overflows): its division op is `tensor(k) / t`.
@@ -120,29 +45,27 @@ def binary(name: str, ours: Callable, theirs: Callable, scalars=SCALARS) -> Call
     return make
 
 
-def unary(name: str, ours: Callable, theirs: Callable, ok: Callable = lambda s: True) -> Callable:
-    def make(c: Ctx, pool: list) -> Step | None:
-        i = c.pick(pool, ok)
-        return None if i is None else Step(f"{name}(#{i})", ours, theirs, (i,))
+def unary(name: str, ours: Callable, theirs: Callable) -> Callable:
+    def make(c: Ctx, pool: list) -> Step:
+        i = c.pick(pool)
+        return Step(f"{name}(#{i})", ours, theirs, (i,))
     return make
 
 
-def _dims(t: torch.Tensor, axes: tuple | None) -> tuple:
-    return tuple(range(t.ndim)) if axes is None else axes
-
-
 def reduction(name: str) -> Callable:
+    tname = {"max": "amax", "min": "amin"}.get(name, name)
+
     def make(c: Ctx, pool: list) -> Step:
         i = c.pick(pool)
         axes, keep = c.axes(len(pool[i])), c.draw(st.booleans())
 
         def theirs(t):
-            dims = _dims(t, axes)
+            dims = tuple(range(t.ndim)) if axes is None else axes
             if not t.ndim:
-                return getattr(t, {"max": "amax", "min": "amin"}.get(name, name))()
+                return getattr(t, tname)()
             if name in ("max", "min") and not np.prod([t.shape[d] for d in dims]):
                 return t.sum(dim=dims, keepdim=keep) * NAN  # API.md: NaN (torch raises), empty gradient
-            return getattr(torch, {"max": "amax", "min": "amin"}.get(name, name))(t, dim=dims, keepdim=keep)
+            return getattr(torch, tname)(t, dim=dims, keepdim=keep)
         return Step(f"{name}(#{i}, axis={axes}, keepdims={keep})",
                     lambda v: getattr(v, name)(axis=axes, keepdims=keep), theirs, (i,))
     return make
@@ -170,7 +93,7 @@ def _getitem(c: Ctx, pool: list) -> Step | None:
     elif kind == "slice":
         idx = slice(c.draw(st.integers(0, n)), c.draw(st.integers(0, n)), c.draw(st.integers(1, 2)))
     elif kind == "array":
-        idx = np.array(c.draw(st.lists(st.integers(0, n - 1), max_size=4)), dtype=np.int64)
+        idx = c.ints(0, n, max_size=4)
     elif kind == "mask":
         idx = c.mask(shape)
     else:
@@ -220,7 +143,7 @@ def _broadcast_to(c: Ctx, pool: list) -> Step:
 
 def _sum_to(c: Ctx, pool: list) -> Step:
     i = c.pick(pool)
-    new = _partner_shape(c, pool[i])
+    new = partner_shape(c, pool[i])
     return Step(f"sum_to(#{i}, {new})", lambda v: ops.sum_to(v, shape=new),
                 lambda t: t.sum_to_size(new) if new else t.sum(), (i,))
 
@@ -230,9 +153,7 @@ def _scatter(c: Ctx, pool: list) -> Step | None:
     if i is None:
         return None
     m = c.draw(st.integers(1, 3))
-    idx = np.array(c.draw(st.lists(st.integers(0, m - 1), min_size=pool[i][0], max_size=pool[i][0])),
-                   dtype=np.int64)
-    shape = (m,) + pool[i][1:]
+    idx, shape = c.ints(pool[i][0], m), (m,) + pool[i][1:]
     return Step(f"scatter(#{i}, {idx!r}, {shape})",
                 lambda v: ops.scatter(v, index=(idx,), shape=shape, accumulate=True),
                 lambda t: torch.zeros(shape, dtype=t.dtype).index_put((torch.from_numpy(idx),), t,
@@ -251,7 +172,7 @@ def _clip(c: Ctx, pool: list) -> Step:
 
 def _where(c: Ctx, pool: list) -> Step:
     i = c.pick(pool)
-    j = c.pick(pool, lambda s: _bcast(s, pool[i]))
+    j = c.pick(pool, lambda s: broadcastable(s, pool[i]))
     shape = np.broadcast_shapes(pool[i], pool[j])
     cond = c.mask(shape)
     return Step(f"where({cond!r}, #{i}, #{j})", lambda a, b: ag.where(cond, a, b),
@@ -281,9 +202,6 @@ def _linear(c: Ctx, pool: list) -> Step | None:
                 lambda x, w, b: TF.linear(x, w.T, b), (i,), (c.fresh((n, k)), c.fresh((k,))))
 
 
-UNIT = st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0, 1))
-
-
 def loss(name: str, unit_target: bool = False, unit_input: bool = False) -> Callable:
     def make(c: Ctx, pool: list) -> Step:
         i = c.pick(pool)
@@ -307,18 +225,17 @@ def _cross_entropy(c: Ctx, pool: list) -> Step | None:
     red = c.draw(st.sampled_from(["mean", "sum", "none"]))
     shape = (rows, cols)
     if c.draw(st.booleans()):  # class indices
-        idx = np.array(c.draw(st.lists(st.integers(0, cols - 1), min_size=rows, max_size=rows)),
-                       dtype=np.int64)
+        idx = c.ints(rows, cols)
         return Step(f"cross_entropy(#{i} as {shape}, {idx!r}, {red!r})",
                     lambda v: F.cross_entropy(v.reshape(shape), idx, reduction=red),
                     lambda t: TF.cross_entropy(t.reshape(shape), torch.from_numpy(idx), reduction=red), (i,))
 
     y = c.values(shape, UNIT)  # a constant: see test_fuzz's docstring
+    ty = torch.from_numpy(y)
 
     def theirs(t):  # a class of target 0 adds nothing: 0 * log(0) = 0 (PyTorch: NaN)
-        rows_loss = -torch.where(torch.from_numpy(y) == 0, 0, torch.from_numpy(y) * t.reshape(shape).log_softmax(-1))
-        rows_loss = rows_loss.sum(-1)
-        return {"none": rows_loss, "sum": rows_loss.sum(), "mean": rows_loss.sum() / rows}[red]
+        losses = -torch.where(ty == 0, 0, ty * t.reshape(shape).log_softmax(-1)).sum(-1)
+        return {"none": losses, "sum": losses.sum(), "mean": losses.sum() / rows}[red]
     return Step(f"cross_entropy(#{i} as {shape}, {y!r}, {red!r})",
                 lambda v: F.cross_entropy(v.reshape(shape), y, reduction=red), theirs, (i,))
 
