@@ -44,6 +44,17 @@ def _masked(g: Any, w: Any) -> Any:
     return r if finite(dual.data(r)) else _select(w == 0, 0, r)
 
 
+# One zero per scalar type: NumPy scalars are immutable, and a lookup is several
+# times faster than making one.
+_ZEROS = {t: t(0) for t in (np.float16, np.float32, np.float64)}
+
+
+def _zero(g: Any) -> Any:
+    """A zero like the raw gradient g (g * 0 is NaN where g is NaN or inf)."""
+    z = _ZEROS.get(type(g))
+    return np.zeros_like(g) if z is None else z
+
+
 # ------------------------------------------------------------ elementwise
 @op(passthrough, passthrough)
 def add(a, b):
@@ -69,6 +80,9 @@ def div(a, b):
     return a / b
 
 
+_SPECIAL = (0.5, -0.5, -1, 3, -2)  # the exponents PyTorch computes specially (besides 0, 1, 2)
+
+
 def _power(a: Any, e: float) -> Any:
     """a ** e for a Python-number exponent, as PyTorch computes it.
 
@@ -77,7 +91,9 @@ def _power(a: Any, e: float) -> Any:
     in float16 only C's pow, where NumPy's `**` would take sqrt for 0.5."""
     if e == 2:
         return a * a  # NumPy's `**` does the same; on NumPy scalars several times faster
-    if a.dtype is not F16:
+    if e == 1:
+        return +a  # a new array (an output must not share its input's memory); no ufunc call
+    if e in _SPECIAL and a.dtype is not F16:
         if e == 0.5:
             return np.sqrt(a)
         if e == -0.5:
@@ -94,6 +110,8 @@ def _power(a: Any, e: float) -> Any:
 def _pow_ga(g: Any, out: Any, a: Any, b: Any) -> Any:
     t = type(b)
     if t is int or t is float:  # a constant exponent (a Value's would be a Value here)
+        if b == 2:  # the square, the common case: a call less (a tenth of this VJP's time)
+            return g * (2 * a)
         return g * (b * _power(a, b - 1)) if b != 0 else _zero(g)
     r = g * (b * (a ** (b - 1) if dual.is_value(a) else np.power(a, b - 1)))
     # Where b == 0 the derivative is 0, also at a == 0 (0 * inf) and for a NaN g,
@@ -115,13 +133,8 @@ def pow(a, b):
     """a ** b;  d/da = b * a**(b-1) (0 where b == 0), d/db = a**b * log(a) (0 where a == 0 <= b)."""
     t = type(b)
     if t is int or t is float:
-        return _power(a, b)
+        return a * a if b == 2 else _power(a, b)  # the square inline: a call less
     return np.power(a, b)  # elementwise C pow, as PyTorch's for a tensor exponent
-
-
-def _zero(g: Any) -> Any:
-    """A zero like the raw gradient g (g * 0 is NaN where g is NaN or inf)."""
-    return np.zeros_like(g) if type(g) is np.ndarray else type(g)(0)
 
 
 @op(lambda g, out, a: -g)
@@ -187,6 +200,11 @@ def sigmoid(a):
 
 
 def _relu_ga(g: Any, out: Any, a: Any) -> Any:
+    if isinstance(a, np.generic):  # NumPy scalars: a comparison, no ufunc (several times faster)
+        if not a <= 0:
+            return g
+        z = _ZEROS.get(type(g))  # _zero inline: a call less on the scalar hot path
+        return np.zeros_like(g) if z is None else z
     if type(a) is np.ndarray:
         # g where a > 0: the comparison written straight into a float array and
         # multiplied in place (a third faster than g * (a > 0), which casts
@@ -197,17 +215,14 @@ def _relu_ga(g: Any, out: Any, a: Any) -> Any:
         r *= g
         s = np.vdot(out, r)
         return r if s - s == 0 else np.where(a <= 0, 0, g)
-    if dual.is_value(g):
-        return _select(dual.data(a) <= 0, 0, g)
-    # NumPy scalars: a comparison, no ufunc (several times faster).
-    return g if not a <= 0 else _zero(g)
+    return _select(dual.data(a) <= 0, 0, g)  # Values: a recorded backward pass
 
 
 @op(_relu_ga)
 def relu(a):
     """max(a, 0);  d/da = 0 where a <= 0, else 1 (a NaN passes the gradient, as in PyTorch)."""
     # On NumPy scalars a comparison is much faster than a ufunc.
-    return np.maximum(a, 0) if type(a) is np.ndarray else a if not a <= 0 else type(a)(0)
+    return np.maximum(a, 0) if type(a) is np.ndarray else a if not a <= 0 else _ZEROS[type(a)]
 
 
 def _abs_ga(g: Any, out: Any, a: Any) -> Any:
