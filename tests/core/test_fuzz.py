@@ -174,17 +174,19 @@ def compare(graph: Graph, ours, theirs) -> list:
 
 def _nudge(x, dtype: np.dtype, salt: int, ties: bool = True) -> np.ndarray:
     """`x` in float64 with each value moved by up to a quarter of the dtype's
-    rounding. With `ties`, by an amount that depends on the value alone (equal
-    values stay equal: ties hold) and leaving zeros, infinities, NaN and the
-    small round numbers (bounds, ties) as they are; else at random (for a
-    cotangent: a VJP is linear in it, it has no ties to keep)."""
+    rounding (four of float64's, which the float64 result can show). With
+    `ties`, by an amount that depends on the value alone (equal values stay
+    equal: ties hold) and leaving zeros, infinities, NaN and the small round
+    numbers (bounds, ties) as they are; else at random (for a cotangent: a
+    VJP is linear in it, it has no ties to keep)."""
     x = np.array(x, dtype=np.float64)
+    step = max(float(np.finfo(dtype).eps) / 4, 4 * float(np.finfo(np.float64).eps))
     if not ties:
-        return np.asarray(x * (1 + float(np.finfo(dtype).eps) / 4 * np.random.default_rng(salt).uniform(-1, 1, x.shape)))
+        return np.asarray(x * (1 + step * np.random.default_rng(salt).uniform(-1, 1, x.shape)))
     bits = x.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15 + 2 * salt)
     h = (bits >> np.uint64(11)).astype(np.float64) / 2.0 ** 52 - 1  # in [-1, 1)
     fixed = ~np.isfinite(x) | (x == 0) | ((x * 2 == np.round(x * 2)) & (np.abs(x) <= 4))
-    return np.where(fixed, x, x * (1 + float(np.finfo(dtype).eps) / 4 * h))
+    return np.where(fixed, x, x * (1 + step * h))
 
 
 def _sensitivity(step: Step, datas: list, cot, dtype: np.dtype) -> tuple:
@@ -307,3 +309,12 @@ def test_every_op_is_fuzzed():
 
 def test_the_default_run_is_deterministic_and_writes_nothing():
     assert EXAMPLES or (FUZZ.derandomize and FUZZ.database is None)
+
+
+def test_a_wrong_gradient_at_an_edge_value_is_caught(monkeypatch):
+    # relu's rule before PyTorch's: g * (a > 0) gives 0 at a NaN input, where PyTorch passes g.
+    monkeypatch.setattr(ag.ops.relu, "vjps", (lambda g, out, a: g * (a > 0),))
+    graph = Graph(np.dtype(np.float64), [np.array([np.nan, -1.0, 2.0])],
+                  [Step("relu(#0)", lambda v: v.relu(), torch.relu, (0,))], np.ones(3))
+    with pytest.raises(AssertionError, match=r"step relu\(#0\) differs from PyTorch"):
+        check(graph)
