@@ -19,9 +19,6 @@ __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "cross_entropy"]
 
 _REDUCTIONS = ("mean", "sum", "none")
-# log(p) is clamped at -100 as in PyTorch; clamping p at exp(-100) first does
-# the same and keeps the gradient finite where p is exactly 0 or 1.
-_LOG_FLOOR = float(np.exp(-100.0))
 
 
 def _check_reduction(fn: str, reduction: str) -> None:
@@ -70,43 +67,43 @@ def l1_loss(input: Value, target: Any, reduction: str = "mean") -> Value:
     return _reduce((input - _target("l1_loss", target, input)).abs(), reduction)
 
 
+def _probabilities(fn: str, name: str, x: np.ndarray) -> None:
+    """Raise unless every element of `x` lies in [0, 1] (NaN does not)."""
+    if x.size and not (x.min() >= 0.0 and x.max() <= 1.0):  # also catches NaN
+        raise ValueError(f"{fn}: {name} must hold probabilities in [0, 1], "
+                         f"got values in [{x.min()}, {x.max()}]")
+
+
 def binary_cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
     """``-(y*log(p) + (1-y)*log(1-p))`` for probabilities ``p`` in [0, 1].
 
     Each log is clamped at -100 as in PyTorch, so ``p`` of exactly 0 or 1
-    gives a finite loss. A ``p`` outside [0, 1] raises ``ValueError`` (apply
-    a sigmoid first, or use `binary_cross_entropy_with_logits`).
+    gives a finite loss, and the gradient is PyTorch's, ``(p - y) /
+    max(p(1-p), 1e-12)``. An input or target outside [0, 1] raises
+    ``ValueError``, as PyTorch raises (for logits, apply a sigmoid first, or
+    use `binary_cross_entropy_with_logits`).
     """
     fn = "binary_cross_entropy"
     _check_reduction(fn, reduction)
     _check_input(fn, input)
     y = _target(fn, target, input)
-    p = input.data
-    if p.size and not (p.min() >= 0.0 and p.max() <= 1.0):  # also catches NaN
-        raise ValueError(f"{fn}: input must hold probabilities in [0, 1], "
-                         f"got values in [{p.min()}, {p.max()}]")
-    log_p = input.clip(_LOG_FLOOR, np.inf).log()
-    log_q = (1.0 - input).clip(_LOG_FLOOR, np.inf).log()
-    # -(y*log_p + (1-y)*log_q) = -(log_q + y*(log_p - log_q))
-    return _reduce(-(log_q + y * (log_p - log_q)), reduction)
+    _probabilities(fn, "input", input.data)
+    _probabilities(fn, "target", y.data if isinstance(y, Value) else y)
+    return ops.bce(input, y, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(input: Value, target: Any,
                                      reduction: str = "mean") -> Value:
     """Binary cross-entropy of ``sigmoid(input)``, computed stably from logits.
 
-    Uses ``max(x, 0) - x*y + log(1 + exp(-|x|))``, with ``max(x, 0)`` written
-    as ``(x + |x|) / 2`` so that the gradient at ``x = 0`` is exactly
-    ``sigmoid(0) - y`` whatever subgradient the engine takes for ``|x|``.
+    As PyTorch: ``(1 - y)*x - log(sigmoid(x))``, with ``log(sigmoid(x)) =
+    min(x, 0) - log1p(exp(-|x|))`` (no overflow); the gradient is
+    ``sigmoid(x) - y``.
     """
     fn = "binary_cross_entropy_with_logits"
     _check_reduction(fn, reduction)
     x = _check_input(fn, input)
-    y = _target(fn, target, input)
-    a = x.abs()
-    # x*(1/2 - y) + |x|/2 + log(1 + exp(-|x|))
-    loss = x * (0.5 - y) + (a * 0.5 + ((-a).exp() + 1.0).log())
-    return _reduce(loss, reduction)
+    return ops.bce_with_logits(x, _target(fn, target, input), reduction=reduction)
 
 
 def _class_indices(fn: str, target: Any, n: int, c: int) -> np.ndarray:

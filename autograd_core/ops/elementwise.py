@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import dual
 from ..registry import op, passthrough
+from .numeric import F16, finite
 
 
 def _mT(x: Any) -> Any:
@@ -19,9 +20,39 @@ def _mT(x: Any) -> Any:
     return x.T if n == 2 else x.transpose(tuple(range(n - 2)) + (n - 1, n - 2))
 
 
-def _tie(a: Any, b: Any) -> np.ndarray:
-    """1 where a wins, 1/2 where a and b tie, 0 where b wins (constant)."""
-    return (a > b) + 0.5 * (a == b)
+def _share(a: Any, b: Any) -> np.ndarray:
+    """a's share of max(a, b)'s gradient (constant): 0 where a < b, 1/2 at ties,
+    else 1 (NaN on either side included, as in PyTorch)."""
+    a, b = dual.data(a), dual.data(b)
+    return 1.0 - (a < b) - 0.5 * (a == b)
+
+
+def _select(cond: Any, x: Any, y: Any) -> Any:
+    """x where cond, else y: `np.where` on arrays, the recorded op on Values."""
+    if dual.is_value(x) or dual.is_value(y):
+        return where(x, y, cond=np.asarray(cond))
+    return np.where(cond, x, y)
+
+
+def _masked(g: Any, w: Any) -> Any:
+    """g * w, but 0 wherever w is 0 even where g is NaN or inf, as PyTorch's
+    masked gradients are (`where(mask, grad, 0)`).
+
+    The product is computed first; `np.where`, several times slower on large
+    arrays, runs only when the product holds a NaN or inf."""
+    r = g * w
+    return r if finite(dual.data(r)) else _select(w == 0, 0, r)
+
+
+# One zero per scalar type: NumPy scalars are immutable, and a lookup is several
+# times faster than making one.
+_ZEROS = {t: t(0) for t in (np.float16, np.float32, np.float64)}
+
+
+def _zero(g: Any) -> Any:
+    """A zero like the raw gradient g (g * 0 is NaN where g is NaN or inf)."""
+    z = _ZEROS.get(type(g))
+    return np.zeros_like(g) if z is None else z
 
 
 # ------------------------------------------------------------ elementwise
@@ -43,16 +74,67 @@ def mul(a, b):
     return a * b
 
 
-@op(lambda g, out, a, b: g / b, lambda g, out, a, b: -g * out / b)
+@op(lambda g, out, a, b: g / b, lambda g, out, a, b: -g * (out / b))
 def div(a, b):
     """a / b;  d/da = 1/b, d/db = -a/b**2."""
     return a / b
 
 
-@op(lambda g, out, a, b: g * b * a ** (b - 1), lambda g, out, a, b: g * out * dual.log(a))
+_SPECIAL = (0.5, -0.5, -1, 3, -2)  # the exponents PyTorch computes specially (besides 0, 1, 2)
+
+
+def _power(a: Any, e: float) -> Any:
+    """a ** e for a Python-number exponent, as PyTorch computes it.
+
+    In float32 and float64 PyTorch takes sqrt for 0.5, 1/sqrt for -0.5 and
+    products for 3 and -2 (C's pow differs at -0.0 and -inf, and in rounding);
+    in float16 only C's pow, where NumPy's `**` would take sqrt for 0.5."""
+    if e == 2:
+        return a * a  # NumPy's `**` does the same; on NumPy scalars several times faster
+    if e == 1:
+        return +a  # a new array (an output must not share its input's memory); no ufunc call
+    if e in _SPECIAL and a.dtype is not F16:
+        if e == 0.5:
+            return np.sqrt(a)
+        if e == -0.5:
+            return 1 / np.sqrt(a)
+        if e == -1:
+            return 1 / a
+        if e == 3:
+            return a * a * a
+        if e == -2:
+            return 1 / (a * a)
+    return np.power(a, e)
+
+
+def _pow_ga(g: Any, out: Any, a: Any, b: Any) -> Any:
+    t = type(b)
+    if t is int or t is float:  # a constant exponent (a Value's would be a Value here)
+        if b == 2:  # the square, the common case: a call less (a tenth of this VJP's time)
+            return g * (2 * a)
+        return g * (b * _power(a, b - 1)) if b != 0 else _zero(g)
+    r = g * (b * (a ** (b - 1) if dual.is_value(a) else np.power(a, b - 1)))
+    # Where b == 0 the derivative is 0, also at a == 0 (0 * inf) and for a NaN g,
+    # as in PyTorch; elsewhere r is right, and it is finite unless an edge value entered.
+    return r if finite(dual.data(r)) else _select(dual.data(b) == 0, 0, r)
+
+
+def _pow_gb(g: Any, out: Any, a: Any, b: Any) -> Any:
+    with np.errstate(divide="ignore", invalid="ignore"):  # log(0), then 0 * -inf: fixed below
+        r = out * dual.log(a)
+    if finite(dual.data(r)):
+        return g * r
+    # At a == 0 and b >= 0 the derivative is 0 (the limit from a > 0), as in PyTorch.
+    return g * _select((dual.data(a) == 0) & (dual.data(b) >= 0), 0, r)
+
+
+@op(_pow_ga, _pow_gb)
 def pow(a, b):
-    """a ** b;  d/da = b * a**(b-1), d/db = a**b * log(a)."""
-    return a ** b
+    """a ** b;  d/da = b * a**(b-1) (0 where b == 0), d/db = a**b * log(a) (0 where a == 0 <= b)."""
+    t = type(b)
+    if t is int or t is float:
+        return a * a if b == 2 else _power(a, b)  # the square inline: a call less
+    return np.power(a, b)  # elementwise C pow, as PyTorch's for a tensor exponent
 
 
 @op(lambda g, out, a: -g)
@@ -92,10 +174,16 @@ _EXP_SAFE = {np.dtype(np.float64): -709.0, np.dtype(np.float32): -88.0, np.dtype
 @op(lambda g, out, a: g * (out * (1 - out)))
 def sigmoid(a):
     """1/(1+exp(-a));  d/da = sigmoid(a) * (1 - sigmoid(a))."""
-    # exp of -|a| never overflows; both branches are then exact.
+    # exp of -|a| never overflows; both branches are then exact. float16 is
+    # computed in float32 and rounded once, as PyTorch does: rounded at each
+    # step, 1 - sigmoid (its gradient) would lose most digits near 1.
     if type(a) is not np.ndarray or not a.ndim:
+        if type(a) is np.float16:  # `type`: cheaper than the dtype on the scalar hot path
+            return np.float16(sigmoid.forward(np.float32(a)))
         e = np.exp(-a if a >= 0 else a)
         return 1 / (1 + e) if a >= 0 else e / (1 + e)
+    if a.dtype is F16:
+        return sigmoid.forward(a.astype(np.float32)).astype(F16)
     if a.size and a.min() > _EXP_SAFE.get(a.dtype, 0.0):  # exp(-a) cannot overflow
         e = np.negative(a)
         np.exp(e, out=e)
@@ -111,38 +199,64 @@ def sigmoid(a):
     return r
 
 
-@op(lambda g, out, a: g * (a > 0))
+def _relu_ga(g: Any, out: Any, a: Any) -> Any:
+    if isinstance(a, np.generic):  # NumPy scalars: a comparison, no ufunc (several times faster)
+        if not a <= 0:
+            return g
+        z = _ZEROS.get(type(g))  # _zero inline: a call less on the scalar hot path
+        return np.zeros_like(g) if z is None else z
+    if type(a) is np.ndarray:
+        # g where a > 0: the comparison written straight into a float array and
+        # multiplied in place (a third faster than g * (a > 0), which casts
+        # booleans). Right unless a is NaN or g holds NaN or inf; one dot product
+        # shows those (NaN or inf in out or r survives it), and then np.where,
+        # several times slower, gives PyTorch's rule.
+        r = np.greater(a, 0, out=np.empty(a.shape, g.dtype))
+        r *= g
+        s = np.vdot(out, r)
+        return r if s - s == 0 else np.where(a <= 0, 0, g)
+    return _select(dual.data(a) <= 0, 0, g)  # Values: a recorded backward pass
+
+
+@op(_relu_ga)
 def relu(a):
-    """max(a, 0);  d/da = 1 where a > 0, else 0."""
-    # On NumPy scalars operators are much faster than ufuncs; + 0.0 turns -0.0 into 0.0.
-    return np.maximum(a, 0) if type(a) is np.ndarray else a * (a > 0) + 0.0
+    """max(a, 0);  d/da = 0 where a <= 0, else 1 (a NaN passes the gradient, as in PyTorch)."""
+    # On NumPy scalars a comparison is much faster than a ufunc.
+    return np.maximum(a, 0) if type(a) is np.ndarray else a if not a <= 0 else _ZEROS[type(a)]
 
 
-@op(lambda g, out, a: g * dual.sign(a))
+def _abs_ga(g: Any, out: Any, a: Any) -> Any:
+    s = dual.sign(a)
+    r = g * s
+    # sign(NaN) is NaN; PyTorch's is 0 (checked only when the product shows a NaN).
+    return r if finite(dual.data(r)) else g * np.nan_to_num(s)
+
+
+@op(_abs_ga)
 def abs(a):
-    """|a|;  d/da = sign(a) (0 at 0)."""
+    """|a|;  d/da = sign(a) (0 at 0 and at NaN)."""
     return np.abs(a)
 
 
-@op(lambda g, out, a, lo, hi: g * ((a >= lo) & (a <= hi)))
+@op(lambda g, out, a, lo, hi: _masked(g, (dual.data(a) >= lo) & (dual.data(a) <= hi)))
 def clip(a, lo, hi):
-    """clip(a, lo, hi);  d/da = 1 where lo <= a <= hi, else 0."""
+    """clip(a, lo, hi);  d/da = 1 where lo <= a <= hi, else 0 (also at NaN)."""
     return np.clip(a, lo, hi)
 
 
-@op(lambda g, out, a, b: g * _tie(a, b), lambda g, out, a, b: g * _tie(b, a))
+@op(lambda g, out, a, b: _masked(g, _share(a, b)), lambda g, out, a, b: _masked(g, _share(b, a)))
 def maximum(a, b):
-    """max(a, b);  d/da = 1 where a > b, 1/2 at ties; likewise for b."""
+    """max(a, b);  d/da = 1 where a > b or either is NaN, 1/2 at ties, else 0; likewise for b."""
     return np.maximum(a, b)
 
 
-@op(lambda g, out, a, b: g * _tie(b, a), lambda g, out, a, b: g * _tie(a, b))
+@op(lambda g, out, a, b: _masked(g, _share(b, a)), lambda g, out, a, b: _masked(g, _share(a, b)))
 def minimum(a, b):
-    """min(a, b);  d/da = 1 where a < b, 1/2 at ties; likewise for b."""
+    """min(a, b);  d/da = 1 where a < b or either is NaN, 1/2 at ties, else 0; likewise for b."""
     return np.minimum(a, b)
 
 
-@op(lambda g, out, a, b, cond: g * cond, lambda g, out, a, b, cond: g * ~cond)
+@op(lambda g, out, a, b, cond: _masked(g, cond), lambda g, out, a, b, cond: _masked(g, ~cond))
 def where(a, b, cond):
     """cond ? a : b;  d/da = cond, d/db = not cond."""
     return np.where(cond, a, b)

@@ -1,8 +1,11 @@
 """The fused ops that `nn` uses: a layer in one node, and losses in one node.
 
-`linear` is `x @ w + b`; `mse` and `cross_entropy` compute a loss and its
-reduction at once. Fusing saves the nodes (and the Python overhead per node)
-that the same computation written with the elementwise ops would record.
+`linear` is `x @ w + b`; `mse`, `cross_entropy`, `bce` and `bce_with_logits`
+compute a loss and its reduction at once. Fusing saves the nodes (and the
+Python overhead per node) that the same computation written with the
+elementwise ops would record, and lets each loss follow PyTorch's formulas
+exactly, edge values included (its gradients are not those of the composed
+ops where PyTorch clamps).
 """
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ import numpy as np
 
 from .. import dual
 from ..registry import op, passthrough
-from .elementwise import _matmul_ga, _matmul_gb
+from .elementwise import _masked, _matmul_ga, _matmul_gb, maximum, sigmoid
+from .numeric import F16, average, divide, finite, in_float32, total
 from .reductions import log_softmax, softmax
 
 
@@ -27,67 +31,145 @@ def linear(x, w, b):
     return out + b
 
 
-def _per_row(g: Any, z: Any, reduction: str) -> Any:
-    """The gradient of each row's loss, as a column, given the reduced loss's gradient."""
-    if reduction == "none":
-        return g.reshape(g.shape + (1,))
-    return g if reduction == "sum" else g * (z.shape[-1] / z.size)
-
-
 def _reduced(x: Any, reduction: str) -> Any:
     """The elementwise losses `x` summed, averaged, or left as they are."""
     if reduction == "none":
         return x
-    total = x.sum()
-    return total if reduction == "sum" else total / x.size
+    return total(x) if reduction == "sum" else average(x)
 
 
-def _spread_loss(g: Any, a: Any, reduction: str) -> Any:
-    """The gradient of each elementwise loss, given the reduced loss's gradient."""
-    return g if reduction != "mean" else g * (1.0 / a.size)
+def _scaled(grad: Any, count: int, reduction: str) -> Any:
+    """An elementwise gradient computed with the reduced loss's gradient,
+    divided by the count for a mean (as PyTorch's loss backwards do)."""
+    if reduction != "mean" or not count:
+        return grad
+    return grad * (1.0 / count) if dual.is_value(grad) else divide(grad, count)
 
 
-@op(lambda g, out, a, t, reduction: _spread_loss(g, a, reduction) * (2 * (a - t)),
-    lambda g, out, a, t, reduction: _spread_loss(g, a, reduction) * (2 * (t - a)))
+def _mse_vjp(g: Any, a: Any, t: Any, reduction: str) -> Any:
+    if not np.size(dual.data(a)):  # an empty loss: an empty gradient
+        return dual.data(a) * 0
+    norm = 2.0 / np.size(dual.data(a)) if reduction == "mean" else 2.0
+    return norm * (a - t) * g
+
+
+@op(lambda g, out, a, t, reduction: _mse_vjp(g, a, t, reduction),
+    lambda g, out, a, t, reduction: _mse_vjp(g, t, a, reduction))
 def mse(a, t, reduction):
     """(a - t)**2, then reduced;  d/da = 2 (a - t), d/dt = 2 (t - a)."""
     d = a - t
-    if reduction != "none" and type(d) is np.ndarray:
-        total = np.vdot(d, d)  # one dot product instead of a square and a sum
-        return total if reduction == "sum" else total / d.size
-    d *= d
+    if reduction != "none" and type(d) is np.ndarray and d.dtype is not F16:
+        s = np.vdot(d, d)  # one dot product instead of a square and a sum
+        return s if reduction == "sum" else s / d.size
+    d *= d  # float16: squares rounded to float16 first (they may overflow), as in PyTorch
     return _reduced(d, reduction)
 
 
-def _softmax_last(z: Any) -> Any:
-    if dual.is_value(z):
-        return softmax(z, axis=(z.ndim - 1,))
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
+# -------------------------------------------------------------- cross-entropy
+def _per_row(g: Any, z: Any, reduction: str) -> Any:
+    """The gradient of each row's loss, as a column, given the reduced loss's gradient."""
+    if reduction == "none":
+        return g.reshape(g.shape + (1,))
+    rows = z.size // z.shape[-1] if z.size else 0
+    return _scaled(g, rows, reduction)
 
 
-def _log_softmax_last(z: Any) -> Any:
-    if dual.is_value(z):
-        return log_softmax(z, axis=(z.ndim - 1,))
-    return log_softmax.forward(z, axis=-1)
+def _row_sums(t: Any, z: Any) -> Any:
+    """The sums over the last axis of `t` broadcast to z's shape, as a column."""
+    s = t.sum(axis=-1, keepdims=True)
+    n = t.shape[-1] if t.ndim else 1
+    return s if n == z.shape[-1] else s * (z.shape[-1] // n)
 
 
+@in_float32
 def _cross_entropy_gz(g: Any, out: Any, z: Any, t: Any, reduction: str) -> Any:
+    """softmax(z) * sum(tg) - tg per row, tg = t * g: targets need not sum to 1."""
     if dual.is_value(z):
-        return _per_row(g, z, reduction) * (_softmax_last(z) - t)
-    e = _softmax_last(z)  # a new array: work in place
-    e -= t
-    e *= _per_row(g, z, reduction)
+        return _per_row(g, z, reduction) * (softmax(z, axis=(z.ndim - 1,)) * _row_sums(t, z) - t)
+    # As PyTorch's backward through log_softmax: t * g first (a class of target 0
+    # gives 0, also for an infinite g, as a class index does), then its row sums
+    # spread by the softmax.
+    tg = _masked(_per_row(g, z, reduction), t)
+    e = np.exp(z - z.max(axis=-1, keepdims=True)) if z.size else z.copy()  # a new array: work in place
+    e /= e.sum(axis=-1, keepdims=True)
+    e *= _row_sums(tg, z)
+    e -= tg
     return e
 
 
-@op(_cross_entropy_gz,
-    lambda g, out, z, t, reduction: -_per_row(g, z, reduction) * _log_softmax_last(z))
+@in_float32
+def _cross_entropy_gt(g: Any, out: Any, z: Any, t: Any, reduction: str) -> Any:
+    logp = log_softmax(z, axis=(z.ndim - 1,)) if dual.is_value(z) else log_softmax.forward(z, axis=-1)
+    return -_per_row(g, z, reduction) * logp
+
+
+def _t_logp(t: Any, logp: np.ndarray) -> np.ndarray:
+    """t * logp, where a class of target 0 adds nothing: 0 * log(0) = 0 where
+    its logit is -inf (the product alone would be NaN), as with a class index."""
+    p = t * logp
+    return p if finite(p) else np.where(t == 0, 0, p)
+
+
+@op(_cross_entropy_gz, _cross_entropy_gt)
+@in_float32
 def cross_entropy(z, t, reduction):
-    """-sum(t * log_softmax(z)) over the last axis, then reduced;  d/dz = softmax(z) - t, d/dt = -log_softmax(z)."""
+    """-sum(t * log_softmax(z)) over the last axis, then reduced;  d/dz = softmax(z) sum(t) - t, d/dt = -log_softmax(z)."""
     logp = log_softmax.forward(z, axis=-1)
-    if reduction == "none" or np.shape(t) != logp.shape:
-        return _reduced(-(t * logp).sum(axis=-1), reduction)
-    total = -np.vdot(t, logp)  # one dot product instead of a product and two sums
-    return total if reduction == "sum" else total / (logp.size // logp.shape[-1])
+    rows = logp.size // logp.shape[-1] if logp.size else 0
+    if reduction != "none" and np.shape(t) == logp.shape:
+        s = -np.vdot(t, logp)  # one dot product instead of a product and two sums
+        if s - s == 0:  # finite: no -inf logit met a target of 0
+            return s if reduction == "sum" else s / rows
+    losses = -total(_t_logp(t, logp), (logp.ndim - 1,))
+    if reduction == "none":
+        return losses
+    s = total(losses)
+    return s if reduction == "sum" else divide(s, rows)
+
+
+# ------------------------------------------------------- binary cross-entropy
+# PyTorch bounds p(1 - p) below by this float constant in BCE's gradient; in
+# float16 it rounds to 0, so there p = 0 or 1 gives an infinite or NaN gradient.
+_BCE_EPS = float(np.float32(1e-12))
+
+
+def _bce_gp(g: Any, out: Any, p: Any, y: Any, reduction: str) -> Any:
+    d = dual.data(p)
+    if dual.is_value(p):
+        r = g * (p - y) / maximum((1 - p) * p, _BCE_EPS)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):  # p = 0 or 1 in float16
+            r = g * (p - y) / np.maximum((1 - p) * p, d.dtype.type(_BCE_EPS))
+    return _scaled(r, np.size(d), reduction)
+
+
+def _bce_gy(g: Any, out: Any, p: Any, y: Any, reduction: str) -> Any:
+    with np.errstate(divide="ignore"):  # log(0) at p = 0 or 1: an infinite gradient
+        return _scaled(-dual.log(p / (1 - p)) * g, np.size(dual.data(p)), reduction)
+
+
+@op(_bce_gp, _bce_gy)
+def bce(p, y, reduction):
+    """-(y log p + (1-y) log(1-p)), logs clamped at -100, then reduced;  d/dp = (p - y) / max(p(1-p), 1e-12), d/dy = -logit(p)."""
+    with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped
+        loss = (y - 1) * np.maximum(np.log1p(-p), -100) - y * np.maximum(np.log(p), -100)
+    return _reduced(loss, reduction)
+
+
+def _bce_logits_gx(g: Any, out: Any, x: Any, y: Any, reduction: str) -> Any:
+    s = sigmoid(x) if dual.is_value(x) else sigmoid.forward(x)  # the op's forward: no overflow
+    return _scaled((s - y) * g, np.size(dual.data(x)), reduction)
+
+
+@op(_bce_logits_gx,
+    lambda g, out, x, y, reduction: _scaled(-x * g, np.size(dual.data(x)), reduction))
+def bce_with_logits(x, y, reduction):
+    """(1 - y) x - log(sigmoid(x)), then reduced;  d/dx = sigmoid(x) - y, d/dy = -x."""
+    return _reduced((1 - y) * x - _log_sigmoid(x), reduction)
+
+
+@in_float32  # as PyTorch for float16: computed in float32, rounded once
+def _log_sigmoid(x: Any) -> Any:
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): no overflow for any x."""
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+

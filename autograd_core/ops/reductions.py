@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import dual
 from ..registry import op
+from .numeric import average, divide, in_float32, total
 from .shape import _bcast
 
 
@@ -34,38 +35,60 @@ def _argext(a: Any, out: Any, axis: tuple | None) -> np.ndarray:
 @op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims))
 def sum(a, axis, keepdims):
     """sum(a, axis);  d/da = 1 for every summed element."""
-    return a.sum(axis=axis, keepdims=keepdims)
+    return total(a, axis, keepdims)
 
 
-@op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * (out.size / a.size))
+def _mean_ga(g: Any, out: Any, a: Any, axis: tuple | None, keepdims: bool) -> Any:
+    g = _spread(g, a, axis, keepdims)
+    if not a.size:  # an empty mean: an empty gradient (n would be 0)
+        return g
+    if dual.is_value(g):
+        return g * (out.size / a.size)
+    return divide(g, a.size // out.size)
+
+
+@op(_mean_ga)
 def mean(a, axis, keepdims):
     """mean(a, axis);  d/da = 1/n for each of the n averaged elements."""
-    s = a.sum(axis=axis, keepdims=keepdims)  # then divide: np.mean's overhead is large on small arrays
-    return s / (a.size // s.size if s.size else 0)
+    return average(a, axis, keepdims)
+
+
+def _extreme(a: np.ndarray, reduce: Any, axis: tuple | None, keepdims: bool) -> Any:
+    """max or min of `a`; NaN where the reduced part is empty (NumPy would raise)."""
+    if a.size or not a.shape:
+        return reduce(a, axis=axis, keepdims=keepdims)
+    shape = np.sum(a, axis=axis, keepdims=keepdims).shape
+    return np.full(shape, np.nan, a.dtype) if shape else a.dtype.type(np.nan)
 
 
 @op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * _argext(a, out, axis))
 def max(a, axis, keepdims):
     """max(a, axis);  d/da = 1/k for each of the k elements equal to the max, else 0."""
-    return a.max(axis=axis, keepdims=keepdims)
+    return _extreme(a, np.max, axis, keepdims)
 
 
 @op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * _argext(a, out, axis))
 def min(a, axis, keepdims):
     """min(a, axis);  d/da = 1/k for each of the k elements equal to the min, else 0."""
-    return a.min(axis=axis, keepdims=keepdims)
+    return _extreme(a, np.min, axis, keepdims)
 
 
-@op(lambda g, out, a, axis: out * (g - (g * out).sum(axis=axis, keepdims=True)))
+@op(in_float32(lambda g, out, a, axis: out * (g - (g * out).sum(axis=axis, keepdims=True))))
+@in_float32
 def softmax(a, axis):
     """exp(a)/sum(exp(a));  d/da = s * (g - sum(g * s))."""
+    if not a.size:
+        return a.copy()
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
-@op(lambda g, out, a, axis: g - dual.exp(out) * g.sum(axis=axis, keepdims=True))
+@op(in_float32(lambda g, out, a, axis: g - dual.exp(out) * g.sum(axis=axis, keepdims=True)))
+@in_float32
 def log_softmax(a, axis):
     """a - log(sum(exp(a)));  d/da = g - softmax(a) * sum(g)."""
+    if not a.size:
+        return a.copy()
     s = a - a.max(axis=axis, keepdims=True)
     s -= np.log(np.exp(s).sum(axis=axis, keepdims=True))
     return s

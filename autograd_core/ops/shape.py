@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import dual
 from ..registry import op, passthrough
+from .numeric import total
 
 
 def _bcast(g: Any, shape: tuple) -> Any:
@@ -49,7 +50,7 @@ def sum_to(a, shape):
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1)
-    return (np.add.reduce(a, axis=axes, keepdims=True) if axes else a).reshape(shape)
+    return (total(a, axes, True) if axes else a).reshape(shape)
 
 
 @op(lambda g, out, a, index, accumulate: _scatter(g, index, a.shape, accumulate))

@@ -33,6 +33,10 @@ def away_from_zero(rng, shape):
     return np.sign(x) * (0.2 + np.abs(x)) + (x == 0)
 
 
+def probability(rng, shape):
+    return rng.uniform(0.05, 0.95, shape)
+
+
 def distinct(rng, shape):
     """Values with pairwise gaps of at least 0.1, shuffled: no ties, no kinks."""
     n = int(np.prod(shape, dtype=int))
@@ -139,6 +143,21 @@ ROWS: dict[str, Row] = {
                          cases=[(lambda z: ops.cross_entropy(z, np.eye(3)[[0, 2, 1, 0]], reduction="mean"), (4, 3)),
                                 (lambda z: ops.cross_entropy(z, np.eye(3)[[0, 2, 1, 0]], reduction="sum"), (4, 3)),
                                 (lambda z: ops.cross_entropy(z, np.full((2, 4, 3), 1 / 3), reduction="mean"), (2, 4, 3))]),
+    "bce": Row(lambda p, y: ops.bce(p, y, reduction="none"),
+               lambda p, y: -(y * np.log(p) + (1 - y) * np.log1p(-p)),
+               lambda p, y: __import__("torch").nn.functional.binary_cross_entropy(p, y, reduction="none"),
+               [((3, 4), (3, 4)), ((5,), (5,))], [probability, probability],
+               cases=[(lambda p: ops.bce(p, np.linspace(0, 1, 6).reshape(2, 3), reduction="mean"), (2, 3)),
+                      (lambda p: ops.bce(p, np.linspace(0, 1, 6).reshape(2, 3), reduction="sum"), (2, 3))]),
+    "bce_with_logits": Row(lambda x, y: ops.bce_with_logits(x, y, reduction="none"),
+                           lambda x, y: (1 - y) * x + np.log1p(np.exp(-x)),
+                           lambda x, y: __import__("torch").nn.functional.binary_cross_entropy_with_logits(
+                               x, y, reduction="none"),
+                           [((3, 4), (3, 4)), ((5,), (5,))], [normal, probability],
+                           cases=[(lambda x: ops.bce_with_logits(x, np.linspace(0, 1, 6).reshape(2, 3),
+                                                                 reduction="mean"), (2, 3)),
+                                  (lambda x: ops.bce_with_logits(x, np.linspace(0, 1, 6).reshape(2, 3),
+                                                                 reduction="sum"), (2, 3))]),
     "reshape": Row(lambda a: a.reshape(4, 3), lambda a: a.reshape(4, 3),
                    lambda a: a.reshape(4, 3), [((3, 4),), ((2, 6),), ((12,),)]),
     "transpose": Row(lambda a: a.transpose(1, 2, 0), lambda a: a.transpose(1, 2, 0),

@@ -1,0 +1,320 @@
+"""Differential fuzzing against PyTorch: random small graphs of the table's ops.
+
+Each example draws a dtype (float16, float32 or float64), one to three input
+Values of mutually broadcastable shapes (empty ones in about one graph in
+five) holding ordinary numbers and the edge values 0, -0, ±inf, NaN, ±1e-300,
+±1e300 and the dtype's largest and smallest numbers (`fuzz_draw`), then up
+to four steps (`fuzz_ops.MAKERS`), each an op of the table or a loss of
+`nn.functional` applied to earlier results and to fresh operands (more
+inputs, up to three in all, or constants). The same graph runs in PyTorch, and the output and every
+input's gradient must agree: NaN exactly where PyTorch gives NaN, the same
+infinities, and the other values within a tolerance per dtype. Where PyTorch
+raises, we must raise too.
+
+Rounding differs between two libraries, and a graph can amplify it (a sum
+that cancels, then a log). So when the whole graph differs, each step is
+checked alone, on our own intermediate values and gradients: a step that
+differs from PyTorch on the same inputs is a bug, and the failure shows its
+inputs, our result and PyTorch's; if every step agrees, the difference was
+rounding, amplified. A step that sums (a reduction, a matmul, a broadcast
+operand's gradient) may differ by the rounding of its terms, which depends on
+the order of summation: its tolerance grows with the sum of their magnitudes.
+
+Where we differ from PyTorch on purpose, the reference follows our rule:
+- max/min over an empty selection give NaN with an empty gradient (API.md;
+  PyTorch raises);
+- cross-entropy with probability targets: a class of target 0 adds nothing,
+  to the loss or to the gradient, also where its logit is -inf or the
+  upstream gradient is infinite (PyTorch's product gives NaN there; for the
+  same row given as a class index it gives 1.3133). The reference computes
+  `-sum(where(t == 0, 0, t * log_softmax(z)))`; these targets are constants
+  (that formula's gradient for t would be 0, not -log_softmax(z), where t is 0);
+- `k / x` for a number k is PyTorch's division op, `tensor(k) / x`: PyTorch's
+  `k / x` is `x.reciprocal() * k`, NaN for 0 / 1e-45 in float32.
+And where a step's operands hold numbers near the dtype's largest, a sum may
+overflow halfway or not depending on its order: there NaN against an
+infinity passes (the mean of [-max, -max, inf] in float32 is NaN summed in
+NumPy's order, inf in PyTorch's).
+
+The default run is derandomized: a fixed set of examples and no database, so
+CI is deterministic. `AUTOGRAD_FUZZ_EXAMPLES=5000` runs that many fresh
+random examples instead.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+import autograd_core as ag  # noqa: E402
+from autograd_core import Value  # noqa: E402
+from fuzz_draw import ORDINARY, Ctx, Step  # noqa: E402
+from fuzz_ops import MAKERS  # noqa: E402
+
+EXAMPLES = int(os.environ.get("AUTOGRAD_FUZZ_EXAMPLES") or 0)
+settings.register_profile("autograd-fuzz", max_examples=EXAMPLES or 150, derandomize=not EXAMPLES,
+                          database=None, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings.get_profile("autograd-fuzz")
+
+NAMES = sorted(MAKERS, key=lambda name: name != "mul")  # the first is drawn most: a cheap one
+DTYPES = [np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)]
+RTOL = {np.float16: 5e-3, np.float32: 2e-5, np.float64: 1e-9}
+
+
+@dataclass
+class Graph:
+    dtype: np.dtype
+    inputs: list
+    steps: list
+    cot: np.ndarray | None  # None: the last step raises, so no backward
+
+    def __repr__(self) -> str:
+        lines = [f"Graph in {self.dtype}:"] + [f"  #{i} = {x!r}" for i, x in enumerate(self.inputs)]
+        n = len(self.inputs)
+        for k, s in enumerate(self.steps):
+            fresh = "".join(f"\n      fresh {'input' if g else 'constant'} {a!r}" for a, g in s.fresh)
+            lines.append(f"  #{n + k} = {s.text}{fresh}")
+        return "\n".join(lines + [f"  backward with {self.cot!r}"])
+
+
+@contextmanager
+def quiet():
+    """Edge values make NumPy and PyTorch warn (overflow, log of 0): expected here."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _operands(datas: list, lib: str, grads: list) -> list:
+    """Leaves (requiring grad where `grads` says) or constants, in either library."""
+    args = []
+    for d, g in zip(datas, grads):
+        if lib == "ours":
+            args.append(Value(d, requires_grad=True) if g else d)
+        else:
+            args.append(torch.from_numpy(np.array(d)).requires_grad_(bool(g)))
+    return args
+
+
+def run(step_list: list, inputs: list, lib: str, cot: np.ndarray | None):
+    """The graph forward, then backward from its last result with `cot`;
+    returns (results, leaves) or the exception raised."""
+    try:
+        leaves = _operands(inputs, lib, [True] * len(inputs))
+        pool = list(leaves)
+        for step in step_list:
+            fresh = _operands([a for a, _ in step.fresh], lib, [g for _, g in step.fresh])
+            leaves += [f for f, (_, g) in zip(fresh, step.fresh) if g]
+            pool.append((step.ours if lib == "ours" else step.theirs)(*[pool[i] for i in step.refs], *fresh))
+        if cot is not None:
+            pool[-1].backward(cot if lib == "ours" else torch.from_numpy(cot))
+        return pool, leaves
+    except Exception as e:  # noqa: BLE001 (compared with the other library's behaviour)
+        return e
+
+
+def _data(x) -> np.ndarray | None:
+    if x is None:
+        return None
+    return x.detach().numpy() if isinstance(x, torch.Tensor) else np.asarray(x.data if isinstance(x, Value) else x)
+
+
+def differ(ours, theirs, dtype: np.dtype, scale=None, exact=None, huge=False) -> str | None:
+    """Why `ours` and `theirs` (arrays or None for no gradient) disagree, or None.
+
+    `scale` (from `_sensitivity`) widens the tolerance where a step cancels, and
+    a value no farther than PyTorch's from the `exact` (float64) one is right.
+    With `huge` (the step's operands hold numbers near the largest), the order
+    of a sum may overflow it halfway: then NaN against an infinity passes."""
+    ours, theirs = _data(ours), _data(theirs)
+    if ours is None and theirs is None:
+        return None
+    ours = np.zeros_like(theirs) if ours is None else ours
+    theirs = np.zeros_like(ours) if theirs is None else theirs
+    if ours.shape != theirs.shape or ours.dtype != theirs.dtype:
+        return f"shape/dtype {ours.shape} {ours.dtype} vs {theirs.shape} {theirs.dtype}"
+    o, t = ours.astype(np.float64), theirs.astype(np.float64)
+    one_nan = np.isnan(o) != np.isnan(t)
+    if huge:
+        one_nan &= ~(np.isinf(o) | np.isinf(t))
+    if one_nan.any():
+        return "NaN in one only"
+    info = np.finfo(dtype)
+    tol = RTOL[dtype.type] * np.abs(np.nan_to_num(t)) + 4 * float(info.smallest_subnormal)
+    if scale is not None:
+        tol = tol + 32 * scale
+    with np.errstate(invalid="ignore"):
+        bad = ~((o == t) | np.isnan(o) | (np.abs(o - t) <= tol))
+        if exact is not None:
+            bad &= ~(np.abs(o - exact) <= np.abs(t - exact) + tol)
+        # At the edge of overflow, the order of a sum decides between inf and the largest numbers.
+        bad &= ~(np.isinf(o) ^ np.isinf(t)) | (np.sign(o) != np.sign(t)) | (
+            np.minimum(np.abs(o), np.abs(t)) < float(info.max) / 16)
+    return f"values differ at {np.argwhere(bad)[:3].tolist()}" if bad.any() else None
+
+
+def compare(graph: Graph, ours, theirs) -> list:
+    """The differences between two runs of the graph: output, then each input's gradient."""
+    (opool, oleaves), (tpool, tleaves) = ours, theirs
+    found = [("output", differ(opool[-1], tpool[-1], graph.dtype))]
+    found += [(f"grad of input {k}", differ(a.grad, b.grad, graph.dtype))
+              for k, (a, b) in enumerate(zip(oleaves, tleaves))]
+    return [(what, why) for what, why in found if why]
+
+
+def _nudge(x, dtype: np.dtype, salt: int, ties: bool = True) -> np.ndarray:
+    """`x` in float64 with each value moved by up to a quarter of the dtype's
+    rounding (four of float64's, which the float64 result can show). With
+    `ties`, by an amount that depends on the value alone (equal values stay
+    equal: ties hold) and leaving zeros, infinities, NaN and the small round
+    numbers (bounds, ties) as they are; else at random (for a cotangent: a
+    VJP is linear in it, it has no ties to keep)."""
+    x = np.array(x, dtype=np.float64)
+    step = max(float(np.finfo(dtype).eps) / 4, 4 * float(np.finfo(np.float64).eps))
+    if not ties:
+        return np.asarray(x * (1 + step * np.random.default_rng(salt).uniform(-1, 1, x.shape)))
+    bits = x.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15 + 2 * salt)
+    h = (bits >> np.uint64(11)).astype(np.float64) / 2.0 ** 52 - 1  # in [-1, 1)
+    fixed = ~np.isfinite(x) | (x == 0) | ((x * 2 == np.round(x * 2)) & (np.abs(x) <= 4))
+    return np.where(fixed, x, x * (1 + step * h))
+
+
+def _sensitivity(step: Step, datas: list, cot, dtype: np.dtype) -> tuple:
+    """The step's exact (float64) output and gradients, and how far they move
+    when its operands and cotangent move by a quarter of the dtype's rounding:
+    the scale of the rounding differences two correct implementations may
+    show (large where the step cancels, e.g. a sum of terms of both signs).
+    Returns two lists (scales, exact values): output first, then gradients."""
+    def exact(salt):
+        def f(d):
+            return d if np.asarray(d).dtype.kind != "f" else (
+                np.asarray(d, np.float64) if salt is None else _nudge(d, dtype, salt))
+        g = None if cot is None else np.asarray(cot, np.float64) if salt is None else _nudge(cot, dtype, salt, False)
+        res = _single(step, [f(d) for d in datas], [True] * len(datas), g, "torch")
+        if isinstance(res, Exception):
+            raise res
+        return [_data(res[0])] + [_data(g) for g in res[1]]
+    try:
+        base = exact(None)
+        moved = [exact(salt) for salt in (1, 2)]
+    except Exception:  # noqa: BLE001 (no scale: the plain tolerances apply)
+        return [None] * (len(datas) + 1), [None] * (len(datas) + 1)
+    scale = [None if b is None else np.maximum(*[np.abs(np.nan_to_num(m[k] - b, nan=0, posinf=0, neginf=0))
+                                                  for m in moved])
+             for k, b in enumerate(base)]
+    return scale, base
+
+
+def check_steps(graph: Graph, opool: list) -> None:
+    """Each step alone, on our own intermediate values and gradients, against PyTorch."""
+    n = len(graph.inputs)
+    for k, step in enumerate(graph.steps):
+        node = opool[n + k]
+        datas = [opool[i].data for i in step.refs] + [a for a, _ in step.fresh]
+        grads = [True] * len(step.refs) + [g for _, g in step.fresh]
+        cot = None if node.grad is None else np.asarray(node.grad)
+        o, t = _single(step, datas, grads, cot, "ours"), _single(step, datas, grads, cot, "torch")
+        if isinstance(o, Exception) or isinstance(t, Exception):
+            assert isinstance(o, Exception) == isinstance(t, Exception), _report(step, datas, cot, o, t, "raise")
+            continue
+        scale, exact = _sensitivity(step, datas, cot, graph.dtype)
+        big = float(np.finfo(graph.dtype).max) / 16
+        huge = any(np.any(np.abs(np.nan_to_num(x, posinf=0, neginf=0)) >= big)
+                   for x in datas + [cot] if x is not None and np.asarray(x).dtype.kind == "f")
+        problems = [("output", differ(o[0], t[0], graph.dtype, scale[0], exact[0], huge))]
+        problems += [(f"grad of operand {j}", differ(a, b, graph.dtype, sc, ex, huge))
+                     for j, (a, b, sc, ex) in enumerate(zip(o[1], t[1], scale[1:], exact[1:]))]
+        problems = [p for p in problems if p[1]]
+        assert not problems, _report(step, datas, cot, o, t, problems)
+
+
+def _single(step: Step, datas: list, grads: list, cot, lib: str):
+    """The step on fresh leaves: (output, operand gradients) or the exception."""
+    try:
+        args = _operands(datas, lib, grads)
+        out = step.ours(*args) if lib == "ours" else step.theirs(*args)
+        if cot is not None:
+            out.backward(cot if lib == "ours" else torch.from_numpy(np.asarray(cot)))
+        return out, [a.grad if g else None for a, g in zip(args, grads)]
+    except Exception as e:  # noqa: BLE001
+        return e
+
+
+def _report(step: Step, datas: list, cot, o, t, problems) -> str:
+    def show(r):
+        if isinstance(r, Exception):
+            return f"raised {type(r).__name__}: {r}"
+        return f"output {_data(r[0])!r}\n    grads {[_data(g) for g in r[1]]!r}"
+    ops_in = "\n".join(f"    operand {j}: {d!r}" for j, d in enumerate(datas))
+    return (f"step {step.text} differs from PyTorch ({problems}):\n{ops_in}\n    cotangent {cot!r}\n"
+            f"  ours:  {show(o)}\n  torch: {show(t)}")
+
+
+@st.composite
+def graphs(draw) -> Graph:
+    dtype = draw(st.sampled_from(DTYPES))
+    n = draw(st.integers(1, 3))
+    min_side = 0 if draw(st.integers(0, 4)) == 0 else 1
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=n, max_dims=3, min_side=min_side,
+                                                    max_side=3)).input_shapes
+    c = Ctx(draw, dtype, 3 - n)
+    inputs = [c.values(s) for s in shapes]
+    steps, pool = [], list(shapes)
+    for _ in range(draw(st.integers(n, 4))):
+        step = None
+        while step is None:
+            step = MAKERS[draw(st.sampled_from(NAMES))](c, pool)
+        steps.append(step)
+        with quiet(), ag.no_grad():  # our forward gives the result's shape, for the next steps
+            res = run(steps, inputs, "ours", None)
+        if isinstance(res, Exception):
+            return Graph(dtype, inputs, steps, None)
+        pool.append(res[0][-1].shape)
+    return Graph(dtype, inputs, steps, c.values(pool[-1], ORDINARY))
+
+
+def check(graph: Graph) -> None:
+    """The graph in both libraries; on a difference, each step alone."""
+    with quiet():
+        ours = run(graph.steps, graph.inputs, "ours", graph.cot)
+        theirs = run(graph.steps, graph.inputs, "torch", graph.cot)
+        if isinstance(theirs, Exception) or isinstance(ours, Exception):
+            assert isinstance(ours, Exception) == isinstance(theirs, Exception), \
+                f"{graph!r}\nours: {ours!r}\ntorch: {theirs!r}"
+            return
+        if compare(graph, ours, theirs):
+            check_steps(graph, ours[0])
+
+
+@FUZZ
+@given(graphs())
+def test_random_graphs_match_torch(graph):
+    check(graph)
+
+
+def test_every_op_is_fuzzed():
+    missing = sorted(set(ag.OPS) - set(MAKERS))
+    assert not missing, f"ops the fuzzer never draws: {missing}"
+
+
+def test_the_default_run_is_deterministic_and_writes_nothing():
+    assert EXAMPLES or (FUZZ.derandomize and FUZZ.database is None)
+
+
+def test_a_wrong_gradient_at_an_edge_value_is_caught(monkeypatch):
+    # relu's rule before PyTorch's: g * (a > 0) gives 0 at a NaN input, where PyTorch passes g.
+    monkeypatch.setattr(ag.ops.relu, "vjps", (lambda g, out, a: g * (a > 0),))
+    graph = Graph(np.dtype(np.float64), [np.array([np.nan, -1.0, 2.0])],
+                  [Step("relu(#0)", lambda v: v.relu(), torch.relu, (0,))], np.ones(3))
+    with pytest.raises(AssertionError, match=r"step relu\(#0\) differs from PyTorch"):
+        check(graph)
