@@ -256,6 +256,8 @@ MAKERS: dict[str, Callable] = {
     "sigmoid": unary("sigmoid", lambda v: v.sigmoid(), torch.sigmoid),
     "relu": unary("relu", lambda v: v.relu(), torch.relu),
     "abs": unary("abs", lambda v: v.abs(), torch.abs),
+    "sin": unary("sin", lambda v: v.sin(), torch.sin),
+    "cos": unary("cos", lambda v: v.cos(), torch.cos),
     "clip": _clip,
     "where": _where,
     "matmul": _matmul,
