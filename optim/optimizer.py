@@ -15,7 +15,7 @@ import numpy as np
 
 from autograd_core import Value
 from autograd_core.checks import real_number
-from autograd_core.versions import bump_version
+from autograd_core.versions import bump_versions
 
 __all__ = ["Optimizer", "lerp_"]
 
@@ -190,27 +190,33 @@ class Optimizer:
         loss = closure() if closure is not None else None
         n_scratch = self._n_scratch()  # once per step, not once per parameter
         decay = self.weight_decay != 0
-        for i, param in enumerate(self.params):
-            g = param.grad
-            if g is None:
-                continue
-            p = param.data
-            if type(g) is not np.ndarray:  # the common ndarray grad skips a call
-                g = _grad_array(g)
-            if g.shape != p.shape:
-                raise ValueError(f"{type(self).__name__}.step: gradient of parameter {i} "
-                                 f"has shape {g.shape} but the parameter has shape {p.shape}")
-            # Scratch arrays are kept from step to step: no allocation per step.
-            scratch = self._scratch[i]
-            if len(scratch) < n_scratch or (
-                    scratch and (scratch[0].shape != p.shape or scratch[0].dtype is not p.dtype)):
-                scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
-                self._check_state(i, p)
-            if decay:
-                g = self._decay(p, g, scratch[0])
-            self._update(p, g, self.state[i], scratch)
-            if type(param) is Value or isinstance(param, Value):
-                bump_version(param)  # graphs recorded before this step can no longer backward
+        changed = []  # the Values updated, whose version the step bumps
+        try:
+            for i, param in enumerate(self.params):
+                g = param.grad
+                if g is None:
+                    continue
+                p = param.data
+                if type(g) is not np.ndarray:  # the common ndarray grad skips a call
+                    g = _grad_array(g)
+                if g.shape != p.shape:
+                    raise ValueError(f"{type(self).__name__}.step: gradient of parameter {i} "
+                                     f"has shape {g.shape} but the parameter has shape {p.shape}")
+                # Scratch arrays are kept from step to step: no allocation per step.
+                scratch = self._scratch[i]
+                if len(scratch) < n_scratch or (
+                        scratch and (scratch[0].shape != p.shape or scratch[0].dtype is not p.dtype)):
+                    scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
+                    self._check_state(i, p)
+                if decay:
+                    g = self._decay(p, g, scratch[0])
+                self._update(p, g, self.state[i], scratch)
+                if type(param) is Value or isinstance(param, Value):
+                    changed.append(param)
+        finally:
+            # Graphs recorded before this step can no longer backward (one tick for
+            # all parameters: a call per parameter would cost more than the check).
+            bump_versions(changed)
         return loss
 
     def _count_step(self, state: dict[str, Any], p: np.ndarray) -> int:
