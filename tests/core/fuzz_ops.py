@@ -240,6 +240,21 @@ def _cross_entropy(c: Ctx, pool: list) -> Step | None:
                 lambda v: F.cross_entropy(v.reshape(shape), y, reduction=red), theirs, (i,))
 
 
+# Steps whose result varies smoothly with every operand value but 0 (no comparisons,
+# bounds or powers of negative numbers), and steps that add up no terms (one operand,
+# elementwise or a shape): the tolerances of test_fuzz depend on both.
+SMOOTH = {"add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "tanh", "sigmoid", "matmul", "linear",
+          "sum", "mean", "softmax", "log_softmax", "reshape", "transpose", "broadcast_to", "sum_to",
+          "getitem", "scatter", "concat", "stack", "mse_loss", "binary_cross_entropy_with_logits",
+          "cross_entropy"}
+NO_SUMS = {"neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "clip", "reshape", "transpose"}
+
+
+def op_name(step: Step) -> str:
+    """The name of the op (or loss) a step applies, from its text."""
+    return step.text.partition("(")[0]
+
+
 MAKERS: dict[str, Callable] = {
     "add": binary("add", lambda a, b: a + b, lambda a, b: a + b),
     "sub": binary("sub", lambda a, b: a - b, lambda a, b: a - b),
