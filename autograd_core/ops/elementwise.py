@@ -107,13 +107,20 @@ def _power(a: Any, e: float) -> Any:
     return np.power(a, e)
 
 
+def _cpow(a: Any, b: Any) -> Any:
+    """Elementwise C pow, as PyTorch's for a tensor exponent. NumPy takes sqrt
+    for an exponent 0.5 given as one number: NaN at -inf, where pow gives inf."""
+    r = np.power(a, b)
+    return r if finite(r) else np.where((a == -np.inf) & (b == 0.5), np.inf, r)
+
+
 def _pow_ga(g: Any, out: Any, a: Any, b: Any) -> Any:
     t = type(b)
     if t is int or t is float:  # a constant exponent (a Value's would be a Value here)
         if b == 2:  # the square, the common case: a call less (a tenth of this VJP's time)
             return g * (2 * a)
         return g * (b * _power(a, b - 1)) if b != 0 else _zero(g)
-    r = g * (b * (a ** (b - 1) if dual.is_value(a) else np.power(a, b - 1)))
+    r = g * (b * (a ** (b - 1) if dual.is_value(a) else _cpow(a, b - 1)))
     # Where b == 0 the derivative is 0, also at a == 0 (0 * inf) and for a NaN g,
     # as in PyTorch; elsewhere r is right, and it is finite unless an edge value entered.
     return r if finite(dual.data(r)) else _select(dual.data(b) == 0, 0, r)
@@ -134,7 +141,7 @@ def pow(a, b):
     t = type(b)
     if t is int or t is float:
         return a * a if b == 2 else _power(a, b)  # the square inline: a call less
-    return np.power(a, b)  # elementwise C pow, as PyTorch's for a tensor exponent
+    return _cpow(a, b)
 
 
 @op(lambda g, out, a: -g)

@@ -251,3 +251,10 @@ def test_float16_softmax_family_and_sigmoid_keep_their_digits_where_they_cancel(
     _no_farther_than_torch(lambda v: F.cross_entropy(v, t, reduction="sum"),
                            lambda z: TF.cross_entropy(z, torch.tensor(t, dtype=z.dtype), reduction="sum"),
                            [[0.0, 1.0]], 0.306)
+
+
+def test_pow_with_an_exponent_value_of_one_half_is_c_pow_like_torch():
+    # NumPy takes sqrt for an exponent 0.5 given as one number: NaN at -inf, where
+    # PyTorch's pow (with a tensor exponent) gives inf.
+    like_torch(lambda a, b: a ** b, lambda a, b: a ** b, [-INF, 4.0, -INF], 0.5)
+    like_torch(lambda a, b: a ** b, lambda a, b: a ** b, -INF, [0.5, 1.5], dtype=np.float32)
