@@ -6,19 +6,17 @@ five) holding ordinary numbers and the edge values 0, -0, ±inf, NaN, ±1e-300,
 ±1e300 and the dtype's largest and smallest numbers (`fuzz_draw`), then up
 to four steps (`fuzz_ops.MAKERS`), each an op of the table or a loss of
 `nn.functional` applied to earlier results and to fresh operands (more
-inputs, up to three in all, or constants). The same graph runs in PyTorch, and the output and every
-input's gradient must agree: NaN exactly where PyTorch gives NaN, the same
-infinities, and the other values within a tolerance per dtype. Where PyTorch
-raises, we must raise too.
+inputs, up to three in all, or constants). The same graph runs in PyTorch,
+and the output and every input's gradient must agree: NaN exactly where
+PyTorch gives NaN, the same infinities, and the other values within a
+tolerance per dtype. Where PyTorch raises, we must raise too.
 
 Rounding differs between two libraries, and a graph can amplify it (a sum
 that cancels, then a log). So when the whole graph differs, each step is
-checked alone, on our own intermediate values and gradients: a step that
-differs from PyTorch on the same inputs is a bug, and the failure shows its
-inputs, our result and PyTorch's; if every step agrees, the difference was
-rounding, amplified. A step that sums (a reduction, a matmul, a broadcast
-operand's gradient) may differ by the rounding of its terms, which depends on
-the order of summation: its tolerance grows with the sum of their magnitudes.
+checked alone, on our own intermediate values and gradients, with the
+tolerances of `fuzz_compare`: a step that differs from PyTorch on the same
+inputs is a bug, and the failure shows its inputs, our result and PyTorch's;
+if every step agrees, the difference was rounding, amplified.
 
 Where we differ from PyTorch on purpose, the reference follows our rule:
 - max/min over an empty selection give NaN with an empty gradient (API.md;
@@ -44,8 +42,6 @@ random examples instead.
 from __future__ import annotations
 
 import os
-import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,9 +54,9 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
 import autograd_core as ag  # noqa: E402
-from autograd_core import Value  # noqa: E402
 from fuzz_draw import ORDINARY, Ctx, Step  # noqa: E402
-from fuzz_ops import MAKERS, NO_SUMS, SMOOTH, op_name  # noqa: E402
+from fuzz_compare import data, differ, operands, quiet, sensitivity, single  # noqa: E402
+from fuzz_ops import MAKERS, NO_SUMS, op_name  # noqa: E402
 
 EXAMPLES = int(os.environ.get("AUTOGRAD_FUZZ_EXAMPLES") or 0)
 settings.register_profile("autograd-fuzz", max_examples=EXAMPLES or 150, derandomize=not EXAMPLES,
@@ -69,7 +65,6 @@ FUZZ = settings.get_profile("autograd-fuzz")
 
 NAMES = sorted(MAKERS, key=lambda name: name != "mul")  # the first is drawn most: a cheap one
 DTYPES = [np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)]
-RTOL = {np.float16: 5e-3, np.float32: 2e-5, np.float64: 1e-9}
 
 
 @dataclass
@@ -88,33 +83,14 @@ class Graph:
         return "\n".join(lines + [f"  backward with {self.cot!r}"])
 
 
-@contextmanager
-def quiet():
-    """Edge values make NumPy and PyTorch warn (overflow, log of 0): expected here."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
-def _operands(datas: list, lib: str, grads: list) -> list:
-    """Leaves (requiring grad where `grads` says) or constants, in either library."""
-    args = []
-    for d, g in zip(datas, grads):
-        if lib == "ours":
-            args.append(Value(d, requires_grad=True) if g else d)
-        else:
-            args.append(torch.from_numpy(np.array(d)).requires_grad_(bool(g)))
-    return args
-
-
 def run(step_list: list, inputs: list, lib: str, cot: np.ndarray | None):
     """The graph forward, then backward from its last result with `cot`;
     returns (results, leaves) or the exception raised."""
     try:
-        leaves = _operands(inputs, lib, [True] * len(inputs))
+        leaves = operands(inputs, lib, [True] * len(inputs))
         pool = list(leaves)
         for step in step_list:
-            fresh = _operands([a for a, _ in step.fresh], lib, [g for _, g in step.fresh])
+            fresh = operands([a for a, _ in step.fresh], lib, [g for _, g in step.fresh])
             leaves += [f for f, (_, g) in zip(fresh, step.fresh) if g]
             pool.append((step.ours if lib == "ours" else step.theirs)(*[pool[i] for i in step.refs], *fresh))
         if cot is not None:
@@ -122,46 +98,6 @@ def run(step_list: list, inputs: list, lib: str, cot: np.ndarray | None):
         return pool, leaves
     except Exception as e:  # noqa: BLE001 (compared with the other library's behaviour)
         return e
-
-
-def _data(x) -> np.ndarray | None:
-    if x is None:
-        return None
-    return x.detach().numpy() if isinstance(x, torch.Tensor) else np.asarray(x.data if isinstance(x, Value) else x)
-
-
-def differ(ours, theirs, dtype: np.dtype, scale=None, exact=None, huge=False) -> str | None:
-    """Why `ours` and `theirs` (arrays or None for no gradient) disagree, or None.
-
-    `scale` (from `_sensitivity`) widens the tolerance where a step cancels, and
-    a value no farther than PyTorch's from the `exact` (float64) one is right.
-    With `huge` (the step sums operands holding numbers near the largest),
-    anything passes: the order of the sum decides whether it overflows
-    halfway, and its rounding may be as large as the largest number."""
-    ours, theirs = _data(ours), _data(theirs)
-    if ours is None and theirs is None:
-        return None
-    ours = np.zeros_like(theirs) if ours is None else ours
-    theirs = np.zeros_like(ours) if theirs is None else theirs
-    if ours.shape != theirs.shape or ours.dtype != theirs.dtype:
-        return f"shape/dtype {ours.shape} {ours.dtype} vs {theirs.shape} {theirs.dtype}"
-    o, t = ours.astype(np.float64), theirs.astype(np.float64)
-    if huge:  # a sum of numbers near the largest: its rounding may be as large as any of them
-        return None
-    if (np.isnan(o) != np.isnan(t)).any():
-        return "NaN in one only"
-    info = np.finfo(dtype)
-    tol = RTOL[dtype.type] * np.abs(np.nan_to_num(t)) + 4 * float(info.smallest_subnormal)
-    if scale is not None:
-        tol = tol + 32 * scale
-    with np.errstate(invalid="ignore"):
-        bad = ~((o == t) | np.isnan(o) | (np.abs(o - t) <= tol))
-        if exact is not None:
-            bad &= ~(np.abs(o - exact) <= np.abs(t - exact) + tol)
-        # At the edge of overflow, the order of a sum decides between inf and the largest numbers.
-        bad &= ~(np.isinf(o) ^ np.isinf(t)) | (np.sign(o) != np.sign(t)) | (
-            np.minimum(np.abs(o), np.abs(t)) < float(info.max) / 16)
-    return f"values differ at {np.argwhere(bad)[:3].tolist()}" if bad.any() else None
 
 
 def compare(graph: Graph, ours, theirs) -> list:
@@ -173,52 +109,6 @@ def compare(graph: Graph, ours, theirs) -> list:
     return [(what, why) for what, why in found if why]
 
 
-def _nudge(x, dtype: np.dtype, salt: int, ties: bool = True, smooth: bool = False) -> np.ndarray:
-    """`x` in float64 with each value moved by up to a quarter of the dtype's
-    rounding (four of float64's, which the float64 result can show). With
-    `ties`, by an amount that depends on the value alone (equal values stay
-    equal: ties hold) and leaving zeros, infinities, NaN and, unless the step
-    is `smooth`, the small round numbers (bounds, ties, exponents) as they
-    are; else at random (for a cotangent: a VJP is linear in it, it has no
-    ties to keep)."""
-    x = np.array(x, dtype=np.float64)
-    step = max(float(np.finfo(dtype).eps) / 4, 4 * float(np.finfo(np.float64).eps))
-    if not ties:
-        return np.asarray(x * (1 + step * np.random.default_rng(salt).uniform(-1, 1, x.shape)))
-    bits = x.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15 + 2 * salt)
-    h = (bits >> np.uint64(11)).astype(np.float64) / 2.0 ** 52 - 1  # in [-1, 1)
-    fixed = ~np.isfinite(x) | (x == 0)
-    if not smooth:
-        fixed |= (x * 2 == np.round(x * 2)) & (np.abs(x) <= 4)
-    return np.where(fixed, x, x * (1 + step * h))
-
-
-def _sensitivity(step: Step, datas: list, cot, dtype: np.dtype) -> tuple:
-    """The step's exact (float64) output and gradients, and how far they move
-    when its operands and cotangent move by a quarter of the dtype's rounding:
-    the scale of the rounding differences two correct implementations may
-    show (large where the step cancels, e.g. a sum of terms of both signs).
-    Returns two lists (scales, exact values): output first, then gradients."""
-    def exact(salt):
-        def f(d):
-            return d if np.asarray(d).dtype.kind != "f" else (
-                np.asarray(d, np.float64) if salt is None else _nudge(d, dtype, salt, True, op_name(step) in SMOOTH))
-        g = None if cot is None else np.asarray(cot, np.float64) if salt is None else _nudge(cot, dtype, salt, False)
-        res = _single(step, [f(d) for d in datas], [True] * len(datas), g, "torch")
-        if isinstance(res, Exception):
-            raise res
-        return [_data(res[0])] + [_data(g) for g in res[1]]
-    try:
-        base = exact(None)
-        moved = [exact(salt) for salt in (1, 2)]
-    except Exception:  # noqa: BLE001 (no scale: the plain tolerances apply)
-        return [None] * (len(datas) + 1), [None] * (len(datas) + 1)
-    scale = [None if b is None else np.maximum(*[np.abs(np.nan_to_num(m[k] - b, nan=0, posinf=0, neginf=0))
-                                                  for m in moved])
-             for k, b in enumerate(base)]
-    return scale, base
-
-
 def check_steps(graph: Graph, opool: list) -> None:
     """Each step alone, on our own intermediate values and gradients, against PyTorch."""
     n = len(graph.inputs)
@@ -227,11 +117,11 @@ def check_steps(graph: Graph, opool: list) -> None:
         datas = [opool[i].data for i in step.refs] + [a for a, _ in step.fresh]
         grads = [True] * len(step.refs) + [g for _, g in step.fresh]
         cot = None if node.grad is None else np.asarray(node.grad)
-        o, t = _single(step, datas, grads, cot, "ours"), _single(step, datas, grads, cot, "torch")
+        o, t = single(step, datas, grads, cot, "ours"), single(step, datas, grads, cot, "torch")
         if isinstance(o, Exception) or isinstance(t, Exception):
             assert isinstance(o, Exception) == isinstance(t, Exception), _report(step, datas, cot, o, t, "raise")
             continue
-        scale, exact = _sensitivity(step, datas, cot, graph.dtype)
+        scale, exact = sensitivity(step, datas, cot, graph.dtype)
         big = float(np.finfo(graph.dtype).max) / 16
         huge = op_name(step) not in NO_SUMS and any(
             np.any(np.abs(np.nan_to_num(x, posinf=0, neginf=0)) >= big)
@@ -243,23 +133,11 @@ def check_steps(graph: Graph, opool: list) -> None:
         assert not problems, _report(step, datas, cot, o, t, problems)
 
 
-def _single(step: Step, datas: list, grads: list, cot, lib: str):
-    """The step on fresh leaves: (output, operand gradients) or the exception."""
-    try:
-        args = _operands(datas, lib, grads)
-        out = step.ours(*args) if lib == "ours" else step.theirs(*args)
-        if cot is not None:
-            out.backward(cot if lib == "ours" else torch.from_numpy(np.asarray(cot)))
-        return out, [a.grad if g else None for a, g in zip(args, grads)]
-    except Exception as e:  # noqa: BLE001
-        return e
-
-
 def _report(step: Step, datas: list, cot, o, t, problems) -> str:
     def show(r):
         if isinstance(r, Exception):
             return f"raised {type(r).__name__}: {r}"
-        return f"output {_data(r[0])!r}\n    grads {[_data(g) for g in r[1]]!r}"
+        return f"output {data(r[0])!r}\n    grads {[data(g) for g in r[1]]!r}"
     ops_in = "\n".join(f"    operand {j}: {d!r}" for j, d in enumerate(datas))
     return (f"step {step.text} differs from PyTorch ({problems}):\n{ops_in}\n    cotangent {cot!r}\n"
             f"  ours:  {show(o)}\n  torch: {show(t)}")
