@@ -144,15 +144,10 @@ class InPlaceMethods:
         bump_version(self)
 
     def _set_grad(self, value: Any) -> None:
-        shape = self._data.shape
         if value is not None:
-            if isinstance(value, InPlaceMethods):
-                if value.shape != shape:
-                    raise ValueError(f".grad: a gradient of shape {value.shape} for a Value "
-                                     f"of shape {shape}")
-            else:
+            if not isinstance(value, InPlaceMethods):  # a Value (create_graph) is kept as it is
                 value = to_array(value, self._data.dtype, ".grad", copy=False)
-                if value.shape != shape:
-                    raise ValueError(f".grad: a gradient of shape {value.shape} for a Value "
-                                     f"of shape {shape}")
+            if value.shape != self._data.shape:
+                raise ValueError(f".grad: a gradient of shape {value.shape} for a Value "
+                                 f"of shape {self._data.shape}")
         self._grad = value

@@ -194,6 +194,12 @@ class ValueMethods:
         return ops.clip(self, lo=-np.inf if lo is None else lo, hi=np.inf if hi is None else hi)
 
     # ----------------------------------------------------------- reductions
+    def _reduce(self, op: Any, axis: Any, keepdims: bool, torch_names: dict) -> Any:
+        """The reduction `op` over `axis`, once its arguments are checked (sum, mean, max, min)."""
+        if torch_names:
+            raise _torch_spelling(op.name, torch_names)
+        return op(self, axis=_axes(axis, self._data.ndim, op.name), keepdims=keepdims)
+
     def sum(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """The sum over `axis`; the gradient is 1 for every summed element.
 
@@ -218,9 +224,7 @@ class ValueMethods:
             >>> Value(np.arange(6.0).reshape(2, 3)).sum(axis=0)
             Value([3., 5., 7.], op='sum')
         """
-        if torch_names:
-            raise _torch_spelling("sum", torch_names)
-        return ops.sum(self, axis=_axes(axis, self._data.ndim, "sum"), keepdims=keepdims)
+        return self._reduce(ops.sum, axis, keepdims, torch_names)
 
     def mean(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """The mean over `axis`; the gradient is 1/n for each of the n elements averaged.
@@ -237,9 +241,7 @@ class ValueMethods:
             TypeError: as for `sum`.
             ValueError: as for `sum`.
         """
-        if torch_names:
-            raise _torch_spelling("mean", torch_names)
-        return ops.mean(self, axis=_axes(axis, self._data.ndim, "mean"), keepdims=keepdims)
+        return self._reduce(ops.mean, axis, keepdims, torch_names)
 
     def max(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """The maximum over `axis`; tied elements share the gradient evenly (as `torch.amax`).
@@ -263,9 +265,7 @@ class ValueMethods:
             >>> x.grad
             array([0. , 0.5, 0.5])
         """
-        if torch_names:
-            raise _torch_spelling("max", torch_names)
-        return ops.max(self, axis=_axes(axis, self._data.ndim, "max"), keepdims=keepdims)
+        return self._reduce(ops.max, axis, keepdims, torch_names)
 
     def min(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
         """The minimum over `axis`; tied elements share the gradient evenly (as `torch.amin`).
@@ -282,9 +282,7 @@ class ValueMethods:
             TypeError: as for `sum`.
             ValueError: as for `sum`.
         """
-        if torch_names:
-            raise _torch_spelling("min", torch_names)
-        return ops.min(self, axis=_axes(axis, self._data.ndim, "min"), keepdims=keepdims)
+        return self._reduce(ops.min, axis, keepdims, torch_names)
 
     def softmax(self, axis: int = -1, **torch_names: Any) -> Any:
         """`exp(v) / sum(exp(v))` along `axis`, computed stably (no overflow for large v).
