@@ -22,6 +22,7 @@ __all__ = ["toposort", "walk"]
 _lock = threading.RLock()  # one backward pass at a time (re-entrant: a VJP may differentiate)
 
 _ndarray = np.ndarray
+_F16 = np.dtype(np.float16)  # summed through sum_to, which accumulates it in float32
 
 
 def toposort(root: Any, include_constants: bool = False) -> list:
@@ -181,7 +182,7 @@ def _unbroadcast(g: Any, shape: tuple, op: Op) -> Any:
     """Sum a broadcast gradient back to the input's `shape`; then check it."""
     if dual.is_value(g):
         g2 = ops.sum_to(g, shape=shape)
-    elif g.shape[1:] == shape:
+    elif g.shape[1:] == shape and g.dtype is not _F16:
         g2 = np.add.reduce(g, axis=0)  # the common case: a bias broadcast over a batch
     else:
         g2 = ops.sum_to.forward(g, shape=shape)

@@ -258,3 +258,11 @@ def test_pow_with_an_exponent_value_of_one_half_is_c_pow_like_torch():
     # PyTorch's pow (with a tensor exponent) gives inf.
     like_torch(lambda a, b: a ** b, lambda a, b: a ** b, [-INF, 4.0, -INF], 0.5)
     like_torch(lambda a, b: a ** b, lambda a, b: a ** b, -INF, [0.5, 1.5], dtype=np.float32)
+
+
+def test_float16_broadcast_gradient_is_summed_in_float32():
+    """A bias broadcast over a batch: its gradient is summed without overflowing halfway."""
+    g = np.full((200, 3), 1000.0, np.float16)
+    g[100:] = -1000.0  # adding the rows in float16 reaches inf after 66 of them
+    like_torch(lambda x, b: x + b, lambda x, b: x + b, np.zeros((200, 3)), np.zeros(3),
+               dtype=np.float16, cot=g)
