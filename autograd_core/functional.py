@@ -11,6 +11,7 @@ import numpy as np
 from . import ops
 from .backward import walk
 from .modes import current as _current_modes, enable_grad
+from .numpy_api import operand
 from .value import Value, _seed
 
 __all__ = ["concat", "stack", "where", "maximum", "minimum", "compute_grads",
@@ -34,15 +35,16 @@ def _operands(values: Sequence, name: str) -> list:
         raise TypeError(f"{name}: expected a list or tuple of Values/arrays, got {type(values).__name__}")
     if not values:
         raise ValueError(f"{name}: needs at least one operand")
-    return [np.asarray(v) if isinstance(v, (list, tuple)) else v for v in values]
+    return [operand(v) for v in values]  # a nested list of Values is stacked, and recorded
 
 
 def concat(values: Sequence, axis: int = 0) -> Value:
     """Join Values along an existing axis; each input's gradient is its slice.
 
     Args:
-        values: a list or tuple of Values, arrays or nested lists, with the
-            same number of dimensions (at least one) and the same sizes except
+        values: a list or tuple of Values, arrays or nested lists (a nested
+            list of Values is stacked, each Value recorded), with the same
+            number of dimensions (at least one) and the same sizes except
             along `axis`.
         axis: the axis to join along.
 
@@ -78,8 +80,8 @@ def stack(values: Sequence, axis: int = 0) -> Value:
     """Join Values of one shape along a new axis; each input's gradient is its slice.
 
     Args:
-        values: a list or tuple of Values, arrays or nested lists, all of the
-            same shape.
+        values: a list or tuple of Values, arrays or nested lists (as for
+            `concat`), all of the same shape.
         axis: the position of the new axis in the result.
 
     Returns:

@@ -9,8 +9,9 @@ gradient-check table covers it. Functions whose results carry no gradient
 Anything else, keywords the ops do not take (`out=`, `where=`, `dtype=`) and
 ufunc methods other than a call (`np.add.reduce`, `np.add.at`) raise
 `TypeError` naming what is not supported. `np.asarray(v)` gives the data, and
-so NumPy makes a list of Values an array of their data: `np.sum([v, w])` is
-a plain NumPy number, without a graph (`ag.stack([v, w]).sum()` records it).
+a list or tuple that holds Values, given to a function that dispatches here
+(`np.add(v, [w0, w1])`, `np.concatenate([v, [w0, w1]])`), is stacked, so
+every Value in it is recorded.
 
 `value.py`, above this module, installs these functions as `Value`'s
 protocol methods. The Value operators (`v + w`, and `w + v` for a number `w`)
@@ -29,7 +30,7 @@ from . import ops
 from .methods import ValueMethods
 from .torch_names import TorchNames
 
-__all__ = ["array_ufunc", "array_function", "array"]
+__all__ = ["array_ufunc", "array_function", "array", "operand"]
 
 # NumPy's ufuncs -> what they are on Values. Each is an op of the table, or a
 # Value method that applies one.
@@ -53,6 +54,32 @@ _ON_DATA = {
 # For `np.add.reduce` and the like: the method that does it.
 _REDUCE_HINT = {np.add: "v.sum(axis=...)", np.maximum: "v.max(axis=...)",
                 np.minimum: "v.min(axis=...)"}
+
+
+def _holds_value(seq: Any) -> bool:
+    return any(isinstance(e, ValueMethods) or isinstance(e, (list, tuple)) and _holds_value(e)
+               for e in seq)
+
+
+def operand(x: Any) -> Any:
+    """An operand as the ops take it: a list or tuple that holds Values is
+    stacked by the `stack` op (so every Value in it is recorded, at any depth),
+    one of numbers becomes an array; anything else is returned as it is.
+
+    Args:
+        x: a Value, number, array, or a (nested) list or tuple of them.
+
+    Returns:
+        `x`, or a Value or an ndarray made from the list.
+
+    Raises:
+        ValueError: the Values in the list have shapes that do not stack.
+    """
+    if isinstance(x, (list, tuple)):
+        if _holds_value(x):
+            return ops.stack(*[operand(e) for e in x], axis=0)
+        return np.asarray(x)
+    return x
 
 
 def _data(x: Any) -> Any:
@@ -89,7 +116,7 @@ def array_ufunc(self: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs:
     fn = _UFUNCS.get(ufunc)
     if fn is None or method != "__call__" or kwargs:
         return _other_ufunc_call(ufunc, method, inputs, kwargs)
-    return fn(*[np.asarray(x) if isinstance(x, (list, tuple)) else x for x in inputs])
+    return fn(*[operand(x) for x in inputs])
 
 
 def _other_ufunc_call(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
