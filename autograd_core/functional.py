@@ -10,6 +10,7 @@ import numpy as np
 
 from . import ops
 from .backward import walk
+from .checks import real_array
 from .modes import current as _current_modes, enable_grad
 from .numpy_api import operand
 from .value import Value, _seed
@@ -107,7 +108,8 @@ def where(cond: Any, a: Any, b: Any) -> Value:
 
     Args:
         cond: a boolean array (a Value's data, or numbers, are read as
-            `!= 0`); it records no gradient.
+            `!= 0`); it records no gradient. Anything that is not real
+            numbers (a string, None) raises `TypeError`.
         a: the elements where `cond` is true (a Value, number or array).
         b: the elements where it is false.
 
@@ -116,6 +118,7 @@ def where(cond: Any, a: Any, b: Any) -> Value:
 
     Raises:
         ValueError: the shapes do not broadcast together.
+        TypeError: `cond` is not real numbers.
 
     Examples:
         >>> from autograd_core import Value, where
@@ -123,9 +126,9 @@ def where(cond: Any, a: Any, b: Any) -> Value:
         >>> where(x > 0, x, 0.0)
         Value([0., 2.], op='where')
     """
-    c = cond.data if isinstance(cond, Value) else np.asarray(cond)
-    if c.dtype != bool:
-        c = c != 0
+    c = real_array("where: cond", cond.data if isinstance(cond, Value) else cond)
+    # A copy either way: the gradient uses the condition as it is now.
+    c = c.copy() if c.dtype == bool else c != 0
     return ops.where(a, b, cond=c)
 
 
