@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .checks import real_number
 from .functional import compute_grads
 from .modes import enable_grad, no_grad
 from .value import Value
@@ -54,6 +55,8 @@ def _prepare(inputs: tuple) -> tuple[list, list, list]:
 
 def _check(f: Callable[..., Value], xs: list, checked: list, names: list,
            eps: float, atol: float, rtol: float, what: str, record: bool = False) -> bool:
+    eps = real_number(f"{what}: eps", eps, low_inclusive=False)  # a step of 0 divides by 0
+    atol, rtol = real_number(f"{what}: atol", atol), real_number(f"{what}: rtol", rtol)
     out = f(*xs)
     targets = [xs[k] for k in checked]
     found = compute_grads(out, targets=targets) if out.requires_grad else {}
@@ -113,7 +116,8 @@ def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
 
     Raises:
         GradcheckError: some elements disagree; the message lists the worst.
-        ValueError: no input is a Value that requires grad.
+        ValueError: no input is a Value that requires grad, or `eps` is not a
+            positive finite number (`atol`, `rtol`: not finite and >= 0).
         TypeError: `fn` does not return a Value.
 
     Examples:

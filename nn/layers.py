@@ -175,20 +175,21 @@ class Dropout(Module):
     """Inverted dropout: in training, each element is zeroed with probability `p`.
 
     The survivors are scaled by `1 / (1 - p)`, so the expected output equals
-    the input; in evaluation mode (`module.eval()`) it is the identity.
+    the input; with `p == 1` every element is zeroed (gradient 0), as in
+    PyTorch. In evaluation mode (`module.eval()`) it is the identity.
 
     Args:
-        p: the probability of zeroing an element, in [0, 1).
+        p: the probability of zeroing an element, in [0, 1].
         rng: an int seed or a `numpy.random.Generator` for the masks; None
             for fresh entropy.
 
     Raises:
-        ValueError: `p` is outside [0, 1), or a negative seed.
+        ValueError: `p` is outside [0, 1], or a negative seed.
         TypeError: an `rng` of another kind.
     """
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
-        self.p = real_number("Dropout probability p", p, 0.0, 1.0)
+        self.p = real_number("Dropout probability p", p, 0.0, 1.0, high_inclusive=True)
         """The probability of zeroing an element."""
         self.rng = as_rng(rng)
         """The generator the masks are drawn from."""
@@ -209,8 +210,9 @@ class Dropout(Module):
         x = _as_value(x, "Dropout")
         if not self.training or self.p == 0.0:
             return x
-        keep = self.rng.random(x.shape) >= self.p
-        return x * (keep * (1.0 / (1.0 - self.p))).astype(x.dtype)
+        keep = self.rng.random(x.shape) >= self.p  # all False for p == 1
+        scale = 1.0 / (1.0 - self.p) if self.p < 1.0 else 0.0
+        return x * (keep * scale).astype(x.dtype)
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"

@@ -300,4 +300,10 @@ def _matmul_gb(g, out, a, b):
 @op(_matmul_ga, _matmul_gb)
 def matmul(a, b):
     """a @ b;  d/da = g @ b.T, d/db = a.T @ g (1-D operands as vectors)."""
-    return a @ b
+    try:
+        return a @ b
+    except (TypeError, ValueError):  # NumPy blames the scalar type for a 0-d operand
+        if np.ndim(a) and np.ndim(b):
+            raise
+        raise ValueError("both operands need at least one dimension (for a product with a "
+                         "scalar, use *)") from None

@@ -1,0 +1,57 @@
+"""Errors that name what is wrong, and results that match PyTorch at the edges
+that other projects' test suites reach."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import nn
+from autograd_core import Value, gradcheck, gradgradcheck
+from autograd_core.cli.app import main
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+@pytest.mark.parametrize("kw", [{"eps": 0}, {"eps": -1e-6}, {"eps": float("nan")},
+                                {"atol": -1.0}, {"rtol": float("inf")}])
+def test_gradcheck_refuses_a_step_or_tolerance_it_cannot_use(check, kw) -> None:
+    name = next(iter(kw))
+    with pytest.raises(ValueError, match=f"{check.__name__}: {name}"):
+        check(lambda x: (x * x).sum(), Value([1.0, 2.0]), **kw)
+
+
+@pytest.mark.parametrize("dtype, bad", [(np.uint64, 2 ** 64 - 1), (np.uint64, 2 ** 63 + 5),
+                                        (np.uint8, 3), (np.float64, 1e30)])
+def test_a_class_index_out_of_range_is_named_as_given(dtype, bad) -> None:
+    target = np.array([1, bad], dtype=dtype)
+    with pytest.raises(ValueError, match=re.escape(f"class index {bad!r} is out of range")):
+        nn.functional.cross_entropy(Value(np.zeros((2, 3))), target)
+
+
+@pytest.mark.parametrize("a, b", [(Value(3.14), Value(3.14)), (Value([1.0, 2.0]), Value(2.0)),
+                                  (Value(2.0), np.ones(2)), (Value([1.0]), 2.0)])
+def test_matmul_with_a_0d_operand_is_a_value_error_naming_the_op_and_shapes(a, b) -> None:
+    with pytest.raises(ValueError, match=r"matmul: .*shapes \(.*\) and \(.*\).*at least one dim"):
+        a @ b
+
+
+def test_dropout_with_p_one_zeroes_everything_in_training() -> None:
+    drop = nn.Dropout(1.0, rng=0)
+    x = Value(np.arange(1.0, 7.0).reshape(2, 3))
+    y = drop(x)
+    y.sum().backward()
+    np.testing.assert_array_equal(y.data, np.zeros((2, 3)))
+    np.testing.assert_array_equal(x.grad, np.zeros((2, 3)))
+    assert drop.eval()(x) is x
+    with pytest.raises(ValueError, match="Dropout"):
+        nn.Dropout(1.0000001)
+
+
+def test_the_cli_reports_running_out_of_memory_in_one_line(tmp_path, capsys) -> None:
+    argv = ["train", "--dataset", "xor", "--hidden", "100000000,100000000", "--epochs", "1",
+            "--out", str(tmp_path)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "out of memory" in err and "--hidden" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
