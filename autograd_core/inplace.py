@@ -141,7 +141,7 @@ class InPlaceMethods:
         if isinstance(value, InPlaceMethods):
             value = value.data
         self._data = to_array(value, self._data.dtype, ".data", copy=False)
-        bump_version(self)
+        bump_version(self, memory=False)  # a new array: no other Value's data changed
 
     def _set_grad(self, value: Any) -> None:
         if value is not None:
