@@ -55,3 +55,10 @@ def test_the_cli_reports_running_out_of_memory_in_one_line(tmp_path, capsys) -> 
     err = capsys.readouterr().err
     assert "out of memory" in err and "--hidden" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("cond", ["False", None, b"0", ["a", "b"]])
+def test_where_refuses_a_condition_that_is_not_real_numbers(cond) -> None:
+    import autograd_core as ag
+    with pytest.raises(TypeError, match="where: cond"):
+        ag.where(cond, Value([1.0, 2.0]), Value([3.0, 4.0]))
