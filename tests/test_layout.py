@@ -195,9 +195,11 @@ def test_nn_and_optim_never_import_the_command_line():
 
 
 def test_viz_uses_only_the_stable_engine_names():
-    # Drawing depends on the engine through `backward` (toposort), `functional`
-    # (compute_grads) and `value` (Value) only, so the engine's other modules can change freely.
-    allowed = {"autograd_core.backward", "autograd_core.functional", "autograd_core.value"}
+    # Drawing depends on the engine through `backward` (toposort, edge_grad),
+    # `differential_operators` (compute_grads) and `value` (Value) only, so the
+    # engine's other modules can change freely.
+    allowed = {"autograd_core.backward", "autograd_core.differential_operators",
+               "autograd_core.value"}
     wrong = sorted((name, t) for name, targets in _imports(module_level=False).items()
                    for t in targets if _within(name, "autograd_core.viz")
                    and _within(t, "autograd_core") and not _within(t, "autograd_core.viz")
