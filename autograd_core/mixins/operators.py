@@ -36,7 +36,8 @@ class OperatorMixin:
     The binary operators take Values, Python numbers and ndarrays on either
     side, with NumPy's broadcasting. They call `registry.apply` (`value.apply`)
     directly rather than the op (`ops.add(self, other)`): one Python call less
-    per node, 6% of a scalar `+` (measured, 0.93 vs 0.99 us).
+    per node, which saves 7% of a scalar `+` (callgrind: 9,070 instead of 9,700
+    instructions).
 
     Raises:
         RuntimeError: an in-place operator or `v[idx] = x` on a leaf that
