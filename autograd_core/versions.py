@@ -43,11 +43,14 @@ clock = _Clock()
 _ticks = itertools.count(1)  # next() on it is atomic under the GIL
 
 
-# id(array owning some memory) -> (the clock's reading at the last write into
-# that memory, a weak reference that removes the entry when the owner dies).
-# An id reused by a later array carries an older reading than any node that
-# array can be saved by, so a stale entry never makes the check raise.
-_memory: dict[int, tuple] = {}
+# id(the array that owns some memory) -> the clock's reading at the last write
+# into that memory. An id reused by a later array carries an older reading
+# than any node that array can be saved by, so a stale entry never makes the
+# check raise; `_watched` holds a weak reference per entry that removes it
+# when its array dies.
+_memory: dict[int, int] = {}
+_watched: dict[int, Any] = {}
+_ndarray = np.ndarray
 
 
 def _owner(a: Any) -> Any:
@@ -59,30 +62,24 @@ def _owner(a: Any) -> Any:
 
 
 def _forget(key: int) -> Any:
-    return lambda ref: _memory.pop(key, None)
+    def forget(ref: Any) -> None:
+        _memory.pop(key, None)
+        _watched.pop(key, None)
+    return forget
 
 
-def _stamp_memory(data: Any, t: int) -> None:
-    """Stamp the memory that the ndarray `data` lives in as written at `t`."""
-    if type(data) is not np.ndarray and not isinstance(data, np.ndarray):
-        return  # a NumPy scalar (a 0-d Value's data) is replaced, never written into
-    owner = _owner(data)
-    key = id(owner)
-    entry = _memory.get(key)
-    if entry is not None:
-        _memory[key] = (t, entry[1])
-        return
+def _watch(key: int, owner: Any) -> None:
+    """Remove `key`'s entry when `owner` dies (an owner without weak references,
+    such as bytes, keeps it, harmlessly)."""
     try:
-        ref = weakref.ref(owner, _forget(key))
-    except TypeError:  # an owner without weak references (bytes): kept, harmlessly
-        ref = None
-    _memory[key] = (t, ref)
+        _watched[key] = weakref.ref(owner, _forget(key))
+    except TypeError:
+        _watched[key] = None
 
 
 def _memory_written(data: Any) -> int:
     """The clock's reading at the last write into the memory of `data` (0: never)."""
-    entry = _memory.get(id(_owner(data)))
-    return 0 if entry is None else entry[0]
+    return _memory.get(id(_owner(data)), 0)
 
 
 def bump_version(v: Any, memory: bool = True) -> None:
@@ -102,7 +99,7 @@ def bump_version(v: Any, memory: bool = True) -> None:
     t = next(_ticks)
     v._written = t
     if memory:
-        _stamp_memory(v._data, t)
+        _stamp([v], t)
     clock.now = t
 
 
@@ -115,10 +112,24 @@ def bump_versions(values: list) -> None:
     """
     if values:
         t = next(_ticks)
-        for v in values:
-            v._written = t
-            _stamp_memory(v._data, t)
+        _stamp(values, t)
         clock.now = t
+
+
+def _stamp(values: list, t: int) -> None:
+    """Stamp each Value, and the memory its data lives in, as written at `t`.
+    A NumPy scalar (a 0-d Value's data) is replaced, never written into."""
+    memory, watched = _memory, _watched
+    for v in values:
+        v._written = t
+        d = v._data
+        if type(d) is _ndarray:
+            base = d.base  # the owner for most: an optimizer's parameters own their data
+            owner = d if base is None else _owner(base)
+            key = id(owner)
+            memory[key] = t
+            if key not in watched:
+                _watch(key, owner)
 
 
 def _describe(v: Any, k: int | None) -> str:

@@ -62,3 +62,80 @@ def test_where_refuses_a_condition_that_is_not_real_numbers(cond) -> None:
     import autograd_core as ag
     with pytest.raises(TypeError, match="where: cond"):
         ag.where(cond, Value([1.0, 2.0]), Value([3.0, 4.0]))
+
+
+@pytest.mark.parametrize("argnums, error", [(0.0, TypeError), ("0", TypeError), ((0, 1.0), TypeError),
+                                            ((), ValueError), (True, TypeError)])
+def test_grad_refuses_argnums_that_are_not_positions(argnums, error) -> None:
+    import autograd_core as ag
+    with pytest.raises(error, match="grad: argnums"):
+        ag.grad(lambda x: (x * x).sum(), argnums=argnums)(np.array([1.0]))
+
+
+def test_grad_with_a_repeated_argnum_gives_arrays_for_arrays() -> None:
+    import autograd_core as ag
+    f = lambda x, y: (x * x * y).sum()  # noqa: E731
+    g0, g1, g2 = ag.grad(f, argnums=(0, 0, -2))(np.array([1.0, 2.0]), np.array([3.0, 1.0]))
+    for g in (g0, g1, g2):
+        assert type(g) is np.ndarray
+        np.testing.assert_array_equal(g, [6.0, 4.0])
+
+
+def test_a_users_op_with_a_gradient_of_the_wrong_shape_is_named() -> None:
+    from autograd_core import op
+
+    @op(lambda g, out, x: np.ones(5))
+    def five(x):
+        """x * 2;  d/dx = 2 (its VJP returns the wrong shape)."""
+        return x * 2
+
+    @op(lambda g, out, x: g)
+    def one_number(x):
+        """a Python float;  d/dx = 1 (its forward drops the shape)."""
+        return 1.5
+
+    for fn in (five, one_number):
+        with pytest.raises(RuntimeError, match=rf"{fn.name}: .*input 0.* shape \(2,\)"):
+            fn(Value([1.0, 2.0])).sum().backward()
+
+
+@pytest.mark.parametrize("bad", [1j, "1", None, np.array([1 + 1j])])
+def test_value_names_its_data_argument(bad) -> None:
+    with pytest.raises(TypeError, match=r"Value\(data\)"):
+        Value(bad)
+
+
+def test_clip_with_lo_above_hi_gives_hi_and_no_gradient_as_pytorch() -> None:
+    x = Value([0.5, 1.5, 2.5])
+    y = x.clip(2.0, 1.0)
+    y.sum().backward()
+    np.testing.assert_array_equal(y.data, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+
+
+def test_clip_with_array_bounds_is_elementwise() -> None:
+    x = Value([0.5, 1.5, 2.5])
+    lo, hi = np.array([1.0, 0.0, 0.0]), np.array([2.0, 1.0, 3.0])
+    y = x.clip(lo, hi)
+    lo[...], hi[...] = 9.0, 9.0  # the bounds as they were when clip ran
+    y.sum().backward()
+    np.testing.assert_array_equal(y.data, [1.0, 1.0, 2.5])
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 1.0])
+    with pytest.raises(TypeError, match="clip"):
+        x.clip(Value(0.0), 1.0)
+
+
+def test_second_derivative_of_x_to_the_zero_at_zero_is_zero() -> None:
+    import autograd_core as ag
+    for e in (0.0, 0):
+        assert float(ag.grad(ag.grad(lambda x: x ** e))(0.0)) == 0.0
+        assert float(ag.grad(ag.grad(lambda x: x ** e))(2.0)) == 0.0
+
+
+def test_an_index_array_refilled_after_indexing_changes_no_gradient() -> None:
+    x = Value([1.0, 2.0, 3.0])
+    idx = np.array([0, 0, 2])
+    y = x[idx]
+    idx[...] = 1
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [4.0, 0.0, 6.0])
