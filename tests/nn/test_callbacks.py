@@ -1,5 +1,6 @@
 """nn.callbacks: Diagnostics on constructed cases, and LivePlot in and out of a notebook."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -279,7 +280,10 @@ def test_decision_boundary_colours_the_predicted_regions():
     assert model.training  # its mode is given back
 
 
-def test_liveplot_updates_one_picture_in_a_notebook(tmp_path):
+def test_liveplot_updates_one_picture_in_a_notebook(tmp_path, monkeypatch):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(  # the kernel imports this checkout
+        p for p in (root, os.environ.get("PYTHONPATH", "")) if p))
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(textwrap.dedent("""
         import nn, optim
