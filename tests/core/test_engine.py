@@ -40,7 +40,7 @@ def test_default_dtype():
         assert Value(np.ones(2)).dtype == np.float64
     finally:
         ag.set_default_dtype(np.float64)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="set_default_dtype: expected float16, float32 or float64, got int32"):
         ag.set_default_dtype(np.int32)
 
 

@@ -172,7 +172,7 @@ def test_forward_is_restored_and_ordinary_runs_are_not_wrapped():
             raise RuntimeError("boom")
 
     diag = Diagnostics()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="boom"):
         nn.fit(model, nn.CrossEntropyLoss(), Frozen(model), X, y, epochs=2, progress=False,
                callbacks=[diag, Fails()])
     assert not any("forward" in vars(layer) for layer in model.layers)

@@ -114,10 +114,16 @@ def test_moons_determinism():
     assert not np.array_equal(X1, X3)
 
 
-@pytest.mark.parametrize("kwargs", [{"n": 0}, {"n": 1}, {"n": 3.0}, {"n": 10, "noise": -0.1},
-                                    {"n": 10, "noise": float("nan")}, {"n": 10, "noise": "a"}])
-def test_moons_rejects_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n": 0}, "n must be a positive int, got 0"),
+    ({"n": 1}, "moons needs n >= 2"),
+    ({"n": 3.0}, "n must be a positive int, got 3.0"),
+    ({"n": 10, "noise": -0.1}, "invalid noise: -0.1"),
+    ({"n": 10, "noise": float("nan")}, "invalid noise: nan"),
+    ({"n": 10, "noise": "a"}, "noise must be a real number, got 'a'"),
+])
+def test_moons_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         datasets.moons(**kwargs)
 
 
@@ -164,9 +170,15 @@ def test_spirals_determinism_and_shuffle():
     assert not np.all(np.diff(y1) >= 0)
 
 
-@pytest.mark.parametrize("args", [(0,), (2, 3), (10, 1), (10, 2.0), (10.0, 2)])
-def test_spirals_rejects_bad_arguments(args):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("args, match", [
+    ((0,), "n must be a positive int, got 0"),
+    ((2, 3), r"spirals needs n >= classes .*got n=2, classes=3"),
+    ((10, 1), "spirals needs classes >= 2, got 1"),
+    ((10, 2.0), "classes must be a positive int, got 2.0"),
+    ((10.0, 2), "n must be a positive int, got 10.0"),
+])
+def test_spirals_rejects_bad_arguments(args, match):
+    with pytest.raises(ValueError, match=match):
         datasets.spirals(*args, rng=0)
 
 
