@@ -13,6 +13,8 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK = NOTEBOOKS / "08_write_your_own_op.ipynb"
 from solutions import write_your_own_op as sol  # notebooks/ is on pytest's pythonpath
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 
 @pytest.mark.parametrize("name", list(sol.EXERCISES))
 def test_reference_solutions_pass_their_own_checks(name):

@@ -13,6 +13,8 @@ import pytest
 import nn
 from autograd_core.cli import main
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

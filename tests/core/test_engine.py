@@ -175,6 +175,7 @@ def test_comparisons_return_plain_boolean_arrays():
         assert r.tolist() == [bool(e) for e in expect]
 
 
+@pytest.mark.slow
 def test_a_million_node_chain_runs_forward_and_backward():
     x = Value(1.0)
     y = x

@@ -158,6 +158,7 @@ def broadcastable_pair(draw):
     return a, b
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(broadcastable_pair(), st.sampled_from(["add", "sub", "mul", "maximum"]))
 def test_broadcast_gradients_are_reduced_to_each_input(pair, name):

@@ -214,6 +214,7 @@ def test_liveplot_outside_a_notebook_does_nothing(capsys):
     assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.slow
 def test_liveplot_in_a_terminal_process():
     script = textwrap.dedent("""
         import nn, optim
@@ -231,6 +232,7 @@ def test_liveplot_in_a_terminal_process():
     assert proc.stdout == "no ipython\n" and proc.stderr == ""
 
 
+@pytest.mark.slow
 def test_liveplot_renders_curves_and_a_boundary_for_2d_inputs():
     X, y = _data()
     model = nn.MLP(2, [4, 2], rng=0)
@@ -280,6 +282,7 @@ def test_decision_boundary_colours_the_predicted_regions():
     assert model.training  # its mode is given back
 
 
+@pytest.mark.slow
 def test_liveplot_updates_one_picture_in_a_notebook(tmp_path, monkeypatch):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(  # the kernel imports this checkout

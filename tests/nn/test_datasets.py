@@ -80,6 +80,7 @@ def test_moons_shapes_dtypes_and_balance():
         assert np.sum(y == 0) == n // 2 and np.sum(y == 1) == n - n // 2
 
 
+@pytest.mark.slow
 def test_moons_without_noise_matches_sklearn():
     from sklearn.datasets import make_moons
 
@@ -194,6 +195,7 @@ def test_digits_shape_range_and_labels():
     assert np.bincount(y).min() >= 170
 
 
+@pytest.mark.slow
 def test_digits_matches_sklearn_scaled_by_16():
     from sklearn.datasets import load_digits
 
@@ -222,6 +224,7 @@ def test_digits_needs_no_sklearn(monkeypatch):
     np.testing.assert_array_equal(y, expected[1])
 
 
+@pytest.mark.slow
 def test_digits_does_not_import_sklearn():
     code = ("import sys, nn; X, y = nn.datasets.digits(); "
             "print(X.shape, y.shape, 'sklearn' in sys.modules)")
