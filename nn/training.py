@@ -115,8 +115,9 @@ def _record_epoch(history: History, epoch: int, loss: float, accuracy: float,
         if validation[1] is not None:
             history.val_accuracy.append(validation[1])
     watched = history.val_loss or history.loss
-    if history.best_epoch is None or watched[-1] < watched[history.best_epoch]:
-        history.best_epoch = epoch
+    best = np.inf if history.best_epoch is None else watched[history.best_epoch]
+    if watched[-1] < best or (history.best_epoch is None and not history.val_loss):
+        history.best_epoch = epoch  # a NaN validation loss is never the best
 
 
 def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,

@@ -145,3 +145,10 @@ def test_the_pictures_live_in_plots_and_are_still_reachable_from_callbacks():
     assert nn.callbacks.plot_decision_boundary is nn.plots.plot_decision_boundary
     assert "def predict_classes" not in inspect.getsource(nn.callbacks)
     assert nn.training.evaluate is nn.evaluate
+
+
+def test_a_nan_validation_loss_is_never_the_best_epoch():
+    model = _one_weight()
+    history = nn.fit(model, nn.MSELoss(), Scripted(model.weight, [np.nan, 2.0, 3.0]), ONE,
+                     ZERO, epochs=3, validation=(ONE, ZERO), progress=False)
+    assert np.isnan(history.val_loss[0]) and history.best_epoch == 1
