@@ -43,7 +43,8 @@ __all__ = ["LRScheduler", "ProgressBar", "TargetLoss", "EarlyStopping", "LivePlo
 
 
 class LRScheduler:
-    """Step a learning-rate schedule (one of `optim.lr_scheduler`) after each epoch's updates.
+    """Step a learning-rate schedule (one of `optim.lr_scheduler`) after each epoch's updates,
+    or after each batch's for a schedule whose `per_batch` attribute is true (as `OneCycleLR`).
 
     Args:
         scheduler: the schedule, an object with a `step()` method.
@@ -51,11 +52,19 @@ class LRScheduler:
 
     def __init__(self, scheduler: Any) -> None:
         self.scheduler = scheduler
-        """The schedule stepped after each epoch."""
+        """The schedule stepped."""
+        self.per_batch = bool(getattr(scheduler, "per_batch", False))
+        """Whether it is stepped after each batch rather than each epoch."""
+
+    def on_batch_end(self, step: int, loss: float, model: Any) -> None:
+        """Step a per-batch schedule."""
+        if self.per_batch:
+            self.scheduler.step()
 
     def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
-        """Step the schedule."""
-        self.scheduler.step()
+        """Step a per-epoch schedule."""
+        if not self.per_batch:
+            self.scheduler.step()
 
 
 class ProgressBar:

@@ -172,7 +172,8 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         rng: an int seed or a `Generator` for the split and the shuffling:
             the same seed gives the same run.
         scheduler: an `optim.lr_scheduler` schedule over `optimizer`,
-            stepped after each epoch's updates; or None.
+            stepped after each epoch's updates (after each batch's for one
+            whose `per_batch` is true); or None.
         clip_grad_norm: scale the gradients of the model's parameters before
             each step so that their total norm is at most this
             (`optim.clip_grad_norm`); None for no clipping.

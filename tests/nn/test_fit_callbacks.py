@@ -152,3 +152,25 @@ def test_a_nan_validation_loss_is_never_the_best_epoch():
     history = nn.fit(model, nn.MSELoss(), Scripted(model.weight, [np.nan, 2.0, 3.0]), ONE,
                      ZERO, epochs=3, validation=(ONE, ZERO), progress=False)
     assert np.isnan(history.val_loss[0]) and history.best_epoch == 1
+
+
+def test_a_per_batch_schedule_is_stepped_after_every_batch():
+    import optim
+
+    class Counting:
+        """A schedule over `opt` counting its steps."""
+
+        def __init__(self, opt, per_batch):
+            self.optimizer, self.per_batch, self.steps = opt, per_batch, 0
+
+        def step(self):
+            self.steps += 1
+
+    X, y = np.ones((8, 1)), np.zeros((8, 1))
+    for per_batch, expected in [(True, 3 * 4), (False, 3)]:  # 3 epochs of 4 batches
+        model = _one_weight()
+        opt = optim.SGD(model.parameters(), lr=0.01)
+        schedule = Counting(opt, per_batch)
+        nn.fit(model, nn.MSELoss(), opt, X, y, epochs=3, batch_size=2, progress=False,
+               rng=0, scheduler=schedule)
+        assert schedule.steps == expected
