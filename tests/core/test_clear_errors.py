@@ -15,10 +15,11 @@ from autograd_core.cli.app import main
 @pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
 @pytest.mark.parametrize("kw", [{"eps": 0}, {"eps": -1e-6}, {"eps": float("nan")},
                                 {"atol": -1.0}, {"rtol": float("inf")}])
-def test_gradcheck_refuses_a_step_or_tolerance_it_cannot_use(check, kw) -> None:
+@pytest.mark.parametrize("fast", [False, True])
+def test_gradcheck_refuses_a_step_or_tolerance_it_cannot_use(check, kw, fast) -> None:
     name = next(iter(kw))
     with pytest.raises(ValueError, match=f"{check.__name__}: {name}"):
-        check(lambda x: (x * x).sum(), Value([1.0, 2.0]), **kw)
+        check(lambda x: (x * x).sum(), Value([1.0, 2.0]), fast=fast, **kw)
 
 
 @pytest.mark.parametrize("dtype, bad", [(np.uint64, 2 ** 64 - 1), (np.uint64, 2 ** 63 + 5),
