@@ -130,3 +130,13 @@ def test_pytorch_raises_in_the_same_scenarios() -> None:
                 view(y).add_(1.0)
             with pytest.raises(RuntimeError, match="modified by an inplace operation"):
                 y.sum().backward()
+
+
+@pytest.mark.parametrize("write", ["add", "setitem"])
+def test_writing_into_a_broadcast_view_is_refused_by_name(write) -> None:
+    e = np.broadcast_to(Value([1.0, 2.0]), (3, 2))
+    with no_grad(), pytest.raises(ValueError, match="read-only .*broadcast"):
+        if write == "add":
+            e += 1.0
+        else:
+            e[0, 0] = 1.0
