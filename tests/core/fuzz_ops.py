@@ -246,8 +246,9 @@ def _cross_entropy(c: Ctx, pool: list) -> Step | None:
 SMOOTH = {"add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "tanh", "sigmoid", "matmul", "linear",
           "sum", "mean", "softmax", "log_softmax", "reshape", "transpose", "broadcast_to", "sum_to",
           "getitem", "scatter", "concat", "stack", "mse_loss", "binary_cross_entropy_with_logits",
-          "cross_entropy"}
-NO_SUMS = {"neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "clip", "reshape", "transpose"}
+          "cross_entropy", "softplus", "normal_cdf"}
+NO_SUMS = {"neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "clip", "reshape", "transpose",
+           "softplus", "normal_cdf"}
 
 
 def op_name(step: Step) -> str:
@@ -285,4 +286,8 @@ MAKERS: dict[str, Callable] = {
     "bce": loss("binary_cross_entropy", unit_target=True, unit_input=True),
     "bce_with_logits": loss("binary_cross_entropy_with_logits", unit_target=True),
     "cross_entropy": _cross_entropy,
+    "softplus": unary("softplus", lambda v: ops.softplus(v, beta=2.0, threshold=10.0),
+                      lambda t: TF.softplus(t, beta=2.0, threshold=10.0)),
+    "normal_cdf": unary("normal_cdf", ops.normal_cdf,
+                        lambda t: 0.5 * (1 + torch.erf(t * 0.7071067811865476))),
 }

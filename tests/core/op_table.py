@@ -77,6 +77,11 @@ def _np_softmax(a, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _np_normal_cdf(a):
+    import math
+    return 0.5 * (1 + np.vectorize(math.erf, otypes=[float])(np.asarray(a) / math.sqrt(2)))
+
+
 IDX = (np.array([0, 2, 0]), slice(None))  # repeated rows accumulate
 
 ROWS: dict[str, Row] = {
@@ -180,6 +185,14 @@ ROWS: dict[str, Row] = {
                   lambda a, b: __import__("torch").cat([a, b], dim=1), [((2, 3), (2, 4)), ((3, 1, 2), (3, 2, 2))]),
     "stack": Row(lambda a, b: ag.stack([a, b], axis=1), lambda a, b: np.stack([a, b], axis=1),
                  lambda a, b: __import__("torch").stack([a, b], dim=1), [((2, 3), (2, 3)), ((4,), (4,))]),
+    "softplus": Row(lambda a: ops.softplus(a, beta=2.0, threshold=3.0),
+                    lambda a: np.where(2 * a > 3, a, np.log1p(np.exp(2 * a)) / 2),
+                    lambda a: __import__("torch").nn.functional.softplus(a, beta=2.0, threshold=3.0),
+                    UNARY, [distinct],
+                    cases=[(lambda a: ops.softplus(a * 30, beta=1.0, threshold=20.0), (3, 4)),
+                           (lambda a: -ops.softplus(-a, beta=1.0, threshold=float("inf")), (5,))]),
+    "normal_cdf": Row(lambda a: ops.normal_cdf(a), _np_normal_cdf,
+                      lambda a: 0.5 * (1 + __import__("torch").erf(a / 2 ** 0.5)), UNARY),
 }
 
 
