@@ -7,11 +7,13 @@ from .bridge import from_torch, to_torch
 from .checkpoint import load, save
 from .data import as_rng, batches, train_val_split
 from .containers import Flatten, Identity, ModuleDict, ModuleList, Parameter
+from .conv import Conv1d, Conv2d
 from .embedding import Embedding
 from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
 from .norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .onnx_export import export_onnx
 from .training import History, evaluate, fit
 
@@ -19,6 +21,7 @@ __all__ = [
     "Module", "Parameter", "ModuleList", "ModuleDict", "Identity", "Flatten",
     "Linear", "MLP", "Sequential", "ReLU", "Tanh", "Sigmoid", "Dropout",
     "Embedding", "BatchNorm1d", "BatchNorm2d", "LayerNorm",
+    "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
     "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Hardtanh", "ReLU6", "Softsign",
     "LogSigmoid", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",

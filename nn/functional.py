@@ -21,16 +21,19 @@ from autograd_core.checks import real_array, real_number
 from .activations import (elu, gelu, hardtanh, leaky_relu, log_softmax, logsigmoid, relu6,
                           silu, softmax, softplus, softsign)
 from .embedding import embedding, one_hot
+from .conv import conv1d, conv2d
 from .dropout import dropout
 from .inputs import as_value
 from .norm import batch_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, fold, max_pool2d, pad, unfold
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
            # the layers' functions, defined beside their modules
            "leaky_relu", "elu", "gelu", "silu", "softplus", "hardtanh", "relu6", "softsign",
            "logsigmoid", "softmax", "log_softmax", "relu", "tanh", "sigmoid", "dropout",
-           "embedding", "one_hot", "batch_norm", "layer_norm"]
+           "embedding", "one_hot", "batch_norm", "layer_norm", "conv1d", "conv2d",
+           "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold", "pad"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
