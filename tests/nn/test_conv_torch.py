@@ -218,3 +218,31 @@ def test_bad_arguments():
         F.max_pool2d(np.ones((1, 1, 5, 5)), 3, padding=2)
     with pytest.raises(ValueError, match=r"fold: expected input \(N, C\*2\*2, 9\)"):
         F.fold(np.ones((1, 4, 8)), (4, 4), 2)
+
+
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 1e-5), (np.float16, 2e-3)])
+def test_float32_and_float16_within_torch_tolerance(dtype, tol):
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((2, 3, 6, 6)).astype(dtype)
+    ours = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1, rng=0, dtype=dtype), nn.MaxPool2d(2))
+    theirs = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1), torch.nn.MaxPool2d(2)).float()
+    with torch.no_grad():
+        theirs[0].weight.copy_(torch.tensor(ours[0].weight.data.astype(np.float32)))
+        theirs[0].bias.copy_(torch.tensor(ours[0].bias.data.astype(np.float32)))
+    xv, xt = Value(x), torch.tensor(x.astype(np.float32), requires_grad=True)
+    y, yt = ours(xv), theirs(xt)
+    y.sum().backward()
+    yt.sum().backward()
+    assert y.dtype == dtype and xv.grad.dtype == dtype and ours[0].weight.grad.dtype == dtype
+    np.testing.assert_allclose(y.data.astype(np.float32), yt.detach().numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(xv.grad.astype(np.float32), xt.grad.numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(ours[0].weight.grad.astype(np.float32), theirs[0].weight.grad.numpy(),
+                               rtol=10 * tol, atol=10 * tol)
+
+
+def test_empty_batch():
+    conv, x = nn.Conv2d(3, 4, 3, padding=1, rng=0), Value(np.zeros((0, 3, 5, 5)))
+    y = F.max_pool2d(conv(x), 2)
+    assert y.shape == (0, 4, 2, 2)
+    y.sum().backward()
+    assert x.grad.shape == (0, 3, 5, 5) and (conv.weight.grad == 0).all()
