@@ -14,21 +14,38 @@ from .module import Module
 __all__ = ["Parameter", "Identity", "Flatten", "ModuleList", "ModuleDict"]
 
 
-def Parameter(data: Any, requires_grad: bool = True) -> Value:  # noqa: N802 - PyTorch's name
-    """A parameter: a leaf Value that requires grad, holding a copy of `data`.
+class _ParameterType(type):
+    """`isinstance(v, nn.Parameter)` is true for what a module counts as a parameter."""
 
-    As `torch.nn.Parameter(data)`; a plain `Value(data)` is a parameter as well
-    when it is set on a module (`self.scale = nn.Parameter(np.ones(3))`).
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Value) and obj.requires_grad and obj.op == ""
+
+
+class Parameter(metaclass=_ParameterType):
+    """A parameter: `nn.Parameter(data)` is a leaf Value that requires grad, holding a copy of `data`.
+
+    As `torch.nn.Parameter(data)`; a plain `Value(data)` set on a module is a
+    parameter as well (`self.scale = nn.Parameter(np.ones(3))`), and
+    `isinstance(v, nn.Parameter)` is true for every leaf Value that requires
+    grad.
 
     Args:
         data: real numbers (an array, a list, a number) or a Value (its data is copied).
         requires_grad: whether it requires grad (a frozen parameter is not
             found by `parameters()`).
 
-    Returns:
-        A new leaf Value.
+    Examples:
+        >>> import nn
+        >>> p = nn.Parameter([1.0, 2.0])
+        >>> type(p).__name__, p.requires_grad, isinstance(p, nn.Parameter)
+        ('Value', True, True)
     """
-    return Value(data, requires_grad=requires_grad)
+
+    def __new__(cls, data: Any, requires_grad: bool = True) -> Value:  # type: ignore[misc]
+        return Value(data, requires_grad=requires_grad)
+
+    def __init__(self, data: Any, requires_grad: bool = True) -> None:
+        pass  # never runs: `__new__` returns a Value; here for the signature's documentation
 
 
 class Identity(Module):

@@ -205,6 +205,9 @@ def test_module_list_and_dict_register_their_modules():
 def test_parameter_is_a_leaf_that_requires_grad():
     p = nn.Parameter(np.ones(3))
     assert isinstance(p, Value) and p.requires_grad and p.op == ""
+    assert isinstance(p, nn.Parameter) and not isinstance(p * 2, nn.Parameter)
+    assert not isinstance(Value(1.0, requires_grad=False), nn.Parameter)
+    assert not isinstance(np.ones(2), nn.Parameter)
     src = Value([1.0, 2.0])
     q = nn.Parameter(src)
     assert q is not src and q.op == "" and q.requires_grad
