@@ -15,7 +15,8 @@ from .module import Module
 from .norm import BatchNorm1d, BatchNorm2d, LayerNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .onnx_export import export_onnx
-from .training import History, evaluate, fit
+from .metrics import evaluate
+from .training import History, fit
 
 __all__ = [
     "Module", "Parameter", "ModuleList", "ModuleDict", "Identity", "Flatten",

@@ -14,15 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op
 from .elementwise import _select, sigmoid
 from .numeric import in_float32
 
 
 def _softplus_gx(g: Any, out: Any, x: Any, beta: float, threshold: float) -> Any:
-    linear = dual.data(x) * beta > threshold  # constant: the region where softplus is x
-    s = sigmoid(x * beta) if dual.is_value(x) else sigmoid.forward(x * beta)
+    linear = vjp_tools.data(x) * beta > threshold  # constant: the region where softplus is x
+    s = sigmoid(x * beta) if vjp_tools.is_value(x) else sigmoid.forward(x * beta)
     return _select(linear, g, g * s)
 
 
@@ -47,7 +47,7 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return erf(x)
 
 
-@op(lambda g, out, x: g * (dual.exp(x * x * -0.5) * _INV_SQRT_2PI))
+@op(lambda g, out, x: g * (np.exp(x * x * -0.5) * _INV_SQRT_2PI))
 @in_float32
 def normal_cdf(x):
     """Phi(x) = (1 + erf(x / sqrt(2))) / 2, as PyTorch's GELU computes it;  d/dx = exp(-x**2 / 2) / sqrt(2 pi)."""

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op
 from .elementwise import _select
 from .numeric import finite
@@ -101,7 +101,7 @@ def _fold_shape(cols: Any, output_size: Pair, kernel_size: Pair, dilation: Pair,
 
 def _run(o: Any, x: Any, **params: Any) -> Any:
     """The op `o` on a Value (recorded), its forward on raw data."""
-    return o(x, **params) if dual.is_value(x) else o.forward(x, **params)
+    return o(x, **params) if vjp_tools.is_value(x) else o.forward(x, **params)
 
 
 @op(lambda g, out, x, kernel_size, dilation, padding, stride: _run(
@@ -151,7 +151,7 @@ def _conv_gx(g: Any, out: Any, x: Any, w: Any, b: Any, stride: Pair, padding: Pa
              dilation: Pair, groups: int) -> Any:
     n, o, oh, ow = g.shape
     kernel = tuple(w.shape[2:])
-    if dual.is_value(g) or dual.is_value(w):  # recorded: W^T g, then col2im (fold)
+    if vjp_tools.is_value(g) or vjp_tools.is_value(w):  # recorded: W^T g, then col2im (fold)
         cols = _grouped(w, groups).transpose(0, 2, 1) @ g.reshape(n, groups, o // groups, oh * ow)
         return fold(cols.reshape(n, -1, oh * ow), output_size=tuple(x.shape[2:]),
                     kernel_size=kernel, dilation=dilation, padding=padding, stride=stride)
@@ -192,7 +192,7 @@ def _conv_gx_wide(g: np.ndarray, shape: tuple, w: np.ndarray, padding: Pair, dil
 def _conv_gw(g: Any, out: Any, x: Any, w: Any, b: Any, stride: Pair, padding: Pair,
              dilation: Pair, groups: int) -> Any:
     n, o, oh, ow = g.shape
-    if dual.is_value(g) or dual.is_value(x):  # recorded: g times the columns of x
+    if vjp_tools.is_value(g) or vjp_tools.is_value(x):  # recorded: g times the columns of x
         cols = unfold(x, kernel_size=tuple(w.shape[2:]), dilation=dilation, padding=padding,
                       stride=stride)
         cols = cols.reshape(n, groups, -1, oh * ow).transpose(0, 1, 3, 2)
@@ -265,9 +265,9 @@ def _max_pool_gx(g: Any, out: Any, x: Any, kernel_size: Pair, stride: Pair, padd
                  dilation: Pair) -> Any:
     arg = _saved(out)
     if arg is None:
-        arg = _pool_argmax(dual.data(x), kernel_size, stride, padding, dilation)[1]
+        arg = _pool_argmax(vjp_tools.data(x), kernel_size, stride, padding, dilation)[1]
     shape = tuple(x.shape)
-    if dual.is_value(g):  # recorded: g placed in its window's column, then col2im (fold)
+    if vjp_tools.is_value(g):  # recorded: g placed in its window's column, then col2im (fold)
         n, c, oh, ow = arg.shape
         k = kernel_size[0] * kernel_size[1]
         hit = arg[:, :, None] == np.arange(k).reshape(1, 1, k, 1, 1)
