@@ -3,7 +3,7 @@
 from . import callbacks, datasets, functional
 from .bridge import from_torch, to_torch
 from .checkpoint import load, save
-from .data import as_rng, batches, train_val_split
+from .data import DataLoader, as_rng, batches, train_val_split
 from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .module import Module
@@ -15,7 +15,7 @@ __all__ = [
     "Linear", "MLP", "Sequential", "ReLU", "Tanh", "Sigmoid", "Dropout",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
     "functional", "datasets", "callbacks",
-    "batches", "train_val_split", "as_rng",
+    "batches", "DataLoader", "train_val_split", "as_rng",
     "fit", "evaluate", "History",
     "save", "load",
     "to_torch", "from_torch", "export_onnx",
