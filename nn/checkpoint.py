@@ -136,8 +136,7 @@ def save(module: Module, path: str | os.PathLike, optimizer: Any = None) -> str:
         >>> model = nn.MLP(2, [4, 1], rng=0)
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     path = nn.save(model, os.path.join(folder, "model.npz"))
-        ...     copy = nn.MLP(2, [4, 1], rng=1)
-        ...     nn.load(copy, path)
+        ...     copy = nn.load(nn.MLP(2, [4, 1], rng=1), path)
         >>> all((copy.state_dict()[k] == v).all() for k, v in model.state_dict().items())
         True
     """
@@ -244,7 +243,7 @@ def _optimizer_state(zf: zipfile.ZipFile, path: str, module: Module) -> Any:
         raise ValueError(f"{where} is malformed: {e}") from None
 
 
-def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None:
+def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> Module:
     """Load a checkpoint written by `save` into `module` (and `optimizer`).
 
     Every parameter of the module must be in the file with its shape and
@@ -256,6 +255,9 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None
         path: the checkpoint file.
         optimizer: an optimizer over the module's parameters whose state is
             loaded too (the file must have been saved with one), or None.
+
+    Returns:
+        `module` itself, loaded (so that `model = nn.load(Model(), path)` works).
 
     Raises:
         TypeError: `module` is not a Module.
@@ -276,7 +278,7 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None
     except ValueError as e:
         raise ValueError(f"load: {path}: {e}") from None
     if optimizer is None:
-        return
+        return module
     try:
         optimizer.load_state_dict(optim_state)
     except BaseException as e:
@@ -284,3 +286,4 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None
         if isinstance(e, (TypeError, ValueError)):  # the optimizer refused the file's state
             raise ValueError(f"load: {path}: {e}") from None
         raise
+    return module

@@ -285,7 +285,8 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         rng: an int seed or a `Generator` for the split and the shuffling:
             the same seed gives the same run.
         scheduler: an `optim.lr_scheduler` schedule over `optimizer`,
-            stepped after each epoch's updates; or None.
+            stepped after each epoch's updates (after each batch's for one
+            whose `per_batch` is true, such as `OneCycleLR`); or None.
         clip_grad_norm: scale the gradients of the model's parameters before
             each step so that their total norm is at most this
             (`optim.clip_grad_norm`); None for no clipping.
@@ -323,6 +324,7 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
     was_training = model.training
     model.train()
     params = model.parameters() if max_norm is not None else None
+    per_batch = getattr(scheduler, "per_batch", False)  # OneCycleLR steps every batch
 
     from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
     bar = tqdm(range(int(epochs)), disable=not progress, unit="epoch", leave=True)
@@ -342,12 +344,14 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
                 if max_norm is not None:
                     _optim.clip_grad_norm(params, max_norm)
                 optimizer.step()
+                if per_batch:
+                    scheduler.step()
                 total += float(loss.item()) * len(Xb)
                 if count is not None:
                     correct += count(pred.data, yb)
                 if hooks:
                     hooks.batch_end(float(loss.item()), model)
-            if scheduler is not None:
+            if scheduler is not None and not per_batch:
                 scheduler.step()
             history.loss.append(total / len(X))
             if count is not None:
