@@ -257,7 +257,7 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> Modu
             loaded too (the file must have been saved with one), or None.
 
     Returns:
-        `module` itself, loaded (so that `model = nn.load(Model(), path)` works).
+        `module`, loaded (so `model = nn.load(Model(), path)` works).
 
     Raises:
         TypeError: `module` is not a Module.
