@@ -21,6 +21,8 @@ from autograd_core import Value
 from autograd_core import modes as _modes
 from autograd_core.versions import bump_version
 
+from . import hooks as _hooks
+
 __all__ = ["Module"]
 
 
@@ -70,6 +72,8 @@ class Module:
         # (graph drawings cluster them).
         token = _modes.enter_module(self)
         try:
+            if _hooks.active:  # 0 unless an instrument is attached (nn.hooks)
+                return _hooks.call(self, args, kwargs)
             return self.forward(*args, **kwargs)
         finally:
             _modes.exit_module(token)

@@ -38,8 +38,9 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
     for float32).
 
     Args:
-        module: a module that `nn.to_torch` carries (`Linear`, `MLP`,
-            `Sequential`, the activations, `Dropout` and their compositions).
+        module: a module that `nn.to_torch` carries: the layers it maps and
+            their compositions, and any module whose forward uses the op set
+            (carried by tracing one pass on `example_input`).
         example_input: a batch the module accepts (an array, a nested list or a
             Value), converted to the dtype of the module's parameters.
         path: the file to write (conventionally ending in `.onnx`).
@@ -55,7 +56,7 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
     torch = require("torch", "export_onnx")
     require("onnxscript", "export_onnx (PyTorch's ONNX exporter)")
     ort = require("onnxruntime", "export_onnx")
-    torch_module = to_torch(module).eval()  # checks that the module can be carried
+    torch_module = to_torch(module, example_input=example_input).eval()
     params = module.parameters()
     x = np.asarray(example_input.data if isinstance(example_input, Value) else example_input)
     if params:
