@@ -63,7 +63,8 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
         dtype = params[0].dtype
     else:
         dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.dtype(get_default_dtype())
-    x = x.astype(dtype)
+    if not np.issubdtype(x.dtype, np.integer):  # indices (an Embedding's input) stay integers
+        x = x.astype(dtype)
     expected = _evaluate(module, x)
     path = Path(path)
     batch = ({0: torch.export.Dim("batch")},) if x.ndim >= 2 else None

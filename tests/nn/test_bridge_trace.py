@@ -255,3 +255,28 @@ def test_from_torch_keeps_a_shared_weight_one_parameter(torch):
     _train_ours(model, opt, 3)
     np.testing.assert_allclose(model(X).data, theirs(torch.tensor(X)).detach().numpy(),
                                rtol=1e-10, atol=1e-12)
+
+
+def test_export_onnx_writes_a_traced_module(torch, tmp_path):
+    ort = pytest.importorskip("onnxruntime", reason="checks the file in ONNX Runtime")
+    pytest.importorskip("onnxscript", reason="PyTorch's ONNX exporter needs it")
+
+    class Bigram(nn.Module):
+        def __init__(self):
+            self.table = Value(np.random.default_rng(0).standard_normal((5, 3)))
+            self.head = nn.Linear(3, 5, rng=0)
+
+        def forward(self, idx):
+            return self.head(self.table[idx].tanh()).log_softmax(axis=-1)
+
+    model = Bigram()
+    idx = np.array([[0, 3, 3], [1, 4, 2]])  # a batch of contexts: the batch axis is free
+    path = nn.export_onnx(model, idx, tmp_path / "bigram.onnx")
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    other = np.array([[4, 2, 0], [1, 1, 1], [0, 0, 3], [2, 3, 4]])
+    got = session.run(None, {"input": other})[0]
+    np.testing.assert_allclose(got, model(other).data, rtol=1e-12, atol=1e-13)
+    path = nn.export_onnx(Everything(), X, tmp_path / "everything.onnx")
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(session.run(None, {"input": X})[0], Everything()(X).data,
+                               rtol=1e-12, atol=1e-13)
