@@ -138,6 +138,7 @@ class _Tracer:
         self.param_names = {id(c): (n, p) for (n, p), (_, c)
                             in zip(params, self.copy.named_parameters())}
         self.buffers = {id(b): n for n, b in _named_buffers(self.copy)}
+        self.copy_buffer_shapes = {n: np.shape(b) for n, b in _named_buffers(self.copy)}
         self.paths = _module_paths(module)
         self.paths_of = {id(m): p for p, m in self.paths.items()}
         self.calls: dict[int, tuple[Module, tuple, dict, Any]] = {}
@@ -288,8 +289,8 @@ class _Tracer:
 
     def _constant(self, data: Any) -> _Ref:
         """A buffer of the module (by identity), or a new non-persistent buffer."""
-        name = self.buffers.get(id(data))
-        if name is not None:
+        name = self.buffers.get(id(data), self.buffers.get(id(getattr(data, "base", None))))
+        if name is not None and np.shape(data) == self.copy_buffer_shapes[name]:
             return _Ref("buffer", name)
         name = f"_constant{len(self.root._buffers)}"
         self.root.register_buffer(name, self.torch.tensor(np.asarray(data)), persistent=False)
