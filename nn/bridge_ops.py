@@ -86,6 +86,9 @@ TORCH_OPS: dict[str, Callable[..., Any]] = {
     "reshape": lambda T, a, shape: a.reshape(shape),
     "transpose": lambda T, a, axes: a.permute(axes),
     "broadcast_to": lambda T, a, shape: T.broadcast_to(a, shape),
+    # The same, keeping the input's batch axis (see nn.bridge_trace).
+    "reshape_batch": lambda T, a, shape: a.reshape((a.shape[0],) + tuple(shape[1:])),
+    "broadcast_to_batch": lambda T, a, shape: T.broadcast_to(a, (a.shape[0],) + tuple(shape[1:])),
     "sum_to": _sum_to,
     "sum": _reduced(lambda T, a, dims, keep: T.sum(a, dim=dims, keepdim=keep)),
     "mean": _reduced(lambda T, a, dims, keep: T.mean(a, dim=dims, keepdim=keep)),
@@ -99,6 +102,16 @@ TORCH_OPS: dict[str, Callable[..., Any]] = {
     "bce": _loss("binary_cross_entropy"),
     "bce_with_logits": _loss("binary_cross_entropy_with_logits"),
     "cross_entropy": _cross_entropy,
+    "softplus": lambda T, x, beta, threshold: T.nn.functional.softplus(x, beta, threshold),
+    "normal_cdf": lambda T, x: T.special.ndtr(x),
+    "conv2d": lambda T, x, w, b, stride, padding, dilation, groups: T.nn.functional.conv2d(
+        x, w, b, stride, padding, dilation, groups),
+    "max_pool2d": lambda T, x, kernel_size, stride, padding, dilation:
+        T.nn.functional.max_pool2d(x, kernel_size, stride, padding, dilation),
+    "unfold": lambda T, x, kernel_size, dilation, padding, stride: T.nn.functional.unfold(
+        x, kernel_size, dilation, padding, stride),
+    "fold": lambda T, cols, output_size, kernel_size, dilation, padding, stride:
+        T.nn.functional.fold(cols, output_size, kernel_size, dilation, padding, stride),
 }
 """Each op of the engine by name -> the same computation on torch tensors,
 `fn(torch, *inputs, **params)`. A new op is carried by adding its entry."""

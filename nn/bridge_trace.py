@@ -11,7 +11,9 @@ their calls are recorded whole and replayed as the `torch.nn` layers they
 map to (so a `Dropout` draws new masks and a `BatchNorm` updates its running
 statistics in PyTorch too).
 
-What runs is what ran on the example: a forward whose graph depends on the
+What runs is what ran on the example, but for the batch axis: a reshape or a
+broadcast that keeps the example's first axis (of an input of two axes or
+more) keeps the first axis of any input. A forward whose graph depends on the
 data (an `if` on a value, a mask or an index computed from the input, a
 number of steps read from it) is carried as traced, its choices fixed as
 they were made on the example. The trace runs on a deep copy of the module,
@@ -86,6 +88,7 @@ def traced_class(torch: Any) -> type:
             self.traced_from = name
             self.steps: list[tuple[str, str, tuple, dict]] = []
             self.output: Any = None
+            self.op_table = TORCH_OPS
 
         def forward(self, input: Any) -> Any:
             inputs, env = (input,), []
@@ -93,7 +96,7 @@ def traced_class(torch: Any) -> type:
                 args = _resolve(args, self, inputs, env)
                 params = _resolve(params, self, inputs, env)
                 if kind == "op":
-                    env.append(TORCH_OPS[target](torch, *args, **params))
+                    env.append(self.op_table[target](torch, *args, **params))
                 else:
                     env.append(self.get_submodule(target)(*args, **params))
             return _resolve(self.output, self, inputs, env)
@@ -149,6 +152,7 @@ class _Tracer:
     def run(self, example_input: Any) -> Any:
         x = self._input(example_input)
         self.input = x
+        self.batch = x.shape[0] if np.ndim(x) >= 2 else None  # as export_onnx's free axis
         with enable_grad(), hooks.intercepting(self._around):
             out = self.copy(x)
         self._place_state()
@@ -264,9 +268,22 @@ class _Tracer:
                             f"tracer cannot carry to PyTorch (nn.bridge_ops.TORCH_OPS has "
                             f"no entry for it)")
         args = tuple(self.refs[id(p)] for p in v.parents)
-        params = self._operands(dict(getattr(v, "_params", None) or {}))
-        steps.append(("op", v.op, args, params))
+        params = self._operands(dict(v.params))
+        steps.append(("op", self._batch_free(v, params), args, params))
         return _Ref("step", len(steps) - 1)
+
+    def _batch_free(self, v: Value, params: dict) -> str:
+        """The op to replay: a reshape or broadcast that keeps the example's batch axis
+        first keeps the batch axis of whatever input comes (`*_batch` in TORCH_OPS)."""
+        if v.op in ("reshape", "broadcast_to") and self.batch is not None:
+            shape, source = params.get("shape"), v.parents[0].shape
+            if v.op == "broadcast_to" and len(source) < len(shape or ()):
+                source = (1,) * (len(shape) - len(source)) + tuple(source)
+            keeps = source and (source[0] == self.batch or (v.op == "broadcast_to"
+                                                            and source[0] == 1))
+            if shape and shape[0] == self.batch and keeps:
+                return v.op + "_batch"
+        return v.op
 
     def _leaf(self, v: Value) -> _Ref:
         """A parameter (by its name on the root), a buffer, or a constant."""

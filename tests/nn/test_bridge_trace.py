@@ -280,3 +280,22 @@ def test_export_onnx_writes_a_traced_module(torch, tmp_path):
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(session.run(None, {"input": X})[0], Everything()(X).data,
                                rtol=1e-12, atol=1e-13)
+
+
+def test_a_reshape_that_keeps_the_batch_axis_keeps_any_batch(torch):
+    class PerSample(nn.Module):
+        def __init__(self):
+            self.w = Value(np.random.default_rng(0).standard_normal((6, 2)))
+
+        def forward(self, x):  # (N, 2, 3) -> (N, 6) -> (N, 2)
+            flat = x.reshape(x.shape[0], -1)
+            return flat @ self.w + np.broadcast_to(self.w[:1], (x.shape[0], 2))
+
+    model = PerSample()
+    example = np.random.default_rng(1).standard_normal((4, 2, 3))
+    theirs = nn.to_torch(model, example_input=example)
+    ops = [s[1] for s in theirs.steps if s[0] == "op"]
+    assert "reshape_batch" in ops and "broadcast_to_batch" in ops
+    other = np.random.default_rng(2).standard_normal((7, 2, 3))
+    np.testing.assert_allclose(theirs(torch.tensor(other)).detach().numpy(),
+                               model(other).data, rtol=1e-13, atol=1e-14)
