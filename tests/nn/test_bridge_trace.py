@@ -257,6 +257,7 @@ def test_from_torch_keeps_a_shared_weight_one_parameter(torch):
                                rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.slow  # seconds: the exporter
 def test_export_onnx_writes_a_traced_module(torch, tmp_path):
     ort = pytest.importorskip("onnxruntime", reason="checks the file in ONNX Runtime")
     pytest.importorskip("onnxscript", reason="PyTorch's ONNX exporter needs it")
