@@ -5,7 +5,7 @@ from .activations import (ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax
                           Softmax, Softplus, Softsign)
 from .bridge import from_torch, to_torch
 from .checkpoint import load, save
-from .data import as_rng, batches, train_val_split
+from .data import DataLoader, as_rng, batches, train_val_split
 from .containers import Flatten, Identity, ModuleDict, ModuleList, Parameter
 from .conv import Conv1d, Conv2d
 from .embedding import Embedding
@@ -27,7 +27,7 @@ __all__ = [
     "LogSigmoid", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "functional", "init", "datasets", "callbacks",
-    "batches", "train_val_split", "as_rng",
+    "batches", "DataLoader", "train_val_split", "as_rng",
     "fit", "evaluate", "History",
     "save", "load",
     "to_torch", "from_torch", "export_onnx",
