@@ -18,20 +18,21 @@ class Dropout(Module):
     """Inverted dropout: in training, each element is zeroed with probability `p`.
 
     The survivors are scaled by `1 / (1 - p)`, so the expected output equals
-    the input; in evaluation mode (`module.eval()`) it is the identity.
+    the input; with `p == 1` every element is zeroed (gradient 0), as in
+    PyTorch. In evaluation mode (`module.eval()`) it is the identity.
 
     Args:
-        p: the probability of zeroing an element, in [0, 1).
+        p: the probability of zeroing an element, in [0, 1].
         rng: an int seed or a `numpy.random.Generator` for the masks; None
             for fresh entropy.
 
     Raises:
-        ValueError: `p` is outside [0, 1), or a negative seed.
+        ValueError: `p` is outside [0, 1], or a negative seed.
         TypeError: an `rng` of another kind.
     """
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
-        self.p = real_number("Dropout probability p", p, 0.0, 1.0)
+        self.p = real_number("Dropout probability p", p, 0.0, 1.0, high_inclusive=True)
         """The probability of zeroing an element."""
         self.rng = as_rng(rng)
         """The generator the masks are drawn from."""
@@ -61,7 +62,7 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, rng: RngLike = No
 
     Args:
         input: a Value, or real numbers made a constant Value.
-        p: the probability of zeroing an element, in [0, 1).
+        p: the probability of zeroing an element, in [0, 1].
         training: False (or `p == 0`) makes it the identity.
         rng: an int seed or a `numpy.random.Generator` for the mask.
 
@@ -70,12 +71,13 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, rng: RngLike = No
         it is the identity).
 
     Raises:
-        ValueError: `p` is outside [0, 1).
+        ValueError: `p` is outside [0, 1].
         TypeError: `input` is not real numbers.
     """
-    p = real_number("dropout probability p", p, 0.0, 1.0)
+    p = real_number("dropout probability p", p, 0.0, 1.0, high_inclusive=True)
     x = as_value(input, "dropout")
     if not training or p == 0.0:
         return x
-    keep = as_rng(rng).random(x.shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype)
+    keep = as_rng(rng).random(x.shape) >= p  # all False for p == 1
+    scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
+    return x * (keep * scale).astype(x.dtype)

@@ -149,6 +149,9 @@ def _class_indices(fn: str, target: Any, n: int, c: int) -> np.ndarray:
                              f"class probabilities give a target of shape ({n}, {c})")
     elif t.dtype.kind not in "iu":
         raise TypeError(f"{fn}: class targets must be integers, got dtype {t.dtype}")
+    if t.dtype.kind in "uf" and t.size and t.max() >= c:  # before int64 wraps it negative
+        raise ValueError(f"{fn}: class index {t.max().item()!r} is out of range for "
+                         f"{c} classes (valid: 0..{c - 1})")
     return t.astype(np.int64, copy=False)
 
 

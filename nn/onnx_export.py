@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, get_default_dtype, no_grad
+from autograd_core.checks import real_array
 
 from .bridge import require, to_torch
 from .module import Module
@@ -53,7 +54,8 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
 
     Raises:
         ImportError: torch, onnxscript or onnxruntime is not installed.
-        TypeError: the module cannot be carried to PyTorch.
+        TypeError: the module cannot be carried to PyTorch, or `example_input`
+            is not real numbers (complex, strings, ...).
         RuntimeError: ONNX Runtime cannot run the file (it has no float64 `Erf`,
             which GELU needs), or its output differs from the module's.
     """
@@ -62,7 +64,8 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
     ort = require("onnxruntime", "export_onnx")
     torch_module = to_torch(module, example_input=example_input).eval()
     params = module.parameters()
-    x = np.asarray(example_input.data if isinstance(example_input, Value) else example_input)
+    x = real_array("export_onnx: example_input",
+                   example_input.data if isinstance(example_input, Value) else example_input)
     if params:
         dtype = params[0].dtype
     else:
@@ -89,8 +92,10 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
                            f"cannot run it in {dtype}: {e}") from None
     got = session.run(None, {"input": x})[0]
     tol = float(np.sqrt(np.finfo(dtype).eps))
-    if got.shape != expected.shape or not np.allclose(got, expected, rtol=tol, atol=tol):
-        worst = np.max(np.abs(got - expected)) if got.shape == expected.shape else "shape"
+    # NaN where the module gives NaN (a NaN row in the example) is a match.
+    if got.shape != expected.shape or not np.allclose(got, expected, rtol=tol, atol=tol,
+                                                      equal_nan=True):
+        worst = np.nanmax(np.abs(got - expected)) if got.shape == expected.shape else "shape"
         raise RuntimeError(f"export_onnx: ONNX Runtime's output on the example input "
                            f"differs from the module's (largest difference {worst}); "
                            f"the file {path} was written but does not compute the module")

@@ -282,7 +282,7 @@ def test_dropout_training_and_eval():
     assert np.array_equal(again.data, out.data)
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, "0.5"])
+@pytest.mark.parametrize("p", [-0.1, 1.0000001, 1.5, "0.5"])
 def test_dropout_rejects_bad_p(p):
     with pytest.raises(ValueError, match=f"Dropout probability p.*{p!r}" if isinstance(p, str)
                        else f"invalid Dropout probability p: {p}"):
