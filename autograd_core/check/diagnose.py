@@ -187,17 +187,15 @@ def diagnose(mine: np.ndarray, right: np.ndarray, tol: Tolerance,
     sizes = sizes if sizes is not None else sizes_of(right.shape, mine.shape)
     if mine.shape != right.shape:
         return _other_shape(mine, right, tol, sizes)
-    dtype = "" if mine.dtype == right.dtype else \
-        f"the wrong dtype: {mine.dtype} where {right.dtype} is right"
-    if close(mine, right, tol):
-        return dtype
-    words = _same_shape(mine, right, tol, sizes)
-    if dtype:
-        loose = tuple(max(a, b) for a, b in zip(tolerance(mine.dtype), tol))
-        if not words and close(mine, right, loose):
-            return f"{dtype} (the numbers agree to {mine.dtype} precision)"
-        words = f"{words}; also {dtype}" if words else dtype
-    return words or _where(mine, right, tol)
+    if mine.dtype == right.dtype:
+        return "" if close(mine, right, tol) else \
+            _same_shape(mine, right, tol, sizes) or _where(mine, right, tol)
+    dtype = f"the wrong dtype: {mine.dtype} where {right.dtype} is right"
+    loose = tuple(max(a, b) for a, b in zip(tolerance(mine.dtype), tol))
+    if close(mine, right, loose):
+        return f"{dtype} (the numbers agree to {mine.dtype} precision)"
+    words = _same_shape(mine, right, tol, sizes) or _where(mine, right, tol)
+    return f"{words}; also {dtype}"
 
 
 def tolerance(dtype: np.dtype) -> Tolerance:
