@@ -162,7 +162,7 @@ def _check(title: str, f: Callable[[list], Any], backward: Callable[[np.ndarray,
     return finish(rows, strict, f"{title}\n{table(rows)}")
 
 
-def vjp(forward: Callable, vjp: Callable, *inputs: Any, strict: bool | None = None,
+def vjp(forward: Callable, vjp: Callable | tuple, *inputs: Any, strict: bool | None = None,
         **params: Any) -> bool:
     """Check a hand-written VJP: against finite differences, and against the
     library's own op of the forward's name where `OPS` has one.
@@ -176,7 +176,8 @@ def vjp(forward: Callable, vjp: Callable, *inputs: Any, strict: bool | None = No
     Args:
         forward: the forward on ndarrays, or an op made with `@op` (its forward
             is used, its name looked up).
-        vjp: the backward, `vjp(g, out, *inputs, **params)`.
+        vjp: the backward, `vjp(g, out, *inputs, **params)`; or one VJP per
+            input (a tuple, as `@op` takes them), each returning its input's gradient.
         *inputs: the arrays (or numbers) to check at; float inputs are checked
             (in float64), others (integer indices) are passed as they are.
         strict: True raises `Mismatch` on a mismatch; None follows `check.strict()`.
@@ -205,7 +206,12 @@ def vjp(forward: Callable, vjp: Callable, *inputs: Any, strict: bool | None = No
     xs = _arrays(inputs)
     names = _names(fn, len(xs))
     f = lambda ys: fn(*ys, **params)  # noqa: E731
-    back = lambda g, out: vjp(*_read_only([g, out] + xs), **params)  # noqa: E731
+    vjps = list(vjp) if isinstance(vjp, (tuple, list)) else None
+
+    def back(g: np.ndarray, out: np.ndarray) -> Any:
+        args = _read_only([g, out] + xs)
+        return vjp(*args, **params) if vjps is None else [v(*args, **params) for v in vjps]
+
     return _check(f"check.vjp: {name or 'forward'}", f, back, names, xs, name, params,
                   True, strict)
 

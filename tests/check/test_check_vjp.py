@@ -62,6 +62,9 @@ def test_two_inputs_each_named_and_broadcast_gradients_summed(capsys):
     assert check.vjp(mul, lambda g, out, a, b: (g * b, g * a), a, b)
     rows = _rows(capsys.readouterr().out)
     assert {"da (vs finite differences)", "db (vs library op 'mul')"} <= set(rows)
+    # One VJP per input, as @op takes them.
+    assert check.vjp(mul, (lambda g, out, a, b: g * b, lambda g, out, a, b: g * a), a, b)
+    capsys.readouterr()
     # One gradient wrong: only its rows fail.
     assert not check.vjp(mul, lambda g, out, a, b: (g * b, g * a.T.sum()), a, b)
     rows = _rows(capsys.readouterr().out)
