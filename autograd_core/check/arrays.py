@@ -136,10 +136,11 @@ def compare_all(mine: Mapping[str, Any], references: Mapping[str, Any],
                 strict: bool | None = None) -> bool:
     """Compare a dict of hand-written gradients with the engine's, as a table.
 
-    One row per name, as `compare` makes it (the diagnosis in the last column),
-    in the order of `references`, then any of `mine` that has no reference; then
-    how many are close. A size that many references share as their first axis
-    is named the batch size in the diagnoses.
+    One row per name of `mine`, in its order, as `compare` makes it (the
+    diagnosis in the last column), then how many are close. `references` may
+    hold more names than `mine` (all the Values of a forward pass, say): only
+    those in `mine` are compared. A size that many references share as their
+    first axis is named the batch size in the diagnoses.
 
     Args:
         mine: name -> your gradient (an ndarray, or None if not computed yet).
@@ -148,25 +149,34 @@ def compare_all(mine: Mapping[str, Any], references: Mapping[str, Any],
             (the default) follows `check.strict()`.
 
     Returns:
-        True if every name of `references` is in `mine` and close.
+        True if every array of `mine` is close to its reference.
 
     Raises:
         Mismatch: something is not close, in strict mode.
         ValueError: a reference is a Value without a `.grad`.
+        TypeError: `mine` or `references` is not a dict.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd_core import Value, check
+        >>> x = Value(np.ones((4, 3)))
+        >>> b = Value(np.zeros(3))
+        >>> y = (x + b) * 2
+        >>> y.sum().backward()
+        >>> check.compare_all({"y": np.ones((4, 3)), "b": np.full((4, 3), 2.0)},
+        ...                   {"x": x, "b": b, "y": y})
+        name  exact  close  max diff
+        y     True   True   0
+        b     False  False  -         a missing sum over a broadcast axis 0: (4, 3) vs (3,): sum over axis 0
+        1 of 2 close
+        False
     """
     if not isinstance(mine, Mapping) or not isinstance(references, Mapping):
         raise TypeError(f"check.compare_all: expected two dicts (name -> array), got "
                         f"{type(mine).__name__} and {type(references).__name__}")
     sizes = _batch_sizes(references)
-    rows = []
-    for name, ref in references.items():
-        if name in mine:
-            rows.append(row(name, mine[name], ref, sizes=sizes))
-        else:
-            rows.append(Row(name, False, False, None, "missing: no array of this name"))
-    for name in mine:
-        if name not in references:
-            rows.append(Row(name, False, False, None, "no reference of this name to compare "
-                                                      "with"))
+    rows = [row(name, got, references[name], sizes=sizes) if name in references else
+            Row(name, False, False, None, "no reference of this name to compare with")
+            for name, got in mine.items()]
     done = sum(r.close for r in rows)
     return finish(rows, strict, f"{table(rows)}\n{done} of {len(rows)} close")
