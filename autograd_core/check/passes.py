@@ -155,9 +155,9 @@ def _check(title: str, f: Callable[[list], Any], backward: Callable[[np.ndarray,
         got = _fit(got, xs[k], reduce)
         numeric = _numeric(lambda ys: np.asarray(f(ys)), xs, k, g)
         rows.append(row(f"d{names[k]} (vs finite differences)", got, numeric, _FD_TOL))
-        if library is not None and library[1][k] is not None:
-            right = library[1][k]
-            right = _fit(right, xs[k], True) if right.shape != xs[k].shape else right
+        right = library[1][k] if library is not None and k < len(library[1]) else None
+        right = _fit(right, xs[k], True)
+        if isinstance(right, np.ndarray) and right.shape == xs[k].shape:
             rows.append(row(f"d{names[k]} (vs {where})", got, right))
     return finish(rows, strict, f"{title}\n{table(rows)}")
 
