@@ -18,6 +18,8 @@ SOLUTIONS = sorted((NOTEBOOKS / "solutions").glob("*_solutions.ipynb"))
 PAIRS = [(s, NOTEBOOKS / s.name.replace("_solutions.ipynb", ".ipynb")) for s in SOLUTIONS]
 IDS = [h.name for _, h in PAIRS]
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 
 def _code(nb):
     return [c for c in nb.cells if c.cell_type == "code"]

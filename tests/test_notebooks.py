@@ -12,6 +12,8 @@ import nbclient.exceptions
 import nbformat
 import pytest
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 # An exercise notebook is committed with its solutions (solutions/NAME_solutions.ipynb,

@@ -142,6 +142,7 @@ print(before, autograd_core.check.compare("x", [1.0], [1.0]))
 """
 
 
+@pytest.mark.slow
 def test_check_is_loaded_on_first_use():
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, "-c", LAZY], capture_output=True, text=True,

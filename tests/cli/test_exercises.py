@@ -123,6 +123,7 @@ def _run(nb: nbformat.NotebookNode, folder: Path) -> None:
                             resources={"metadata": {"path": str(folder)}}).execute()
 
 
+@pytest.mark.slow
 def test_the_hand_out_runs_outside_the_project(tmp_path, monkeypatch):
     """`python -m autograd_core exercises` in a folder outside the project; the
     hand-out runs there in a fresh kernel, with the package importable as when
