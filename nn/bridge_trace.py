@@ -304,9 +304,23 @@ class _Tracer:
                 return name
         raise AssertionError("a carried parameter is on the root")  # placed by _place_state
 
+    def _is_input(self, obj: np.ndarray) -> bool:
+        """Whether an array operand is the (integer) example input. The engine
+        keeps a copy of every array operand as it was when the op ran, so the
+        copy is recognised by its contents, not by identity."""
+        x = self.input
+        return obj is x or (isinstance(x, np.ndarray) and obj.shape == x.shape
+                            and obj.dtype == x.dtype and np.array_equal(obj, x))
+
     def _constant(self, data: Any) -> _Ref:
-        """A buffer of the module (by identity), or a new non-persistent buffer."""
+        """A buffer of the module, or a new non-persistent buffer. Array
+        operands reach the graph as copies, so a buffer is recognised by
+        identity or, failing that, by equal shape, dtype and contents."""
         name = self.buffers.get(id(data), self.buffers.get(id(getattr(data, "base", None))))
+        if name is None:
+            name = next((n for n, b in _named_buffers(self.copy)
+                         if np.shape(b) == np.shape(data) and np.asarray(b).dtype == data.dtype
+                         and np.array_equal(b, data)), None)
         if name is not None and np.shape(data) == self.copy_buffer_shapes[name]:
             return _Ref("buffer", name)
         name = f"_constant{len(self.root._buffers)}"
@@ -318,7 +332,7 @@ class _Tracer:
         if isinstance(obj, Value):
             return self.refs[id(obj)] if id(obj) in self.refs else self._ref(obj)
         if isinstance(obj, np.ndarray):
-            return _Ref("input", 0) if obj is self.input else self._constant(obj)
+            return _Ref("input", 0) if self._is_input(obj) else self._constant(obj)
         if type(obj) in (tuple, list):
             return type(obj)(self._operands(o) for o in obj)
         if type(obj) is dict:
