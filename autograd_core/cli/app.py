@@ -235,6 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, ValueError, OSError, ImportError) as e:
         print(f"{PROG} {args.command}: error: {_one_line(e)}", file=sys.stderr)
         return 1
+    except MemoryError as e:  # NumPy's says how much it could not allocate
+        print(f"{PROG} {args.command}: error: out of memory: {_one_line(e) or 'no details'} "
+              f"(smaller --hidden widths or --batch-size need less)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
         return 130
