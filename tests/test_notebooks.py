@@ -1,5 +1,9 @@
 """Every notebook in notebooks/ runs top to bottom without error, and is committed
-with the outputs of such a run, so that it reads well where it is hosted."""
+with the outputs of such a run, so that it reads well where it is hosted.
+
+A notebook that needs the optional packages of the `[torch]` extra says so in its
+metadata (`"autograd_core": {"requires": [...]}`); where one of them is missing, its
+run is skipped with the package's name and the command that installs it."""
 from __future__ import annotations
 
 import os
@@ -15,10 +19,17 @@ NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CELL_TIMEOUT = 120  # seconds per cell
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes in kernel tracebacks
+# The packages of the `[torch]` extra: a notebook importing one must declare it.
+OPTIONAL = ("torch", "onnx", "onnxruntime", "onnxscript")
+_IMPORT = re.compile(r"^\s*(?:import|from)\s+(\w+)", re.M)
 
 
 def _code_cells(nb: nbformat.NotebookNode) -> list:
     return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def _requires(nb: nbformat.NotebookNode) -> list[str]:
+    return list(nb.metadata.get("autograd_core", {}).get("requires", []))
 
 
 def test_notebooks_exist() -> None:
@@ -45,6 +56,18 @@ def test_committed_with_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_optional_packages_are_declared(path: Path) -> None:
+    """A notebook that imports torch (or ONNX) lists it in its metadata, so that its
+    run is skipped, not failed, where the `[torch]` extra is not installed."""
+    nb = nbformat.read(path, as_version=4)
+    imported = {m for c in _code_cells(nb) for m in _IMPORT.findall(c.source)}
+    assert sorted(imported & set(OPTIONAL)) == sorted(set(_requires(nb)) & imported), (
+        f"{path.name} imports {sorted(imported & set(OPTIONAL))}: list them in its "
+        "metadata as \"autograd_core\": {\"requires\": [...]}")
+    assert set(_requires(nb)) <= set(OPTIONAL)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_executes(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run the notebook in a fresh kernel, with a temporary working directory so
     that files it writes do not land in the repository."""
@@ -53,6 +76,9 @@ def test_executes(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         p for p in (str(NOTEBOOK_DIR), os.environ.get("PYTHONPATH", "")) if p))
     nb = nbformat.read(path, as_version=4)
+    for module in _requires(nb):
+        pytest.importorskip(module, reason=(
+            f"{path.name} needs {module}: pip install \"autograd-core[torch]\""))
     client = nbclient.NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}})
