@@ -44,8 +44,14 @@ __all__ = [
 # libraries built on the engine, are top-level packages of this distribution;
 # `from autograd_core import nn, optim` gives them, also loaded on first use, so
 # that importing the engine never imports the layers built on it.
-_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz",
+_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz.step",
          "nn": None, "optim": None}
+
+
+def __dir__() -> list[str]:
+    """The public names (`__all__`) and the packages `nn`, `optim` and `viz`: no
+    helper, typing name or internal module."""
+    return sorted({*__all__, "nn", "optim", "viz"})
 
 
 def __getattr__(name: str) -> Any:

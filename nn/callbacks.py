@@ -32,8 +32,8 @@ from autograd_core.checks import real_number
 
 from .diagnostics import Diagnostics
 
-__all__ = ["LivePlot", "Diagnostics", "FitHooks", "check_fit_extras", "plot_decision_boundary",
-           "predict_classes"]
+# FitHooks and check_fit_extras are fit's own plumbing, not exported.
+__all__ = ["LivePlot", "Diagnostics", "plot_decision_boundary", "predict_classes"]
 
 _HOOKS = ("on_train_begin", "on_batch_end", "on_epoch_end", "on_train_end")
 

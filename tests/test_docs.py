@@ -63,6 +63,13 @@ def test_site_builds_strict(tmp_path):
     # The notebook guides show their saved graphs and plots.
     guide = (site / "guides" / "01_values_and_graphs.html").read_text()
     assert guide.count('class="nb-output nb-image"') >= 5 and "<math" in guide
+    # step_through's output is the stepper that needs no kernel: every step's picture,
+    # a range input and its script.
+    (stepper,) = re.findall(r'<div class="autograd-core-stepper">.*?</script>\s*</div>',
+                            guide, re.S)
+    assert re.search(r'<input type="range" min="0" max="10"', stepper)
+    assert stepper.count('class="agc-frame"') == 11 and stepper.count("<svg") == 11
+    assert "a widget: run it in Jupyter" not in guide
     assert len(list((site / "guides" / "images").glob("*.svg"))) >= 10
     # The drawings of "How backpropagation works here" are made by draw_graph at build time.
     backprop = (site / "backprop.html").read_text()
@@ -70,6 +77,7 @@ def test_site_builds_strict(tmp_path):
     assert len(drawings) >= 4
     for name in drawings:
         assert (site / name).read_text().lstrip().startswith("<?xml"), name
+    _check_reference_pages(site / "reference")
     # The changelog page is the repository's CHANGELOG.md.
     assert "Unreleased" in (site / "changelog.html").read_text()
     # Nothing in a page is loaded from the network.
@@ -77,6 +85,65 @@ def test_site_builds_strict(tmp_path):
         remote = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"',
                             page.read_text())
         assert not remote, (page, remote)
+
+
+def _check_reference_pages(folder: Path) -> None:
+    """No private or unexported name in the API reference; Value's page starts with
+    construction, data and grad, and backward; a tuple is one Returns row."""
+    for page in folder.glob("*.html"):
+        text = page.read_text()
+        for ident in re.findall(r'<h[2-5] id="([^"]+)"', text):
+            if "." not in ident:
+                continue  # a section heading
+            assert not any(part.startswith("_") for part in ident.split(".")
+                           if part != "__version__"), (page.name, ident)
+            owner, _, name = ident.rpartition(".")
+            try:
+                module = importlib.import_module(owner)
+            except ImportError:
+                continue  # a class member
+            exported = getattr(module, "__all__", None)
+            assert exported is None or name in exported, (
+                f"{page.name} documents {ident}, which {owner} does not export")
+        assert "doc-section-bases" not in text or page.name != "autograd_core.html"
+    reference = (folder / "autograd_core.html").read_text()
+    order = [reference.index(f'id="autograd_core.Value{m}"')
+             for m in ("", ".data", ".grad", ".backward", ".exp", ".sum", ".reshape")]
+    assert order == sorted(order)
+    assert "Bases:" not in reference.split('id="autograd_core.Value"')[1].split('id="autograd_core.Value.data"')[0]
+    bridge = (folder / "nn.html").read_text().split('id="nn.to_torch"')[1].split('id="nn.from_torch"')[0]
+    returns = bridge.split("Returns:")[1].split("</table>")[0]
+    assert returns.count("<tr") == 2, "one header row and one Returns row for a tuple"
+
+
+def test_reference_lists_every_member_of_value_once():
+    """Value's members are listed by kind on its page; a member added to Value and
+    not listed there fails here."""
+    import autograd_core
+
+    text = (DOCS / "reference" / "autograd_core.md").read_text()
+    (first,) = re.findall(r"^::: autograd_core\.Value\n(?:    .*\n)*?      members: \[(.*?)\]",
+                          text, re.M)
+    listed = [m.strip() for m in first.split(",")]
+    listed += re.findall(r"^::: autograd_core\.Value\.(\w+)$", text, re.M)
+    public = {n for n in dir(autograd_core.Value) if not n.startswith("_")}
+    assert sorted(listed) == sorted(set(listed)), "a member is listed twice"
+    assert set(listed) == public, (set(listed) - public, public - set(listed))
+
+
+def test_dir_shows_only_the_public_api():
+    import autograd_core
+
+    shown = set(dir(autograd_core))
+    assert shown == set(autograd_core.__all__) | {"nn", "optim", "viz"}
+    assert not {n for n in shown if n.startswith("_") and n != "__version__"}
+    assert {"Any", "annotations", "methods", "checks"}.isdisjoint(shown)
+
+
+def test_hooks_know_the_stepper():
+    from autograd_core.viz import stepper
+
+    assert hooks.STEPPER_CLASS == stepper.STEPPER_CLASS
 
 
 def _page_ids():
