@@ -5,7 +5,9 @@ the docstrings' examples pass.
 - every ```python block of docs/ runs, page by page (one namespace per page, in a
   temporary working folder); where a ```text block follows a Python block, it is what
   the block prints (compared as doctest compares: `...` matches anything, runs of
-  whitespace are equal);
+  whitespace are equal); a block that starts with `# needs: torch` runs where torch
+  is installed, and where it is not, the page's test reports it as skipped after
+  running every other block;
 - the API reference has an entry for every public name of `autograd_core`, `nn`,
   `optim` and their public submodules;
 - the docstring examples (`>>>`) of those packages and all their modules pass.
@@ -158,8 +160,13 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
     namespace: dict = {"__name__": "__docs__"}
     checker = doctest.OutputChecker()
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    waiting = []
     for code, expected, line in hooks.python_blocks(page.read_text()):
         where = f"{page.relative_to(ROOT)}, block at line {line}"
+        needs = [m for m in _NEEDS.findall(code) if importlib.util.find_spec(m) is None]
+        if needs:  # the blocks after it still run; the test reports the skip below
+            waiting.append(f"line {line} needs {', '.join(needs)}")
+            continue
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile("\n" * line + code, str(page), "exec"), namespace)
@@ -167,6 +174,13 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
             got = out.getvalue()
             assert checker.check_output(expected, got, flags), (
                 f"{where} printed\n{got}\nbut the page shows\n{expected}")
+    if waiting:
+        pytest.skip(f"{page.name}: every other block ran and passed; not run: "
+                    f"{'; '.join(waiting)} (pip install \"autograd-core[torch]\")")
+
+
+# A block whose first lines say `# needs: torch` runs only where torch is installed.
+_NEEDS = re.compile(r"^# needs: (\w+)", re.M)
 
 
 def _public_names(package: str) -> list[str]:
@@ -219,3 +233,33 @@ def test_docstring_examples():
             runner.run(test, out=report.append)
     assert not report, "".join(report)
     assert examples >= 1
+
+
+def _prose() -> dict[str, str]:
+    """README, the pages and the notebooks' Markdown cells, by name."""
+    import json
+
+    texts = {"README.md": (ROOT / "README.md").read_text()}
+    texts.update({str(p.relative_to(ROOT)): p.read_text() for p in PAGES})
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        texts[nb.name] = "\n".join("".join(c["source"]) for c in cells
+                                   if c["cell_type"] == "markdown")
+    return texts
+
+
+_NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine "
+                                       "ten eleven twelve".split())}
+
+
+def test_no_stale_facts():
+    """What the prose says about the repository is still true: the paths it names
+    exist, the number of notebooks is right, the digits ship with the package."""
+    notebooks = len(list((ROOT / "notebooks").glob("*.ipynb")))
+    for name, text in _prose().items():
+        for path in re.findall(r"`((?:autograd_core|nn|optim|notebooks|docs)/[\w./]*)`", text):
+            assert (ROOT / path).exists(), f"{name} names {path}, which does not exist"
+        for word in re.findall(r"\b(\w+) notebooks\b", text):
+            if word.lower() in _NUMBERS:
+                assert _NUMBERS[word.lower()] == notebooks, f"{name}: '{word} notebooks'"
+        assert not re.search(r"(bundled|come|comes|shipped) with scikit-learn", text), name
