@@ -56,6 +56,29 @@ def test_committed_with_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_checks_explain_themselves(path: Path) -> None:
+    """No bare `assert` a learner's experiment could trip with a bare AssertionError:
+    a check says what it expected, what came out and what to try (`expect`, defined
+    in the notebook's first code cell so that the notebook stands alone)."""
+    nb = nbformat.read(path, as_version=4)
+    cells = _code_cells(nb)
+    bare = [line.strip() for c in cells for line in c.source.splitlines()
+            if re.match(r"\s*assert\b", line)]
+    assert not bare, f"{path.name}: bare asserts {bare[:3]}; use expect(ok, expected, got, hint)"
+    if not any("expect(" in c.source for c in cells[1:]):
+        return
+    namespace: dict = {}
+    exec(re.search(r"^def expect\(.*?(?=^\S|\Z)", cells[0].source, re.M | re.S).group(0),
+         namespace)
+    namespace["expect"](True, "anything", "anything")
+    with pytest.raises(AssertionError) as failed:
+        namespace["expect"](0.92 > 0.95, "a validation accuracy above 0.95", "0.920",
+                            "with lr=0.001, train for more epochs")
+    assert str(failed.value) == ("expected a validation accuracy above 0.95, got 0.920\n"
+                                 "with lr=0.001, train for more epochs")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_optional_packages_are_declared(path: Path) -> None:
     """A notebook that imports torch (or ONNX) lists it in its metadata, so that its
     run is skipped, not failed, where the `[torch]` extra is not installed."""

@@ -297,16 +297,19 @@ def step_through(root: Any, **draw_graph_options: Any) -> StepThrough:
     """A widget stepping through the backward pass from `root`, one Value at a time.
 
     In Jupyter it shows a slider over the steps 0..n (n Values in the backward
-    pass; 0 is before it), a Play button and step buttons; below them, the chain
-    rule that step applied with its numbers (``b.grad = ∂c/∂b·c.grad = (-3) ×
-    0.5 = -1.5``: the Value's gradient as the sum of what each of its consumers
-    sends it), and the graph as ``draw_graph(root, step=k, **draw_graph_options)``
-    draws it. Pictures are rendered with Graphviz's ``dot`` where it is installed
-    and in-process otherwise, each once: up front for about a second (a small
-    graph whole), the others the first time they are shown; going back to a step
-    already drawn is instant. In a notebook saved with its widget state, or its
-    HTML export, the slider and Play button work without a kernel (the step
-    buttons need one).
+    pass; 0 is before it), a Play button and a box whose arrows step back and
+    forward; below them, the chain rule that step applied with its numbers
+    (``b.grad = ∂c/∂b·c.grad = (-3) × 0.5 = -1.5``: the Value's gradient as the
+    sum of what each of its consumers sends it), and the graph as
+    ``draw_graph(root, step=k, **draw_graph_options)`` draws it. Pictures are
+    rendered with Graphviz's ``dot`` where it is installed and in-process
+    otherwise, each once: up front for about a second (a small graph whole), the
+    others the first time they are shown; going back to a step already drawn is
+    instant. The controls are linked in the browser, so they need no kernel.
+    Where widgets do not run (nbconvert's HTML export, a notebook viewer, the
+    documentation), it shows itself as self-contained HTML (``html()``): every
+    step's picture, a range input, back/next/play buttons and a few lines of
+    inline script.
 
     Args:
         root: the Value whose backward pass is shown (as for `draw_graph`).
@@ -314,7 +317,9 @@ def step_through(root: Any, **draw_graph_options: Any) -> StepThrough:
             `draw_graph`.
 
     Returns:
-        A `StepThrough`, an ``ipywidgets.VBox``; outside Jupyter it is built all the same (its ``slider``, ``pictures``, ``svg(k)``, ``line(k)`` and ``html()`` can be used from Python).
+        A `StepThrough`, an ``ipywidgets.VBox``; outside Jupyter it is built all the
+        same (its ``slider``, ``pictures``, ``svg(k)``, ``line(k)`` and ``html()``
+        can be used from Python).
 
     Raises:
         TypeError: `root` is not a Value, or an option is not one of draw_graph's.
