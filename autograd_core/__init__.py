@@ -8,9 +8,10 @@
 8.0
 
 The engine's modules import one another one way, bottom to top: `dtypes`,
-`modes`, `registry` (the op record) and `dual`; the op table `ops/`;
-`backward` (the walk); `methods` and `value` (`Value`, and applying an op);
-`functional` and `gradcheck`. Drawing (`viz/`) and the command line (`cli/`)
+`modes`, `registry` (the op record), `vjp_tools` and `args`; the op table
+`ops/`; `backward` (the walk); `combine` (concat, stack, where); `mixins/`
+(Value's methods by kind), `numpy_api` and `value` (`Value`, and applying an
+op); `differential_operators` (grad) and `gradcheck`. Drawing (`viz/`) and the command line (`cli/`)
 are wings above the engine, loaded on first use. `from autograd_core import nn,
 optim` gives the libraries built on the engine (the packages `nn` and `optim`,
 also loaded on first use), even where a student's own `nn.py` shadows `import nn`.
@@ -19,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import dual, ops
+from . import ops, vjp_tools
+from .combine import concat, maximum, minimum, stack, where
+from .differential_operators import compute_grads, grad, value_and_grad
 from .dtypes import get_default_dtype, set_default_dtype
-from .functional import (compute_grads, concat, grad, maximum, minimum, stack, value_and_grad,
-                         where)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .registry import OPS, Op, op, passthrough
@@ -35,7 +36,7 @@ __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
     "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
-    "GradcheckError", "op", "Op", "passthrough", "dual", "OPS", "draw_graph",
+    "GradcheckError", "op", "Op", "passthrough", "vjp_tools", "OPS", "draw_graph",
     "backward_steps", "step_through", "__version__",
 ]
 

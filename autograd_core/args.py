@@ -1,0 +1,89 @@
+"""The argument checks that `Value`'s methods and the functions on Values share:
+axes, shapes, indices, and PyTorch's keyword spellings (`dim=`, `keepdim=`).
+
+Each turns a bad argument into an error naming the method, before NumPy sees it.
+This module knows nothing of `Value`.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = ["axes", "shape_arg", "index", "refuse_keywords"]
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def axes(axis: Any, ndim: int, name: str, single: bool = False) -> Any:
+    """The one axis normaliser: `axis` (None, an int, or a tuple of ints; only an
+    int with `single`) as a sorted tuple of non-negative ints, or one int with
+    `single`. None, and any axis of a 0-d Value (0 or -1), give None."""
+    if single and not _is_int(axis):
+        raise TypeError(f"{name}: axis must be an int, got {axis!r}")
+    if axis is None:
+        return None
+    items = axis if isinstance(axis, (tuple, list)) else (axis,)
+    out = []
+    for ax in items:
+        if not _is_int(ax):
+            raise TypeError(f"{name}: axis must be an int or a tuple of ints, got {axis!r}")
+        if not -ndim <= ax < ndim and not (ndim == 0 and ax in (0, -1)):
+            raise ValueError(f"{name}: axis {ax} is out of range for a Value with {ndim} "
+                             f"dimensions")
+        out.append(int(ax) % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: repeated axis in {axis!r}")
+    if not ndim:
+        return None
+    return out[0] if single else tuple(sorted(out))
+
+
+def shape_arg(shape: tuple, name: str) -> tuple:
+    """A shape given as ints or as one tuple (`reshape(2, 3)`, `reshape((2, 3))`), as ints."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    if not all(_is_int(n) for n in shape):
+        raise TypeError(f"{name}: expected ints, got {shape!r}")
+    return tuple(int(n) for n in shape)
+
+
+def index(idx: Any) -> tuple:
+    """An index checked and normalised (lists become arrays); returns it with
+    whether it may select a position twice (an integer array: gradients add up)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    out, accumulate = [], False
+    for i in items:
+        if isinstance(i, list):
+            i = np.asarray(i)
+            if i.size == 0:
+                i = i.astype(np.intp)
+        if isinstance(i, np.ndarray):
+            if i.dtype.kind in "iu":
+                accumulate = True
+            elif i.dtype.kind != "b":
+                raise IndexError(f"arrays used as indices must be of integer or boolean type, "
+                                 f"not {i.dtype}")
+        elif not (i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral))):
+            if hasattr(i, "requires_grad"):  # a Value (this module does not know the class)
+                raise TypeError("index with ints, slices, None, or arrays of ints or bools, "
+                                "not a Value")
+            raise IndexError(f"unsupported index {i!r}: use ints, slices, None, ... or "
+                             f"int/bool arrays")
+        out.append(i)
+    return (tuple(out) if isinstance(idx, tuple) else out[0]), accumulate
+
+
+_NUMPY_SPELLING = {"dim": "axis", "keepdim": "keepdims"}  # PyTorch's keyword -> ours
+
+
+def refuse_keywords(name: str, kwargs: dict) -> None:
+    """Raise `TypeError` for keywords `name` does not take, saying what to write
+    instead of PyTorch's `dim=` and `keepdim=`; nothing if `kwargs` is empty."""
+    if kwargs:
+        hints = [f"use {_NUMPY_SPELLING[k]}= instead of PyTorch's {k}=" if k in _NUMPY_SPELLING
+                 else f"unexpected keyword argument {k!r}" for k in kwargs]
+        raise TypeError(f"{name}: " + "; ".join(hints))
