@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PACKAGES = ("autograd_core", "nn", "optim")
@@ -131,6 +133,22 @@ def test_reference_lists_every_member_of_value_once():
     public = {n for n in dir(autograd_core.Value) if not n.startswith("_")}
     assert sorted(listed) == sorted(set(listed)), "a member is listed twice"
     assert set(listed) == public, (set(listed) - public, public - set(listed))
+
+
+def test_a_module_entry_listing_members_lists_its_exports():
+    """A module entry that lists its members (to leave helpers out) lists every name
+    the module exports, no more and no fewer."""
+    for page in (DOCS / "reference").glob("*.md"):
+        for m in re.finditer(r"^::: (\S+)\n((?:    .*\n)*)", page.read_text(), re.M):
+            listed = re.search(r"members: \[(.*?)\]", m.group(2), re.S)
+            if not listed:
+                continue
+            try:
+                module = importlib.import_module(m.group(1))
+            except ImportError:
+                continue  # a class, not a module
+            names = [n.strip() for n in listed.group(1).split(",")]
+            assert sorted(names) == sorted(module.__all__), (page.name, m.group(1))
 
 
 def test_dir_shows_only_the_public_api():

@@ -26,6 +26,12 @@ def lazy(monkeypatch):
     monkeypatch.setattr(step_module, "PRERENDER_SECONDS", 0.0)
 
 
+@pytest.fixture
+def whole(monkeypatch):
+    """Time enough to draw every step up front, however busy the machine is."""
+    monkeypatch.setattr(step_module, "PRERENDER_SECONDS", 60.0)
+
+
 def _neuron():
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
@@ -155,7 +161,7 @@ def test_seen_steps_are_instant_on_a_graph_of_100_nodes(lazy, monkeypatch):
     assert sorted(times)[len(times) // 2] < 0.010 and max(times) < 0.050, times
 
 
-def test_a_small_graph_is_drawn_whole_up_front():
+def test_a_small_graph_is_drawn_whole_up_front(whole):
     w = autograd_core.step_through(_neuron())
     assert all("<svg" in child.value for child in w.pictures.children)
 
@@ -256,6 +262,7 @@ def test_options_reach_draw_graph(lazy):
     assert "grad:" not in _shown(w).split("</div>", 1)[1]
 
 
+@pytest.mark.slow
 def test_exported_notebook_steps_through_without_a_kernel_or_the_network():
     """Notebook 01, exported to HTML by nbconvert, holds the self-contained stepper:
     one frame per step, each with its picture, and no widget state (so no widget
@@ -280,7 +287,7 @@ def test_exported_notebook_steps_through_without_a_kernel_or_the_network():
         assert picture.count("grad: \u2014") == 10 - int(k)
 
 
-def test_pictures_shrink_to_the_page_unless_very_wide():
+def test_pictures_shrink_to_the_page_unless_very_wide(whole):
     narrow = '<svg width="900pt" height="100pt" viewBox="0 0 900 100"></svg>'
     wide = '<svg width="4000pt" height="100pt" viewBox="0 0 4000 100"></svg>'
     assert 'class="autograd-core-fit"' in step_module._picture_html(narrow)
