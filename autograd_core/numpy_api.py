@@ -39,6 +39,13 @@ _UFUNCS: dict[np.ufunc, Callable] = {
     np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt, np.tanh: ops.tanh, np.sin: ops.sin,
     np.cos: ops.cos, np.absolute: ops.abs, np.maximum: ops.maximum, np.minimum: ops.minimum,
     np.matmul: ops.matmul,
+    np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos, np.arctan: ops.atan,
+    np.arctan2: ops.atan2, np.sinh: ops.sinh, np.cosh: ops.cosh, np.arcsinh: ops.asinh,
+    np.arccosh: ops.acosh, np.arctanh: ops.atanh, np.log2: ops.log2, np.log10: ops.log10,
+    np.log1p: ops.log1p, np.exp2: ops.exp2, np.expm1: ops.expm1, np.reciprocal: ops.reciprocal,
+    np.sign: ops.sign, np.floor: ops.floor, np.ceil: ops.ceil, np.trunc: ops.trunc,
+    np.logaddexp: ops.logaddexp, np.hypot: ops.hypot, np.fmod: ops.fmod,
+    np.remainder: ops.remainder, np.floor_divide: ops.floor_divide,
 }
 
 # Ufuncs and functions whose results carry no gradient (booleans, indices,

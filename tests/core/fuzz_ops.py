@@ -286,3 +286,10 @@ MAKERS: dict[str, Callable] = {
     "bce_with_logits": loss("binary_cross_entropy_with_logits", unit_target=True),
     "cross_entropy": _cross_entropy,
 }
+
+
+from fuzz_ops_more import NO_SUMS as _NO_SUMS, SMOOTH as _SMOOTH, makers as _makers  # noqa: E402
+
+MAKERS.update(_makers(unary, binary))
+SMOOTH |= _SMOOTH
+NO_SUMS |= _NO_SUMS

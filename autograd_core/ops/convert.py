@@ -1,0 +1,20 @@
+"""The cast between float dtypes, whose gradient comes back in the input's dtype."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import dual
+from ..registry import op
+
+
+def _cast_back(g: Any, out: Any, a: Any, dtype: np.dtype) -> Any:
+    d = np.result_type(dual.data(a))
+    return cast(g, dtype=d) if dual.is_value(g) else g.astype(d)
+
+
+@op(_cast_back)
+def cast(a, dtype):
+    """a converted to another float dtype;  d/da = g converted back to a's dtype."""
+    return a.astype(dtype)
