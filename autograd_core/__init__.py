@@ -27,6 +27,22 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .registry import OPS, Op, op, passthrough
 from .value import Value
+from .contract import (diag, diagonal, einsum, inner, kron, outer, tensordot, trace, tril,
+                       triu)
+from .creation import (arange, astype, eye, full, full_like, linspace, ones, ones_like, rand,
+                       randn, tensor, zeros, zeros_like)
+from .ops import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf, exp2, expm1,
+                  floor, floor_divide, fmod, hypot, lerp, log1p, log2, log10, logaddexp, reciprocal,
+                  remainder, rsqrt, sign, sinh, tan, trunc)
+from .select import (gather, index_select, isfinite, isinf, isnan, masked_fill, nan_to_num,
+                     scatter_add, sort, take_along_axis, topk)
+from .shaping import (array_split, chunk, diff, expand, flip, hstack, moveaxis, pad, repeat,
+                      repeat_interleave, roll, split, swapaxes, tile, view, vstack)
+from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, std, var
+
+# NumPy's names for the inverse functions, beside PyTorch's.
+arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 __version__ = "0.1.0"
 """The version of this distribution, as a string."""
@@ -37,6 +53,19 @@ __all__ = [
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
     "GradcheckError", "op", "Op", "passthrough", "dual", "OPS", "draw_graph",
     "backward_steps", "step_through", "__version__",
+    # the wider op set
+    "tan", "sinh", "cosh", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "asinh",
+    "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "log2", "log10", "log1p", "exp2", "expm1",
+    "reciprocal", "rsqrt", "sign", "erf", "floor", "ceil", "trunc", "atan2", "arctan2",
+    "logaddexp", "hypot", "fmod", "remainder", "floor_divide", "lerp",
+    "prod", "var", "std", "logsumexp", "cumsum", "cumprod", "norm", "argmax", "argmin",
+    "view", "expand", "flip", "roll", "repeat", "repeat_interleave", "tile", "split", "chunk",
+    "array_split", "swapaxes", "moveaxis", "pad", "vstack", "hstack", "diff",
+    "einsum", "tensordot", "outer", "inner", "kron", "trace", "diagonal", "diag", "tril", "triu",
+    "gather", "take_along_axis", "index_select", "masked_fill", "scatter_add", "sort", "topk",
+    "isnan", "isinf", "isfinite", "nan_to_num", "astype",
+    "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "full_like", "eye", "arange",
+    "linspace", "randn", "rand",
 ]
 
 # Drawing needs graphviz, which `import autograd_core` must not: its names are

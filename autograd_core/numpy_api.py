@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from . import ops
+from . import numpy_wider, ops
 from .methods import ValueMethods
 from .torch_names import TorchNames
 
@@ -182,7 +182,7 @@ def _bind(func: Callable, name: str, args: tuple, kwargs: dict, supported: tuple
     for key, value in bound.items():
         param = sig.parameters[key]
         if param.kind is param.VAR_KEYWORD:
-            refused += value
+            refused += [k for k in value if k not in _KEYWORDS.get(func, ())]
         elif key not in supported and not (
                 value is param.default or (isinstance(value, str) and value == param.default)):
             refused.append(key)
@@ -302,3 +302,8 @@ _FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
     np.broadcast_to: (lambda array, shape: ops.broadcast_to(
         array, shape=tuple(shape) if np.iterable(shape) else (shape,)), ("array", "shape")),
 }
+
+_FUNCTIONS.update(numpy_wider.FUNCTIONS)
+
+# The keywords a function with `**kwargs` takes on Values (passed on as `kwargs`).
+_KEYWORDS: dict[Callable, tuple] = {np.pad: ("constant_values",)}

@@ -69,7 +69,8 @@ def _tensordot_ga(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
     free_a = [i for i in range(np.ndim(dual.data(a))) if i not in ax_a]
     free_b = [i for i in range(np.ndim(dual.data(b))) if i not in ax_b]
     r = _dot(g, b, (tuple(range(len(free_a), len(free_a) + len(free_b))), tuple(free_b)))
-    return r.transpose(tuple(np.argsort(free_a + list(ax_a))))
+    # r's axes: a's free ones, then those paired with b's contracted axes in b's order
+    return r.transpose(tuple(np.argsort(free_a + [ax_a[ax_b.index(j)] for j in sorted(ax_b)])))
 
 
 def _tensordot_gb(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
@@ -77,7 +78,8 @@ def _tensordot_gb(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
     free_a = [i for i in range(np.ndim(dual.data(a))) if i not in ax_a]
     free_b = [i for i in range(np.ndim(dual.data(b))) if i not in ax_b]
     r = _dot(a, g, (tuple(free_a), tuple(range(len(free_a)))))
-    return r.transpose(tuple(np.argsort(list(ax_b) + free_b)))
+    # r's axes: those paired with a's contracted axes in a's order, then b's free ones
+    return r.transpose(tuple(np.argsort([ax_b[ax_a.index(i)] for i in sorted(ax_a)] + free_b)))
 
 
 @op(_tensordot_ga, _tensordot_gb)

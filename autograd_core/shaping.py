@@ -1,0 +1,483 @@
+"""Shape and assembly as functions: `view`, `expand`, `flip`, `roll`,
+`repeat` and `tile`, `repeat_interleave`, `split`, `chunk`, `array_split`,
+`swapaxes`, `moveaxis`, `pad`, `vstack`, `hstack`, `diff`, with their checks.
+
+Where NumPy and PyTorch differ, the docstring says which meaning a function
+has: `repeat` is PyTorch's (NumPy's `tile`), `repeat_interleave` NumPy's
+`repeat`; `split` takes PyTorch's sizes, `np.split(v, ...)` NumPy's indices;
+`pad` takes PyTorch's order of widths (last axis first), `np.pad(v, ...)`
+NumPy's. Most are compositions of `reshape`, `broadcast_to`, `transpose`
+and `getitem`, whose gradients are exact.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import ops
+from .methods import _axes, _shape_arg
+from .statistics import _one_axis, _shape, spelled
+
+__all__ = ["view", "expand", "flip", "roll", "tile", "repeat", "repeat_interleave", "split",
+           "chunk", "array_split", "swapaxes", "moveaxis", "pad", "vstack", "hstack", "diff"]
+
+
+def _int(name: str, arg: str, x: Any) -> int:
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"{name}: {arg} must be an int, got {x!r}")
+    return int(x)
+
+
+def view(v: Any, *shape: Any) -> Any:
+    """PyTorch's name for `reshape`: the same data with a new shape (one entry may be -1).
+
+    Args:
+        v: a Value.
+        *shape: the new shape, as ints or one tuple.
+
+    Returns:
+        A new Value, recorded by the `reshape` op.
+
+    Raises:
+        TypeError: an entry is not an int.
+        ValueError: the shape does not hold the same number of elements.
+    """
+    return ops.reshape(v, shape=_shape_arg(shape, "view"))
+
+
+def expand(v: Any, *sizes: Any) -> Any:
+    """The Value broadcast to `sizes`, as PyTorch's `expand` (-1 keeps a size; new axes go first).
+
+    Args:
+        v: a Value.
+        *sizes: the new shape, as ints or one tuple.
+
+    Returns:
+        A new Value, recorded by the `broadcast_to` op; its gradient is summed back.
+
+    Raises:
+        TypeError: an entry is not an int.
+        ValueError: fewer sizes than axes, or a size that does not broadcast.
+    """
+    sizes, shape = _shape_arg(sizes, "expand"), _shape(v)
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise ValueError(f"expand: {len(sizes)} sizes for a Value of shape {shape}")
+    new = tuple(shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
+    try:
+        np.broadcast_shapes(shape, new)
+    except ValueError:
+        raise ValueError(f"expand: shape {shape} does not broadcast to {sizes}") from None
+    return ops.broadcast_to(v, shape=new)
+
+
+def flip(v: Any, axis: Any = None, *, dims: Any = None) -> Any:
+    """The elements in reverse order along `axis` (all axes if None); the gradient is flipped back.
+
+    Args:
+        v: a Value.
+        axis: an int or a tuple of ints (PyTorch: `dims=`), or None.
+        dims: PyTorch's name for `axis`.
+
+    Returns:
+        A new Value, recorded by the `flip` op.
+
+    Raises:
+        TypeError: both spellings, or an axis that is not an int.
+        ValueError: an axis out of range.
+    """
+    n = len(_shape(v))
+    axes = _axes(spelled("flip", axis, dims, "axis", "dims"), n, "flip")
+    return ops.flip(v, axes=tuple(range(n)) if axes is None else axes)
+
+
+def roll(v: Any, shifts: Any, dims: Any = None, *, axis: Any = None) -> Any:
+    """The elements shifted cyclically by `shifts` along `dims`; without `dims`, over the flattened Value.
+
+    Args:
+        v: a Value.
+        shifts: an int, or a tuple of ints, one per axis in `dims`.
+        dims: an int or a tuple of ints (NumPy: `axis=`), or None.
+        axis: NumPy's name for `dims`.
+
+    Returns:
+        A new Value, recorded by the `roll` op.
+
+    Raises:
+        TypeError: both spellings, or shifts that are not ints.
+        ValueError: an axis out of range, or as many shifts as axes not given.
+    """
+    ax = spelled("roll", axis, dims, "axis", "dims")
+    items = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    items = tuple(_int("roll", "shifts", s) for s in items)
+    if ax is None:
+        shape = _shape(v)
+        return ops.reshape(ops.roll(ops.reshape(v, shape=(-1,)), shifts=(sum(items),), axes=(0,)),
+                           shape=shape)
+    axes = tuple(ax) if isinstance(ax, (tuple, list)) else (ax,)
+    if len(axes) != len(items):
+        raise ValueError(f"roll: {len(items)} shifts for {len(axes)} axes")
+    n = len(_shape(v))
+    for a in axes:
+        _axes(a, n, "roll")
+    return ops.roll(v, shifts=items, axes=tuple(int(a) % n for a in axes))
+
+
+def tile(v: Any, reps: Any) -> Any:
+    """NumPy's `tile`: the Value repeated `reps[i]` times along axis i, as a whole.
+
+    Fewer reps than axes repeat the last axes; more add leading axes. A
+    reshape, a broadcast and a reshape: the gradient sums the copies.
+
+    Args:
+        v: a Value.
+        reps: an int or a tuple of non-negative ints.
+
+    Returns:
+        A new Value.
+
+    Raises:
+        TypeError: reps that are not ints.
+        ValueError: a negative rep.
+    """
+    reps = _shape_arg((reps,) if not isinstance(reps, (tuple, list)) else tuple(reps), "tile")
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: negative repetitions {reps}")
+    shape = _shape(v)
+    n = max(len(shape), len(reps))
+    shape, reps = (1,) * (n - len(shape)) + shape, (1,) * (n - len(reps)) + reps
+    spread = ops.broadcast_to(ops.reshape(v, shape=tuple(x for s in shape for x in (1, s))),
+                              shape=tuple(x for r, s in zip(reps, shape) for x in (r, s)))
+    return ops.reshape(spread, shape=tuple(r * s for r, s in zip(reps, shape)))
+
+
+def repeat(v: Any, *sizes: Any) -> Any:
+    """PyTorch's `repeat`: the Value tiled `sizes[i]` times along axis i (NumPy's `tile`).
+
+    NumPy's `repeat`, which repeats each element, is `repeat_interleave`.
+
+    Args:
+        v: a Value.
+        *sizes: ints or one tuple, at least as many as the Value's axes.
+
+    Returns:
+        A new Value.
+
+    Raises:
+        TypeError: sizes that are not ints.
+        ValueError: fewer sizes than axes, or a negative size.
+    """
+    sizes = _shape_arg(sizes, "repeat")
+    if len(sizes) < len(_shape(v)):
+        raise ValueError(f"repeat: {len(sizes)} sizes for a Value of shape {_shape(v)} "
+                         f"(give at least one per axis)")
+    return tile(v, sizes)
+
+
+def repeat_interleave(v: Any, repeats: Any, dim: Any = None, *, axis: Any = None) -> Any:
+    """Each element repeated `repeats` times along `dim` (NumPy's `repeat`); without `dim`, flattened.
+
+    Args:
+        v: a Value.
+        repeats: an int, or one int per element along the axis.
+        dim: the axis (NumPy: `axis=`), or None for the flattened Value.
+        axis: NumPy's name for `dim`.
+
+    Returns:
+        A new Value; the gradient of each element sums its copies'.
+
+    Raises:
+        TypeError: repeats that are not ints, or both spellings.
+        ValueError: a negative repeat, or as many repeats as elements not given.
+    """
+    ax = _one_axis("repeat_interleave", v, axis, dim)
+    if ax is None:
+        v, ax = ops.reshape(v, shape=(-1,)), 0
+    shape = _shape(v)
+    r = np.asarray(repeats)
+    if r.dtype.kind not in "iu" or r.ndim > 1:
+        raise TypeError(f"repeat_interleave: repeats must be an int or a 1-D array of ints, got {repeats!r}")
+    if (r < 0).any():
+        raise ValueError("repeat_interleave: repeats must not be negative")
+    if r.ndim == 0:
+        k = int(r)
+        up = ops.broadcast_to(ops.reshape(v, shape=shape[:ax + 1] + (1,) + shape[ax + 1:]),
+                              shape=shape[:ax + 1] + (k,) + shape[ax + 1:])
+        return ops.reshape(up, shape=shape[:ax] + (shape[ax] * k,) + shape[ax + 1:])
+    if len(r) != shape[ax]:
+        raise ValueError(f"repeat_interleave: {len(r)} repeats for {shape[ax]} elements along axis {ax}")
+    index = (slice(None),) * ax + (np.repeat(np.arange(shape[ax]), r),)
+    return ops.getitem(v, index=index, accumulate=True)
+
+
+def _pieces(name: str, v: Any, bounds: Sequence[int], ax: int) -> list:
+    """The Value cut along axis `ax` at `bounds` (each piece a `getitem` of a slice)."""
+    lead = (slice(None),) * ax
+    ends = list(bounds) + [_shape(v)[ax]]
+    starts = [0] + list(bounds)
+    return [ops.getitem(v, index=lead + (slice(s, max(s, e)),), accumulate=False)
+            for s, e in zip(starts, ends)]
+
+
+def split(v: Any, split_size_or_sections: Any, dim: Any = 0, *, axis: Any = None) -> list:
+    """PyTorch's `split`: pieces of one size (the last may be smaller), or of the sizes listed.
+
+    `np.split(v, ...)` keeps NumPy's meaning (a number of equal pieces, or
+    the indices where to cut).
+
+    Args:
+        v: a Value.
+        split_size_or_sections: an int (the size of each piece) or a list of sizes.
+        dim: the axis (NumPy: `axis=`).
+        axis: NumPy's name for `dim`.
+
+    Returns:
+        A list of Values.
+
+    Raises:
+        TypeError: sizes that are not ints, or both spellings.
+        ValueError: a size that is not positive, or sizes that do not add up to the axis.
+    """
+    ax = _one_axis("split", v, axis, None if dim == 0 and axis is not None else dim)
+    n = _shape(v)[ax]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [_int("split", "sizes", s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes) or sum(sizes) != n:
+            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of axis {ax}")
+        return _pieces("split", v, list(np.cumsum(sizes)[:-1]), ax)
+    size = _int("split", "split_size", split_size_or_sections)
+    if size <= 0:
+        raise ValueError(f"split: split_size must be positive, got {size}")
+    return _pieces("split", v, list(range(size, n, size)), ax)
+
+
+def chunk(v: Any, chunks: int, dim: Any = 0, *, axis: Any = None) -> list:
+    """PyTorch's `chunk`: `chunks` pieces of equal size, ceil(n / chunks) (fewer if they run out).
+
+    Args:
+        v: a Value.
+        chunks: the number of pieces, positive.
+        dim: the axis (NumPy: `axis=`).
+        axis: NumPy's name for `dim`.
+
+    Returns:
+        A list of Values.
+
+    Raises:
+        TypeError: `chunks` is not an int.
+        ValueError: `chunks` is not positive.
+    """
+    k = _int("chunk", "chunks", chunks)
+    if k <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {k}")
+    ax = _one_axis("chunk", v, axis, None if dim == 0 and axis is not None else dim)
+    n = _shape(v)[ax]
+    return split(v, max(-(-n // k), 1), dim=ax)
+
+
+def array_split(v: Any, indices_or_sections: Any, axis: int = 0, *, equal: bool = False) -> list:
+    """NumPy's `array_split` (and, with `equal=True`, `split`): `k` pieces, or cut at the indices given.
+
+    Args:
+        v: a Value.
+        indices_or_sections: the number of pieces, or a list of indices.
+        axis: the axis.
+        equal: refuse a number of pieces that does not divide the axis (NumPy's `split`).
+
+    Returns:
+        A list of Values.
+
+    Raises:
+        ValueError: `equal` and the pieces cannot be equal, or a number of pieces that is not positive.
+    """
+    ax = _one_axis("split", v, axis, None)
+    n = _shape(v)[ax]
+    if isinstance(indices_or_sections, (list, tuple, np.ndarray)):
+        return _pieces("split", v, [min(int(i), n) for i in indices_or_sections], ax)
+    k = _int("split", "sections", indices_or_sections)
+    if k <= 0:
+        raise ValueError(f"split: the number of sections must be positive, got {k}")
+    if equal and n % k:
+        raise ValueError(f"split: {k} sections do not divide axis {ax} of length {n} equally")
+    sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
+    return _pieces("split", v, list(np.cumsum(sizes)[:-1]), ax)
+
+
+def swapaxes(v: Any, axis0: int, axis1: int) -> Any:
+    """The two axes swapped (PyTorch: `transpose(dim0, dim1)`).
+
+    Args:
+        v: a Value.
+        axis0: one axis.
+        axis1: the other.
+
+    Returns:
+        A new Value, recorded by the `transpose` op.
+
+    Raises:
+        TypeError: an axis that is not an int.
+        ValueError: an axis out of range.
+    """
+    n = len(_shape(v))
+    (i,), (j,) = _axes(axis0, max(n, 1), "swapaxes") or (0,), _axes(axis1, max(n, 1), "swapaxes") or (0,)
+    perm = list(range(n))
+    if n:
+        perm[i], perm[j] = j, i
+    return ops.transpose(v, axes=tuple(perm))
+
+
+def moveaxis(v: Any, source: Any, destination: Any) -> Any:
+    """The axes `source` moved to the positions `destination`, the others in order (PyTorch: `movedim`).
+
+    Args:
+        v: a Value.
+        source: an int or a tuple of ints.
+        destination: as many ints.
+
+    Returns:
+        A new Value, recorded by the `transpose` op.
+
+    Raises:
+        ValueError: an axis out of range or repeated, or as many destinations as sources not given.
+    """
+    n = len(_shape(v))
+    src = [source] if not isinstance(source, (tuple, list)) else list(source)
+    dst = [destination] if not isinstance(destination, (tuple, list)) else list(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: {len(src)} sources for {len(dst)} destinations")
+    src = [_axes(s, n, "moveaxis")[0] for s in src]
+    dst = [_axes(d, n, "moveaxis")[0] for d in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError("moveaxis: repeated axes")
+    rest = iter(i for i in range(n) if i not in src)
+    placed = dict(zip(dst, src))
+    return ops.transpose(v, axes=tuple(placed[k] if k in placed else next(rest) for k in range(n)))
+
+
+def pad(v: Any, pad: Sequence[int], value: float = 0.0) -> Any:
+    """PyTorch's constant `pad`: widths in pairs from the last axis back, `(left, right, top, bottom, ...)`.
+
+    `np.pad(v, pad_width)` keeps NumPy's order (one pair per axis, first
+    axis first). The gradient is the inner part of the upstream one.
+
+    Args:
+        v: a Value.
+        pad: an even number of non-negative ints, at most two per axis.
+        value: the number the border holds.
+
+    Returns:
+        A new Value, recorded by the `pad` op.
+
+    Raises:
+        TypeError: widths that are not ints.
+        ValueError: an odd number of widths, more pairs than axes, or a negative width.
+    """
+    widths = [_int("pad", "pad", w) for w in pad]
+    shape = _shape(v)
+    if len(widths) % 2 or len(widths) // 2 > len(shape):
+        raise ValueError(f"pad: {len(widths)} widths for a Value of shape {shape} "
+                         f"(a pair per axis, last axis first)")
+    if any(w < 0 for w in widths):
+        raise ValueError(f"pad: negative widths {tuple(widths)} are not supported")
+    pairs = [tuple(widths[i:i + 2]) for i in range(0, len(widths), 2)][::-1]
+    return pad_widths(v, ((0, 0),) * (len(shape) - len(pairs)) + tuple(pairs), value)
+
+
+def pad_widths(v: Any, widths: Any, value: float = 0.0) -> Any:
+    """Constant padding with NumPy's widths: one `(before, after)` pair per axis (as `np.pad`).
+
+    Args:
+        v: a Value.
+        widths: an int, a pair, or one pair per axis, as `np.pad`'s `pad_width`.
+        value: the number the border holds.
+
+    Returns:
+        A new Value, recorded by the `pad` op.
+
+    Raises:
+        ValueError: widths that do not fit the axes, or negative ones.
+    """
+    shape = _shape(v)
+    try:
+        w = np.broadcast_to(np.asarray(widths), (len(shape), 2))
+    except ValueError:
+        raise ValueError(f"np.pad: pad_width {widths!r} does not fit shape {shape}") from None
+    if w.dtype.kind not in "iu" or (w < 0).any():
+        raise ValueError(f"np.pad: pad_width must be non-negative ints, got {widths!r}")
+    return ops.pad(v, widths=tuple((int(a), int(b)) for a, b in w), value=float(value))
+
+
+def _joined(name: str, values: Any, axis: int, lift: Any) -> Any:
+    from .functional import concat  # above this module: it imports Value
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(f"{name}: expected a non-empty list or tuple of Values")
+    return concat([lift(x) for x in values], axis=axis)
+
+
+def vstack(values: Sequence) -> Any:
+    """The Values stacked as rows: 1-D ones become rows, then joined along axis 0 (as NumPy's).
+
+    Args:
+        values: a list or tuple of Values or arrays.
+
+    Returns:
+        A new Value, recorded by the `concat` op.
+
+    Raises:
+        TypeError: `values` is not a non-empty list or tuple.
+        ValueError: shapes that do not fit.
+    """
+    def row(x: Any) -> Any:
+        s = _shape(x)
+        return ops.reshape(x, shape=(1, -1)) if len(s) < 2 and hasattr(x, "_data") else \
+            (np.atleast_2d(x) if len(s) < 2 else x)
+    return _joined("vstack", values, 0, row)
+
+
+def hstack(values: Sequence) -> Any:
+    """The Values joined along axis 1 (along axis 0 if they are 1-D), as NumPy's.
+
+    Args:
+        values: a list or tuple of Values or arrays.
+
+    Returns:
+        A new Value, recorded by the `concat` op.
+
+    Raises:
+        TypeError: `values` is not a non-empty list or tuple.
+        ValueError: shapes that do not fit.
+    """
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError("hstack: expected a non-empty list or tuple of Values")
+    flat = len(_shape(values[0])) < 2
+    return _joined("hstack", values, 0 if flat else 1,
+                   lambda x: ops.reshape(x, shape=(-1,)) if not _shape(x) and hasattr(x, "_data") else x)
+
+
+def diff(v: Any, n: int = 1, dim: Any = None, *, axis: Any = None) -> Any:
+    """The n-th difference along `dim` (default the last): `v[1:] - v[:-1]`, n times.
+
+    Args:
+        v: a Value.
+        n: how many times to take the difference.
+        dim: the axis (NumPy: `axis=`), default -1.
+        axis: NumPy's name for `dim`.
+
+    Returns:
+        A new Value (slices and a subtraction: exact gradients).
+
+    Raises:
+        TypeError: `n` is not an int, or both spellings.
+        ValueError: `n` is negative, or the axis is out of range.
+    """
+    k = _int("diff", "n", n)
+    if k < 0:
+        raise ValueError(f"diff: n must not be negative, got {k}")
+    ax = _one_axis("diff", v, axis, dim, -1)
+    lead = (slice(None),) * ax
+    for _ in range(k):
+        v = ops.sub(ops.getitem(v, index=lead + (slice(1, None),), accumulate=False),
+                    ops.getitem(v, index=lead + (slice(None, -1),), accumulate=False))
+    return v
