@@ -151,7 +151,11 @@ def masked_fill(v: Any, mask: Any, value: Any) -> Any:
     m = _data(mask)
     if m.dtype != bool:
         raise TypeError(f"masked_fill: mask must be boolean, got dtype {m.dtype}")
-    if np.broadcast_shapes(m.shape, _shape(v)) != _shape(v):
+    try:
+        fits = np.broadcast_shapes(m.shape, _shape(v)) == _shape(v)
+    except ValueError:
+        fits = False
+    if not fits:
         raise ValueError(f"masked_fill: mask of shape {m.shape} does not broadcast to {_shape(v)}")
     return ops.where(value, v, cond=m)
 

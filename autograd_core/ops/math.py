@@ -169,8 +169,9 @@ def hypot(a, b):
 # ---------------------------------------------------------- rounding: zero gradients
 @op(_zero)
 def sign(a):
-    """The sign, -1, 0 or 1 (NaN stays NaN);  d/da = 0, as in PyTorch."""
-    return np.sign(a)
+    """The sign, -1, 0 or 1 (0 at NaN, as in PyTorch; NumPy's is NaN);  d/da = 0, as in PyTorch."""
+    r = np.sign(a)
+    return r if finite(r) else np.where(np.isnan(r), 0, r)[()]
 
 
 @op(_zero)
