@@ -29,7 +29,8 @@ from .registry import OPS, Op, op, passthrough
 from .value import Value
 from .contract import (diag, diagonal, einsum, inner, kron, outer, tensordot, trace, tril,
                        triu)
-from .creation import (arange, astype, eye, full, full_like, linspace, ones, ones_like, rand,
+from .casts import astype
+from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand,
                        randn, tensor, zeros, zeros_like)
 from .ops import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf, exp2, expm1,
                   floor, floor_divide, fmod, hypot, lerp, log1p, log2, log10, logaddexp, reciprocal,

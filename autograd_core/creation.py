@@ -1,7 +1,6 @@
 """Making Values as PyTorch does: `tensor`, `zeros`, `ones`, `full`, their
 `_like` forms, `eye`, `arange`, `linspace`, `randn`, `rand`, each with
-`dtype=` and PyTorch's default `requires_grad=False`; and `astype`, the cast
-between float dtypes whose gradient comes back in the input's dtype.
+`dtype=` and PyTorch's default `requires_grad=False`.
 """
 from __future__ import annotations
 
@@ -10,13 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
 from .dtypes import FLOAT_DTYPES, get_default_dtype
 from .methods import _shape_arg
 from .value import Value
 
 __all__ = ["tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "full_like", "eye",
-           "arange", "linspace", "randn", "rand", "astype"]
+           "arange", "linspace", "randn", "rand"]
 
 
 def _make(data: Any, dtype: Any, requires_grad: bool) -> Value:
@@ -250,35 +248,3 @@ def rand(*size: Any, rng: Any = None, dtype: Any = None, requires_grad: bool = F
     """
     shape = _shape_arg(size, "rand")
     return _make(_rng(rng).random(shape), _dtype(dtype), requires_grad)
-
-
-def astype(v: Any, dtype: Any) -> Value:
-    """`v` in another float dtype (float16, float32, float64); the gradient comes back in `v`'s dtype.
-
-    Args:
-        v: a Value.
-        dtype: the float dtype (a NumPy dtype, type or name, or PyTorch's
-            `torch.float32` and the like).
-
-    Returns:
-        A new Value, recorded by the `cast` op.
-
-    Raises:
-        TypeError: an integer, boolean or complex dtype (a Value holds real
-            floats), or something that is not a dtype.
-    """
-    d = _float_dtype("astype", dtype)
-    return ops.cast(v, dtype=d)
-
-
-def _float_dtype(name: str, dtype: Any) -> np.dtype:
-    if type(dtype).__module__ == "torch":  # torch.float32 and the like, by name
-        dtype = str(dtype).rpartition(".")[2]
-    try:
-        d = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{name}: {dtype!r} is not a dtype") from None
-    if d not in FLOAT_DTYPES:
-        raise TypeError(f"{name}: a Value holds float16, float32 or float64, not {d} "
-                        f"(np.asarray(v).astype(...) gives the data as {d})")
-    return d

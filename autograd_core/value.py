@@ -16,6 +16,7 @@ from .backward import walk
 from .dtypes import const, default_consts, to_array
 from .inplace import InPlaceMethods
 from .methods import ValueMethods
+from .more_methods import MoreMethods
 from .torch_names import TorchNames
 from .modes import _local, enable_grad
 from .registry import NO_PARAMS as _P, Op
@@ -30,7 +31,7 @@ _generic = np.generic
 _new = object.__new__
 
 
-class Value(InPlaceMethods, ValueMethods, TorchNames):
+class Value(InPlaceMethods, ValueMethods, TorchNames, MoreMethods):
     """One node of the computational graph: an ndarray and the op that produced it.
 
     `.data` is always an ndarray (0-d for a scalar). Python numbers, ints and

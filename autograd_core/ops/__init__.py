@@ -25,7 +25,7 @@ from .math import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf
 from .scans import cumprod, cumsum, logsumexp, norm, prod, std, var
 from .arrange import flip, pad, roll
 from .linalg import einsum, tensordot
-from .convert import cast
+from .convert import cast, clone
 
 for _module in (elementwise, reductions, shape, fused, math, scans, arrange, linalg, convert):
     register(_module)
@@ -39,4 +39,4 @@ __all__ = ["OPS", "abs", "add", "bce", "bce_with_logits", "broadcast_to", "clip"
            "expm1", "floor", "floor_divide", "fmod", "hypot", "lerp", "log1p", "log2", "log10",
            "logaddexp", "nan_to_num", "reciprocal", "remainder", "round_", "rsqrt", "sign", "sinh",
            "tan", "trunc", "cumprod", "cumsum", "logsumexp", "norm", "prod", "std", "var", "flip",
-           "pad", "roll", "einsum", "tensordot", "cast"]
+           "pad", "roll", "einsum", "tensordot", "cast", "clone"]

@@ -1,4 +1,4 @@
-"""The cast between float dtypes, whose gradient comes back in the input's dtype."""
+"""The cast between float dtypes, whose gradient comes back in the input's dtype, and clone."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .. import dual
-from ..registry import op
+from ..registry import op, passthrough
 
 
 def _cast_back(g: Any, out: Any, a: Any, dtype: np.dtype) -> Any:
@@ -18,3 +18,9 @@ def _cast_back(g: Any, out: Any, a: Any, dtype: np.dtype) -> Any:
 def cast(a, dtype):
     """a converted to another float dtype;  d/da = g converted back to a's dtype."""
     return a.astype(dtype)
+
+
+@op(passthrough)
+def clone(a):
+    """a copy of a, recorded (as PyTorch's clone);  d/da = 1."""
+    return a.copy()

@@ -34,8 +34,8 @@ BINARY = {"atan2": _tensors(torch.atan2), "logaddexp": _tensors(torch.logaddexp)
           "remainder": _tensors(torch.remainder),
           "floor_divide": _tensors(lambda a, b: torch.div(a, b, rounding_mode="floor"))}  # floor_divide has no gradient
 SMOOTH = {"tan", "sinh", "cosh", "atan", "asinh", "exp2", "expm1", "erf", "logaddexp", "lerp",
-          "var", "std", "logsumexp", "cumsum", "flip", "roll", "pad", "einsum", "tensordot", "cast"}
-NO_SUMS = set(UNARY) | {"round", "nan_to_num", "flip", "roll", "pad", "cast"}
+          "var", "std", "logsumexp", "cumsum", "flip", "roll", "pad", "einsum", "tensordot", "cast", "clone"}
+NO_SUMS = set(UNARY) | {"round", "nan_to_num", "flip", "roll", "pad", "cast", "clone"}
 
 
 def _stat(name: str) -> Callable:
@@ -143,6 +143,11 @@ def _cast(c: Ctx, pool: list) -> Step:
                 lambda t: t.to(torch.float64).to(t.dtype), (i,))
 
 
+def _clone(c: Ctx, pool: list) -> Step:
+    i = c.pick(pool)
+    return Step(f"clone(#{i})", lambda v: v.clone(), lambda t: t.clone(), (i,))
+
+
 def makers(unary: Callable, binary: Callable) -> dict:
     """The makers, built with `fuzz_ops`'s `unary` and `binary`."""
     found = {name: unary(name, getattr(ops, name), fn) for name, fn in UNARY.items()}
@@ -151,5 +156,5 @@ def makers(unary: Callable, binary: Callable) -> dict:
     found.update({name: _scan(name) for name in ("cumsum", "cumprod")})
     found.update({name: _arrange(name) for name in ("flip", "roll", "pad")})
     found.update({"lerp": _lerp, "round": _round, "nan_to_num": _nan_to_num, "einsum": _einsum,
-                  "tensordot": _tensordot, "cast": _cast})
+                  "tensordot": _tensordot, "cast": _cast, "clone": _clone})
     return found

@@ -117,6 +117,7 @@ def rows(Row, normal, positive, away_from_zero):
                          lambda a, b: t().tensordot(a, b, 2 if a.ndim == 3 else 1),
                          [((2, 3, 4), (3, 4, 5)), ((3, 4), (4, 2))],
                          cases=[(lambda a: ops.tensordot(a, W34, axes=((0,), (1,))), (4, 2))]),
+        "clone": Row(lambda a: a.clone(), lambda a: a.copy(), lambda a: a.clone(), UNARY),
         "cast": Row(lambda a: ops.cast(a, dtype=np.dtype(np.float64)), lambda a: a,
                     lambda a: a.to(t().float64), UNARY),
     }
