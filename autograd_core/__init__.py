@@ -42,8 +42,8 @@ from .shaping import (array_split, chunk, diff, expand, flip, hstack, moveaxis, 
 from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, std, var
 
 # NumPy's names for the inverse functions, beside PyTorch's.
-arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
-arcsinh, arccosh, arctanh = asinh, acosh, atanh
+from .ops import acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh  # noqa: E402
+from .ops import atan as arctan, atan2 as arctan2, atanh as arctanh  # noqa: E402
 
 __version__ = "0.1.0"
 """The version of this distribution, as a string."""

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import casts, contract, ops, select, shaping, statistics
+from .methods import _shape_arg
 
 __all__ = ["MoreMethods", "Size"]
 
@@ -61,7 +62,10 @@ def _unary(op: Any) -> Any:
 
 
 class MoreMethods:
-    """Mixed into `Value`: the wider op set as methods (see `autograd_core`'s functions)."""
+    """Mixed into `Value`: the wider op set as methods (see `autograd_core`'s functions).
+
+    First among `Value`'s bases: its `size` (callable) and `transpose` (which
+    also takes PyTorch's two axes) are the ones `Value` has."""
 
     __slots__ = ()
 
@@ -221,7 +225,41 @@ class MoreMethods:
             raise ValueError(f"mT: needs at least 2 dimensions, got shape {self.shape}")
         return shaping.swapaxes(self, -2, -1)
 
+    def transpose(self, *axes: Any) -> Any:
+        """The axes permuted; the gradient is permuted back.
+
+        `transpose()` reverses the axes and `transpose(axes)` with a whole
+        permutation applies it, as NumPy's; `transpose(dim0, dim1)` with
+        exactly two ints swaps those two axes, as PyTorch's, on any number of
+        dimensions (on 2-D, `transpose(0, 1)` therefore transposes, where
+        NumPy would read "no change").
+
+        Args:
+            *axes: nothing, a permutation of all the axes (as ints or one
+                tuple), or two ints.
+
+        Returns:
+            A new Value, recorded by the `transpose` op.
+
+        Raises:
+            TypeError: an entry is not an int.
+            ValueError: `axes` is not a permutation of all the axes, or an axis is out of range.
+        """
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return shaping.swapaxes(self, *axes)
+        n = self._data.ndim
+        axes = _shape_arg(axes, "transpose") if axes else tuple(range(n - 1, -1, -1))
+        if sorted(a % n if n else a for a in axes) != list(range(n)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the {n} axes")
+        return ops.transpose(self, axes=tuple(a % n for a in axes))
+
     # ------------------------------------------------------------ conversions and inquiries
+    @property
+    def size(self) -> Size:
+        """The number of elements (NumPy's `.size`), an int that can also be called:
+        `v.size()` is the shape and `v.size(d)` the length of axis `d`, as in PyTorch."""
+        return Size(self._data.shape)
+
     astype = casts.astype
 
     def to(self, dtype: Any) -> Any:

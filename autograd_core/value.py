@@ -31,7 +31,7 @@ _generic = np.generic
 _new = object.__new__
 
 
-class Value(InPlaceMethods, ValueMethods, TorchNames, MoreMethods):
+class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
     """One node of the computational graph: an ndarray and the op that produced it.
 
     `.data` is always an ndarray (0-d for a scalar). Python numbers, ints and
