@@ -37,8 +37,9 @@ from .ops import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf,
                   remainder, rsqrt, sign, sinh, tan, trunc)
 from .select import (gather, index_select, isfinite, isinf, isnan, masked_fill, nan_to_num,
                      scatter_add, sort, take_along_axis, topk)
-from .shaping import (array_split, chunk, diff, expand, flip, hstack, moveaxis, pad, repeat,
-                      repeat_interleave, roll, split, swapaxes, tile, view, vstack)
+from .assembly import array_split, chunk, hstack, pad, split, vstack
+from .shaping import (diff, expand, flip, moveaxis, repeat, repeat_interleave, roll, swapaxes,
+                      tile, view)
 from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, std, var
 
 # NumPy's names for the inverse functions, beside PyTorch's.

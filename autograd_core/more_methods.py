@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import casts, contract, ops, select, shaping, statistics
+from . import assembly, casts, contract, ops, select, shaping, statistics
 from .methods import _shape_arg
 
 __all__ = ["MoreMethods", "Size"]
@@ -166,8 +166,8 @@ class MoreMethods:
     repeat = shaping.repeat
     repeat_interleave = shaping.repeat_interleave
     tile = shaping.tile
-    split = shaping.split
-    chunk = shaping.chunk
+    split = assembly.split
+    chunk = assembly.chunk
     swapaxes = shaping.swapaxes
     moveaxis = movedim = shaping.moveaxis
     diff = shaping.diff

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import contract, ops, select, shaping, statistics
+from . import assembly, contract, ops, select, shaping, statistics
 
 __all__ = ["FUNCTIONS"]
 
@@ -35,7 +35,7 @@ def _einsum(operands: tuple, optimize: Any = False) -> Any:
 def _pad(array: Any, pad_width: Any, mode: Any = "constant", kwargs: Any = None) -> Any:
     if mode != "constant":
         raise TypeError(f"np.pad: mode={mode!r} is not supported on Values (only 'constant')")
-    return shaping.pad_widths(array, pad_width, (kwargs or {}).get("constant_values", 0.0))
+    return assembly.pad_widths(array, pad_width, (kwargs or {}).get("constant_values", 0.0))
 
 
 def _round(a: Any, decimals: int = 0) -> Any:
@@ -64,9 +64,9 @@ FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
     np.diag: (lambda v, k=0: contract.diag(v, k), ("v", "k")),
     np.tril: (lambda m, k=0: contract.tril(m, k), ("m", "k")),
     np.triu: (lambda m, k=0: contract.triu(m, k), ("m", "k")),
-    np.split: (lambda ary, indices_or_sections, axis=0: shaping.array_split(
+    np.split: (lambda ary, indices_or_sections, axis=0: assembly.array_split(
         ary, indices_or_sections, axis, equal=True), ("ary", "indices_or_sections", "axis")),
-    np.array_split: (lambda ary, indices_or_sections, axis=0: shaping.array_split(
+    np.array_split: (lambda ary, indices_or_sections, axis=0: assembly.array_split(
         ary, indices_or_sections, axis), ("ary", "indices_or_sections", "axis")),
     np.tile: (lambda A, reps: shaping.tile(A, reps), ("A", "reps")),
     np.repeat: (lambda a, repeats, axis=None: shaping.repeat_interleave(a, repeats, axis),
@@ -75,8 +75,8 @@ FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
     np.roll: (lambda a, shift, axis=None: shaping.roll(a, shift, axis), ("a", "shift", "axis")),
     np.moveaxis: (lambda a, source, destination: shaping.moveaxis(a, source, destination),
                   ("a", "source", "destination")),
-    np.vstack: (lambda tup: shaping.vstack(list(tup)), ("tup",)),
-    np.hstack: (lambda tup: shaping.hstack(list(tup)), ("tup",)),
+    np.vstack: (lambda tup: assembly.vstack(list(tup)), ("tup",)),
+    np.hstack: (lambda tup: assembly.hstack(list(tup)), ("tup",)),
     np.pad: (_pad, ("array", "pad_width", "mode", "kwargs")),
     np.diff: (lambda a, n=1, axis=-1: shaping.diff(a, n, axis), ("a", "n", "axis")),
     np.take_along_axis: (lambda arr, indices, axis: select.take_along_axis(arr, indices, axis),
