@@ -278,15 +278,13 @@ def diag(v: Any, k: int = 0) -> Any:
     return ops.scatter(v, index=(i + max(-k, 0), i + max(k, 0)), shape=(n, n), accumulate=False)
 
 
-def _triangle(name: str, v: Any, k: int, lower: bool) -> Any:
+def _triangle(name: str, v: Any, k: int) -> tuple:
     shape = _shape(v)
     if len(shape) < 2:
         raise ValueError(f"{name}: needs at least 2 dimensions, got shape {shape}")
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise TypeError(f"{name}: k must be an int, got {k!r}")
-    keep = np.tri(shape[-2], shape[-1], k, dtype=bool) if lower else \
-        ~np.tri(shape[-2], shape[-1], k - 1, dtype=bool)
-    return ops.where(v, 0.0, cond=keep)
+    return int(k)
 
 
 def tril(v: Any, k: int = 0) -> Any:
@@ -297,13 +295,13 @@ def tril(v: Any, k: int = 0) -> Any:
         k: the diagonal that bounds it.
 
     Returns:
-        A new Value, recorded by the `where` op (the gradient is 0 above).
+        A new Value, recorded by the `tril` op (the gradient is 0 above).
 
     Raises:
         TypeError: `k` is not an int.
         ValueError: fewer than 2 dimensions.
     """
-    return _triangle("tril", v, k, True)
+    return ops.tril(v, k=_triangle("tril", v, k))
 
 
 def triu(v: Any, k: int = 0) -> Any:
@@ -314,13 +312,13 @@ def triu(v: Any, k: int = 0) -> Any:
         k: the diagonal that bounds it.
 
     Returns:
-        A new Value, recorded by the `where` op.
+        A new Value, recorded by the `triu` op (the gradient is 0 below).
 
     Raises:
         TypeError: `k` is not an int.
         ValueError: fewer than 2 dimensions.
     """
-    return _triangle("triu", v, k, False)
+    return ops.triu(v, k=_triangle("triu", v, k))
 
 
 def linalg_norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A002

@@ -271,7 +271,7 @@ def diff(v: Any, n: int = 1, dim: Any = None, *, axis: Any = None) -> Any:
         axis: NumPy's name for `dim`.
 
     Returns:
-        A new Value (slices and a subtraction: exact gradients).
+        A new Value, recorded by the `diff` op (n times).
 
     Raises:
         TypeError: `n` is not an int, or both spellings.
@@ -281,8 +281,6 @@ def diff(v: Any, n: int = 1, dim: Any = None, *, axis: Any = None) -> Any:
     if k < 0:
         raise ValueError(f"diff: n must not be negative, got {k}")
     ax = _one_axis("diff", v, axis, dim, -1)
-    lead = (slice(None),) * ax
     for _ in range(k):
-        v = ops.sub(ops.getitem(v, index=lead + (slice(1, None),), accumulate=False),
-                    ops.getitem(v, index=lead + (slice(None, -1),), accumulate=False))
+        v = ops.diff(v, axis=ax)
     return v

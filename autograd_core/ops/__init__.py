@@ -23,7 +23,7 @@ from .math import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf
                    floor, floor_divide, fmod, hypot, lerp, log1p, log2, log10, logaddexp,
                    nan_to_num, reciprocal, remainder, round_, rsqrt, sign, sinh, tan, trunc)
 from .scans import cumprod, cumsum, logsumexp, norm, prod, std, var
-from .arrange import flip, pad, roll
+from .arrange import diff, flip, pad, roll, tril, triu
 from .linalg import einsum, tensordot
 from .convert import cast, clone
 
@@ -39,4 +39,4 @@ __all__ = ["OPS", "abs", "add", "bce", "bce_with_logits", "broadcast_to", "clip"
            "expm1", "floor", "floor_divide", "fmod", "hypot", "lerp", "log1p", "log2", "log10",
            "logaddexp", "nan_to_num", "reciprocal", "remainder", "round_", "rsqrt", "sign", "sinh",
            "tan", "trunc", "cumprod", "cumsum", "logsumexp", "norm", "prod", "std", "var", "flip",
-           "pad", "roll", "einsum", "tensordot", "cast", "clone"]
+           "pad", "roll", "tril", "triu", "diff", "einsum", "tensordot", "cast", "clone"]

@@ -94,7 +94,8 @@ def var(a, axis, ddof, keepdims):
     n = _count(a.shape, axis)
     with np.errstate(divide="ignore", invalid="ignore"):
         d = a - (a.mean(axis=axis, keepdims=True) if a.size else 0)
-        return (d * d).sum(axis=axis, keepdims=keepdims) / a.dtype.type(max(n - ddof, 0))
+        d = np.multiply(d, d, out=d if type(d) is np.ndarray else None)  # in place: a pass less
+        return d.sum(axis=axis, keepdims=keepdims) / a.dtype.type(max(n - ddof, 0))
 
 
 @op(lambda g, out, a, axis, ddof, keepdims: _var_ga(_unzero(g, out, 0.5), None, a, axis, ddof, keepdims))

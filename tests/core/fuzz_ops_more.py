@@ -34,8 +34,9 @@ BINARY = {"atan2": _tensors(torch.atan2), "logaddexp": _tensors(torch.logaddexp)
           "remainder": _tensors(torch.remainder),
           "floor_divide": _tensors(lambda a, b: torch.div(a, b, rounding_mode="floor"))}  # floor_divide has no gradient
 SMOOTH = {"tan", "sinh", "cosh", "atan", "asinh", "exp2", "expm1", "erf", "logaddexp", "lerp",
-          "var", "std", "logsumexp", "cumsum", "flip", "roll", "pad", "einsum", "tensordot", "cast", "clone"}
-NO_SUMS = set(UNARY) | {"round", "nan_to_num", "flip", "roll", "pad", "cast", "clone"}
+          "var", "std", "logsumexp", "cumsum", "flip", "roll", "pad", "einsum", "tensordot", "cast", "clone", "tril",
+          "triu", "diff"}
+NO_SUMS = set(UNARY) | {"round", "nan_to_num", "flip", "roll", "pad", "cast", "clone", "tril", "triu"}
 
 
 def _stat(name: str) -> Callable:
@@ -93,6 +94,25 @@ def _arrange(name: str) -> Callable:
         return Step(f"pad(#{i}, {widths}, {val})", lambda v: ops.pad(v, widths=widths, value=val),
                     lambda t: TF.pad(t, (lo, hi), value=val), (i,))
     return make
+
+
+def _triangle(name: str) -> Callable:
+    def make(c: Ctx, pool: list) -> Step | None:
+        i = c.pick(pool, lambda s: len(s) >= 2)
+        if i is None:
+            return None
+        k = c.draw(st.integers(-2, 2))
+        return Step(f"{name}(#{i}, {k})", lambda v: getattr(ops, name)(v, k=k),
+                    lambda t: getattr(torch, name)(t, k), (i,))
+    return make
+
+
+def _diff(c: Ctx, pool: list) -> Step | None:
+    i = c.pick(pool, lambda s: len(s) > 0)
+    if i is None:
+        return None
+    ax = c.draw(st.integers(0, len(pool[i]) - 1))
+    return Step(f"diff(#{i}, {ax})", lambda v: ops.diff(v, axis=ax), lambda t: torch.diff(t, dim=ax), (i,))
 
 
 def _lerp(c: Ctx, pool: list) -> Step:
@@ -156,5 +176,6 @@ def makers(unary: Callable, binary: Callable) -> dict:
     found.update({name: _scan(name) for name in ("cumsum", "cumprod")})
     found.update({name: _arrange(name) for name in ("flip", "roll", "pad")})
     found.update({"lerp": _lerp, "round": _round, "nan_to_num": _nan_to_num, "einsum": _einsum,
-                  "tensordot": _tensordot, "cast": _cast, "clone": _clone})
+                  "tensordot": _tensordot, "cast": _cast, "clone": _clone,
+                  "tril": _triangle("tril"), "triu": _triangle("triu"), "diff": _diff})
     return found
