@@ -47,3 +47,10 @@ def test_digits_script_reports_held_out_accuracy():
     assert out.count("held-out accuracy 0.") == 3
     final = float(out.split("final ")[1].split(";")[0])
     assert 0.9 <= final <= 1.0
+
+
+def test_wider_ops_benchmark_prints_its_table():
+    out = _run("benchmarks/wider_ops.py", "--repeats", "1", "--only", "var,einsum")
+    rows = [line for line in out.splitlines() if line.split()[:1] in (["var"], ["einsum"])]
+    assert len(rows) == 2 and all("ms" in r and ("PASS" in r or "MISS" in r) for r in rows), out
+    assert "summary:" in out
