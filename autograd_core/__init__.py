@@ -45,6 +45,7 @@ from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, 
 # NumPy's names for the inverse functions, beside PyTorch's.
 from .ops import acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh  # noqa: E402
 from .ops import atan as arctan, atan2 as arctan2, atanh as arctanh  # noqa: E402
+from .ops import round_ as round  # noqa: A004,E402 (PyTorch's and NumPy's name)
 
 __version__ = "0.1.0"
 """The version of this distribution, as a string."""
@@ -58,7 +59,7 @@ __all__ = [
     # the wider op set
     "tan", "sinh", "cosh", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "asinh",
     "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "log2", "log10", "log1p", "exp2", "expm1",
-    "reciprocal", "rsqrt", "sign", "erf", "floor", "ceil", "trunc", "atan2", "arctan2",
+    "reciprocal", "rsqrt", "sign", "erf", "floor", "ceil", "round", "trunc", "atan2", "arctan2",
     "logaddexp", "hypot", "fmod", "remainder", "floor_divide", "lerp",
     "prod", "var", "std", "logsumexp", "cumsum", "cumprod", "norm", "argmax", "argmin",
     "view", "expand", "flip", "roll", "repeat", "repeat_interleave", "tile", "split", "chunk",

@@ -104,16 +104,7 @@ class MoreMethods:
     def __rfloordiv__(self, other: Any) -> Any:
         return ops.floor_divide(other, self)
 
-    def round(self, decimals: int = 0) -> Any:
-        """Elementwise rounding to `decimals` places, halves to even; the gradient is 0 (as in PyTorch).
-
-        Args:
-            decimals: the number of decimal places.
-
-        Returns:
-            A new Value, recorded by the `round` op.
-        """
-        return ops.round_(self, decimals=int(decimals))
+    round = ops.round_
 
     def lerp(self, end: Any, weight: Any) -> Any:
         """`self + weight * (end - self)`, as PyTorch's `lerp`.
@@ -176,6 +167,7 @@ class MoreMethods:
     tril = contract.tril
     triu = contract.triu
     gather = select.gather
+    take_along_axis = take_along_dim = select.take_along_axis
     index_select = select.index_select
     masked_fill = select.masked_fill
     scatter_add = select.scatter_add

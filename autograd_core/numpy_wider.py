@@ -39,7 +39,7 @@ def _pad(array: Any, pad_width: Any, mode: Any = "constant", kwargs: Any = None)
 
 
 def _round(a: Any, decimals: int = 0) -> Any:
-    return ops.round_(a, decimals=int(decimals))
+    return ops.round_(a, decimals)
 
 
 # NumPy's functions -> (what they are on Values, the parameters it takes).

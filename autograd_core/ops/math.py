@@ -193,9 +193,29 @@ def trunc(a):
 
 
 @op(_zero, name="round")
-def round_(a, decimals):
+def _round(a, decimals):
     """a rounded to `decimals` places, halves to even (as both NumPy and PyTorch);  d/da = 0."""
     return np.round(a, decimals)
+
+
+def round_(v: Any, decimals: int = 0) -> Any:
+    """Elementwise rounding to `decimals` places, halves to even (as NumPy and PyTorch); gradient 0.
+
+    `autograd_core.round`; the method `v.round(decimals)` and `np.round(v)` are the same op.
+
+    Args:
+        v: a Value, number or array.
+        decimals: the number of decimal places (negative: to tens, hundreds, ...).
+
+    Returns:
+        A new Value, recorded by the `round` op.
+
+    Raises:
+        TypeError: `decimals` is not an int.
+    """
+    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
+        raise TypeError(f"round: decimals must be an int, got {decimals!r}")
+    return _round(v, decimals=int(decimals))
 
 
 @op(_zero, _zero)
