@@ -35,7 +35,7 @@ from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, 
 from .ops import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf, exp2, expm1,
                   floor, floor_divide, fmod, hypot, lerp, log1p, log2, log10, logaddexp, reciprocal,
                   remainder, rsqrt, sign, sinh, tan, trunc)
-from .select import (gather, index_select, isfinite, isinf, isnan, masked_fill, nan_to_num,
+from .selection import (gather, index_select, isfinite, isinf, isnan, masked_fill, nan_to_num,
                      scatter_add, sort, take_along_axis, topk)
 from .assembly import array_split, chunk, hstack, pad, split, vstack
 from .shaping import (diff, expand, flip, moveaxis, repeat, repeat_interleave, roll, swapaxes,

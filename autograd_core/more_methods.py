@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import assembly, casts, contract, ops, select, shaping, statistics
+from . import assembly, casts, contract, ops, selection, shaping, statistics
 from .methods import _shape_arg
 
 __all__ = ["MoreMethods", "Size"]
@@ -130,11 +130,11 @@ class MoreMethods:
         Returns:
             A new Value.
         """
-        return select.nan_to_num(self, nan, posinf, neginf)
+        return selection.nan_to_num(self, nan, posinf, neginf)
 
-    isnan = select.isnan
-    isinf = select.isinf
-    isfinite = select.isfinite
+    isnan = selection.isnan
+    isinf = selection.isinf
+    isfinite = selection.isfinite
 
     # ------------------------------------------------------------ reductions and scans
     prod = statistics.prod
@@ -166,13 +166,13 @@ class MoreMethods:
     trace = contract.trace
     tril = contract.tril
     triu = contract.triu
-    gather = select.gather
-    take_along_axis = take_along_dim = select.take_along_axis
-    index_select = select.index_select
-    masked_fill = select.masked_fill
-    scatter_add = select.scatter_add
-    sort = select.sort
-    topk = select.topk
+    gather = selection.gather
+    take_along_axis = take_along_dim = selection.take_along_axis
+    index_select = selection.index_select
+    masked_fill = selection.masked_fill
+    scatter_add = selection.scatter_add
+    sort = selection.sort
+    topk = selection.topk
 
     def broadcast_to(self, *shape: Any) -> Any:
         """The Value broadcast to `shape` (see `expand`, which also takes -1).

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import assembly, contract, ops, select, shaping, statistics
+from . import assembly, contract, ops, selection, shaping, statistics
 
 __all__ = ["FUNCTIONS"]
 
@@ -25,7 +25,7 @@ def _spread_ddof(fn: Callable) -> Callable:
 def _sort(a: Any, axis: Any = -1) -> Any:
     if axis is None:
         a, axis = ops.reshape(a, shape=(-1,)), 0
-    return select.sort(a, axis).values
+    return selection.sort(a, axis).values
 
 
 def _einsum(operands: tuple, optimize: Any = False) -> Any:
@@ -79,10 +79,10 @@ FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
     np.hstack: (lambda tup: assembly.hstack(list(tup)), ("tup",)),
     np.pad: (_pad, ("array", "pad_width", "mode", "kwargs")),
     np.diff: (lambda a, n=1, axis=-1: shaping.diff(a, n, axis), ("a", "n", "axis")),
-    np.take_along_axis: (lambda arr, indices, axis: select.take_along_axis(arr, indices, axis),
+    np.take_along_axis: (lambda arr, indices, axis: selection.take_along_axis(arr, indices, axis),
                          ("arr", "indices", "axis")),
     np.round: (_round, ("a", "decimals")),
     np.around: (_round, ("a", "decimals")),
-    np.nan_to_num: (lambda x, nan=0.0, posinf=None, neginf=None: select.nan_to_num(x, nan, posinf, neginf),
+    np.nan_to_num: (lambda x, nan=0.0, posinf=None, neginf=None: selection.nan_to_num(x, nan, posinf, neginf),
                     ("x", "nan", "posinf", "neginf")),
 }

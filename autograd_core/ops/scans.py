@@ -51,7 +51,7 @@ def _prod_ga(g: Any, out: Any, a: Any, axis: tuple | None, keepdims: bool) -> An
     g, o = _kept(g, a, axis, keepdims), _kept(out, a, axis, keepdims)
     ad = dual.data(a)
     if dual.is_value(a) or (ad != 0).all():
-        return (g * o) / a
+        return g * (o / a)  # PyTorch's order: o / a is exactly 1 for a single element, even subnormal
     # Zeros in the product: each element's gradient is the product of the others,
     # from the products before and after it (exact; no division).
     rows, moved = _last(ad, axis)
