@@ -240,8 +240,12 @@ def remainder(a, b):
 @op(lambda g, out, a, b, w: g * (1 - w), lambda g, out, a, b, w: g * w,
     lambda g, out, a, b, w: g * (b - a))
 def lerp(a, b, w):
-    """a + w (b - a);  d/da = 1 - w, d/db = w, d/dw = b - a."""
-    return a + w * (b - a)
+    """a + w (b - a) (PyTorch's: b - (b - a)(1 - w) where |w| >= 1/2);  d/da = 1 - w, d/db = w, d/dw = b - a."""
+    d = b - a
+    if np.ndim(w) == 0:  # one weight: one branch
+        return a + w * d if abs(w) < 0.5 else b - d * (1 - w)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
 
 
 @op(lambda g, out, a, nan, posinf, neginf: g * np.isfinite(dual.data(a)))

@@ -134,7 +134,7 @@ def cumsum(a, axis):
 
 def _cumprod_ga(g: Any, out: Any, a: Any, axis: int) -> Any:
     ad = dual.data(a)
-    if ad.size <= 1:  # one element: the gradient passes (also at inf, as in PyTorch)
+    if ad.size <= 1 or ad.shape[axis] == 1:  # one element a row: the gradient passes (at inf too, as in PyTorch)
         return g
     if dual.is_value(g) or (ad != 0).all():
         return _rcumsum(g * out, axis) / a
