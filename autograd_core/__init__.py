@@ -8,9 +8,12 @@
 8.0
 
 The engine's modules import one another one way, bottom to top: `dtypes`,
-`modes`, `registry` (the op record) and `dual`; the op table `ops/`;
-`backward` (the walk); `methods` and `value` (`Value`, and applying an op);
-`functional` and `gradcheck`. Drawing (`viz/`) and the command line (`cli/`)
+`modes`, `registry` (the op record), `vjp_tools` and `args`; the op table
+`ops/`; `backward` (the walk); `combine` (concat, stack, where) and the
+functions of the wider op set (`statistics`, `shaping`, `assembly`,
+`contract`, `selection`, `casts`); `mixins/` (Value's methods by kind),
+`numpy_api` (with `numpy_functions`) and `value` (`Value`, and applying an
+op); `creation`, `differential_operators` (grad) and `gradcheck`. Drawing (`viz/`) and the command line (`cli/`)
 are wings above the engine, loaded on first use. `from autograd_core import nn,
 optim` gives the libraries built on the engine (the packages `nn` and `optim`,
 also loaded on first use), even where a student's own `nn.py` shadows `import nn`.
@@ -19,33 +22,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import dual, ops
+from . import ops, vjp_tools
+from .combine import concat, maximum, minimum, stack, where
+from .differential_operators import compute_grads, grad, value_and_grad
 from .dtypes import get_default_dtype, set_default_dtype
-from .functional import (compute_grads, concat, grad, maximum, minimum, stack, value_and_grad,
-                         where)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .registry import OPS, Op, op, passthrough
 from .value import Value
+from .assembly import array_split, chunk, hstack, pad, split, vstack
+from .casts import astype
 from .contract import (diag, diagonal, einsum, inner, kron, outer, tensordot, trace, tril,
                        triu)
-from .casts import astype
-from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand,
-                       randn, tensor, zeros, zeros_like)
-from .ops import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf, exp2, expm1,
-                  floor, floor_divide, fmod, hypot, lerp, log1p, log2, log10, logaddexp, reciprocal,
-                  remainder, rsqrt, sign, sinh, tan, trunc)
+from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand, randn,
+                       tensor, zeros, zeros_like)
+from .ops import (acos, acos as arccos, acosh, acosh as arccosh, asin, asin as arcsin, asinh,
+                  asinh as arcsinh, atan, atan as arctan, atan2, atan2 as arctan2, atanh,
+                  atanh as arctanh, ceil, cosh, erf, exp2, expm1, floor, floor_divide, fmod, hypot,
+                  lerp, log1p, log2, log10, logaddexp, reciprocal, remainder, rsqrt, sign, sinh,
+                  tan, trunc)
+from .ops import round_ as round  # PyTorch's and NumPy's name (this module calls no round)
 from .selection import (gather, index_select, isfinite, isinf, isnan, masked_fill, nan_to_num,
-                     scatter_add, sort, take_along_axis, topk)
-from .assembly import array_split, chunk, hstack, pad, split, vstack
+                        scatter_add, sort, take_along_axis, topk)
 from .shaping import (diff, expand, flip, moveaxis, repeat, repeat_interleave, roll, swapaxes,
                       tile, view)
 from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, std, var
-
-# NumPy's names for the inverse functions, beside PyTorch's.
-from .ops import acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh  # noqa: E402
-from .ops import atan as arctan, atan2 as arctan2, atanh as arctanh  # noqa: E402
-from .ops import round_ as round  # noqa: A004,E402 (PyTorch's and NumPy's name)
 
 __version__ = "0.1.0"
 """The version of this distribution, as a string."""
@@ -54,7 +55,7 @@ __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
     "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
-    "GradcheckError", "op", "Op", "passthrough", "dual", "OPS", "draw_graph",
+    "GradcheckError", "op", "Op", "passthrough", "vjp_tools", "OPS", "draw_graph",
     "backward_steps", "step_through", "__version__",
     # the wider op set
     "tan", "sinh", "cosh", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "asinh",

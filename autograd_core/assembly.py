@@ -12,8 +12,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import ops
+from .combine import concat
 from .shaping import _int
-from .statistics import _one_axis, _shape
+from .args import one_axis as _one_axis, shape_of as _shape
 
 __all__ = ["split", "chunk", "array_split", "pad", "pad_widths", "vstack", "hstack"]
 
@@ -165,7 +166,6 @@ def pad_widths(v: Any, widths: Any, value: float = 0.0) -> Any:
 
 
 def _joined(name: str, values: Any, axis: int, lift: Any) -> Any:
-    from .functional import concat  # above this module: it imports Value
     if not isinstance(values, (list, tuple)) or not values:
         raise TypeError(f"{name}: expected a non-empty list or tuple of Values")
     return concat([lift(x) for x in values], axis=axis)

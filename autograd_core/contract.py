@@ -15,7 +15,8 @@ import numpy as np
 
 from . import ops
 from .ops.linalg import _LETTERS
-from .statistics import _shape, norm, spelled
+from .args import shape_of as _shape, spelled
+from .statistics import norm
 
 __all__ = ["einsum", "tensordot", "outer", "inner", "kron", "trace", "diagonal", "diag", "tril",
            "triu", "linalg_norm"]
@@ -249,7 +250,7 @@ def trace(v: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     Raises:
         ValueError: as for `diagonal`.
     """
-    return ops.sum(diagonal(v, offset, axis1, axis2), axis=(len(_shape(v)) - 2,), keepdims=False)
+    return ops.sum_(diagonal(v, offset, axis1, axis2), axis=(len(_shape(v)) - 2,), keepdims=False)
 
 
 def diag(v: Any, k: int = 0) -> Any:
@@ -346,8 +347,8 @@ def linalg_norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = Fals
     rows, cols = axis if axis is not None else (0, 1)
     if ord in (1, -1, np.inf, -np.inf):
         inner_axis, outer_axis = (rows, cols) if ord in (1, -1) else (cols, rows)
-        sums = ops.sum(ops.abs(x), axis=(inner_axis % len(shape),), keepdims=True)
-        pick = ops.max if ord > 0 else ops.min
+        sums = ops.sum_(ops.abs_(x), axis=(inner_axis % len(shape),), keepdims=True)
+        pick = ops.max_ if ord > 0 else ops.min_
         out = pick(sums, axis=(outer_axis % len(shape),), keepdims=True)
         return out if keepdims else ops.reshape(out, shape=tuple(
             n for i, n in enumerate(shape) if i not in (rows % len(shape), cols % len(shape))))

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import FLOAT_DTYPES, get_default_dtype
-from .methods import _shape_arg
+from .args import shape_arg as _shape_arg
 from .value import Value
 
 __all__ = ["tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "full_like", "eye",

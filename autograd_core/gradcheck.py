@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .functional import compute_grads
+from .differential_operators import compute_grads
 from .modes import enable_grad, no_grad
 from .value import Value
 

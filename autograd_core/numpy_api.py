@@ -23,11 +23,11 @@ import inspect
 from typing import Any, Callable
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_tuple
 
-from . import numpy_wider, ops
-from .methods import ValueMethods
-from .torch_names import TorchNames
+from . import numpy_functions, ops
+from .args import axes
+from .combine import concat, stack, where
+from .mixins import ElementwiseMixin, ValueMixin
 
 __all__ = ["array_ufunc", "array_function", "array"]
 
@@ -35,9 +35,9 @@ __all__ = ["array_ufunc", "array_function", "array"]
 # Value method that applies one.
 _UFUNCS: dict[np.ufunc, Callable] = {
     np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.divide: ops.div,
-    np.power: ops.pow, np.negative: ops.neg, np.positive: lambda a: a, np.square: TorchNames.square,
+    np.power: ops.pow_, np.negative: ops.neg, np.positive: lambda a: a, np.square: ElementwiseMixin.square,
     np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt, np.tanh: ops.tanh, np.sin: ops.sin,
-    np.cos: ops.cos, np.absolute: ops.abs, np.maximum: ops.maximum, np.minimum: ops.minimum,
+    np.cos: ops.cos, np.absolute: ops.abs_, np.maximum: ops.maximum, np.minimum: ops.minimum,
     np.matmul: ops.matmul,
     np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos, np.arctan: ops.atan,
     np.arctan2: ops.atan2, np.sinh: ops.sinh, np.cosh: ops.cosh, np.arcsinh: ops.asinh,
@@ -63,7 +63,7 @@ _REDUCE_HINT = {np.add: "v.sum(axis=...)", np.maximum: "v.max(axis=...)",
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, ValueMethods) else x
+    return x.data if isinstance(x, ValueMixin) else x
 
 
 def _refused(name: str, keywords: Any, hint: str = "") -> TypeError:
@@ -132,7 +132,7 @@ def array_function(self: Any, func: Callable, types: tuple, args: tuple, kwargs:
     Raises:
         TypeError: the function, or one of its arguments, is not supported on Values.
     """
-    if not all(issubclass(t, (np.ndarray, ValueMethods)) for t in types):
+    if not all(issubclass(t, (np.ndarray, ValueMixin)) for t in types):
         return NotImplemented
     module = getattr(func, "__module__", None) or "numpy"
     name = f"np{module[5:]}.{func.__name__}" if module.startswith("numpy") else func.__name__
@@ -202,24 +202,18 @@ def _transpose(a: Any, axes: Any = None) -> Any:
     return a.transpose() if axes is None else a.transpose(*axes)
 
 
-# concat, stack and where, with their argument checks, live in functional.py,
-# above value.py (which imports this module): the functions below import them
-# when first called.
 def _concatenate(arrays: Any, axis: Any = 0) -> Any:
-    from .functional import concat  # above this module (see the note above)
     if axis is None:
-        arrays, axis = [x.reshape(-1) if isinstance(x, ValueMethods) else np.ravel(x)
+        arrays, axis = [x.reshape(-1) if isinstance(x, ValueMixin) else np.ravel(x)
                         for x in arrays], 0
     return concat(list(arrays), axis=axis)
 
 
 def _stack(arrays: Any, axis: int = 0) -> Any:
-    from .functional import stack  # above this module (see the note above)
     return stack(list(arrays), axis=axis)
 
 
 def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
-    from .functional import where  # above this module (see the note above)
     if x is None and y is None:
         return np.nonzero(_data(condition))
     if x is None or y is None:
@@ -230,7 +224,7 @@ def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
 def _dot(a: Any, b: Any) -> Any:
     """np.dot as the ops: a product for a 0-d operand, matmul up to 2-D, and for
     N-D the sum over a's last axis and b's second-to-last, by reshapes."""
-    sa, sb = (x.shape if isinstance(x, ValueMethods) else np.shape(x) for x in (a, b))
+    sa, sb = (x.shape if isinstance(x, ValueMixin) else np.shape(x) for x in (a, b))
     if not sa or not sb:
         return ops.mul(a, b)
     if len(sb) == 1 or len(sa) <= 2 and len(sb) <= 2:
@@ -251,30 +245,31 @@ def _clip(a: Any, a_min: Any = np._NoValue, a_max: Any = np._NoValue, min: Any =
         if first is not np._NoValue and second is not np._NoValue:
             raise TypeError(f"np.clip: give a_{name} or {name}, not both")
         bound = second if first is np._NoValue else first
-        if isinstance(bound, ValueMethods):
+        if isinstance(bound, ValueMixin):
             raise _not_differentiable(f"np.clip with a Value as its {name} bound")
         bounds.append(None if bound is np._NoValue else bound)
-    if not isinstance(a, ValueMethods):
+    if not isinstance(a, ValueMixin):
         raise _not_differentiable("np.clip of an array between Values")
     return a.clip(*bounds)
 
 
 def _squeeze(a: Any, axis: Any = None) -> Any:
     if axis is not None:
-        for ax in normalize_axis_tuple(axis, a.ndim):
+        for ax in axes(axis, a.ndim, "np.squeeze") or ():
             if a.shape[ax] != 1:
                 raise ValueError(f"np.squeeze: axis {ax} has size {a.shape[ax]}, not 1")
     return a.squeeze(axis)
 
 
 def _expand_dims(a: Any, axis: Any) -> Any:
-    axes = normalize_axis_tuple(axis, a.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1))
+    n = a.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
+    new = axes(axis, n, "np.expand_dims")
     sizes = iter(a.shape)
-    return a.reshape(tuple(1 if i in axes else next(sizes) for i in range(a.ndim + len(axes))))
+    return a.reshape(tuple(1 if i in new else next(sizes) for i in range(n)))
 
 
 def _swapaxes(a: Any, axis1: int, axis2: int) -> Any:
-    i, j = normalize_axis_tuple((axis1, axis2), a.ndim, allow_duplicate=True)
+    i, j = (axes(ax, a.ndim, "np.swapaxes", single=True) for ax in (axis1, axis2))
     perm = list(range(a.ndim))
     perm[i], perm[j] = j, i
     return a.transpose(*perm)
@@ -303,7 +298,7 @@ _FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
         array, shape=tuple(shape) if np.iterable(shape) else (shape,)), ("array", "shape")),
 }
 
-_FUNCTIONS.update(numpy_wider.FUNCTIONS)
+_FUNCTIONS.update(numpy_functions.FUNCTIONS)
 
 # The keywords a function with `**kwargs` takes on Values (passed on as `kwargs`).
 _KEYWORDS: dict[Callable, tuple] = {np.pad: ("constant_values",)}

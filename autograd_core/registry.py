@@ -2,10 +2,10 @@
 
 This module is the bottom of the engine: it knows nothing of `Value`. The op
 modules (`autograd_core.ops`) define their forwards and VJPs with the `op`
-decorator, exactly as a user writes an op, and are registered into `OPS`, and `value.py`, above them, applies an op to Values. Calling
-an `Op` directly goes through `value.apply`, which `value.py` installs here
-when it is imported: the one place where this lower module uses a name from a
-higher one.
+decorator, exactly as a user writes an op, and are registered into `OPS`;
+`value.py`, above them, applies an op to Values. Calling an `Op` goes through
+`registry.apply`, which `value.py` sets to `value.apply` when it is imported:
+the one place where a lower module uses a name from a higher one.
 """
 from __future__ import annotations
 
@@ -43,8 +43,10 @@ def _not_installed(op: "Op", inputs: tuple, params: dict) -> Any:
     raise RuntimeError("autograd_core.value is not imported; import autograd_core first")
 
 
-# Set by value.py to `value.apply` (the hand-off described in the module docstring).
-_apply: Callable[["Op", tuple, dict], Any] = _not_installed
+apply: Callable[["Op", tuple, dict], Any] = _not_installed
+"""`apply(op, inputs, params)`: run `op` and record the node; set by value.py to
+`value.apply` (the hand-off described above). Look it up when calling
+(`registry.apply(...)`), never import the name: it is replaced."""
 
 
 class Op:
@@ -86,7 +88,7 @@ class Op:
         `passthrough`): the version check looks at the inputs if so."""
 
     def __call__(self, *inputs: Any, **params: Any) -> Any:
-        return _apply(self, inputs, params)
+        return apply(self, inputs, params)
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -99,7 +101,7 @@ def op(*vjps: Callable, vjp_all: Callable | None = None,
     Each VJP is `vjp(g, out, *inputs, **params)` and returns the gradient of
     its input given the output's gradient `g`; it may return a gradient of the
     output's broadcast shape (the engine reduces it to the input's shape).
-    Written with operators and the functions of `autograd_core.dual`, a VJP
+    Written with operators and NumPy's functions, a VJP
     runs on ndarrays in a plain backward pass and on Values under
     `backward(create_graph=True)`, so the op can be differentiated again.
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .statistics import _one_axis, _shape, spelled
+from .args import one_axis as _one_axis, shape_of as _shape, spelled
 
 __all__ = ["gather", "take_along_axis", "index_select", "masked_fill", "scatter_add", "sort", "topk",
            "SortResult", "TopkResult", "isnan", "isinf", "isfinite", "nan_to_num"]

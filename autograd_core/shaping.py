@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .methods import _axes, _shape_arg
-from .statistics import _one_axis, _shape, spelled
+from .args import axes as _axes, shape_arg as _shape_arg
+from .args import one_axis as _one_axis, shape_of as _shape, spelled
 
 __all__ = ["view", "expand", "flip", "roll", "tile", "repeat", "repeat_interleave", "swapaxes",
            "moveaxis", "diff"]

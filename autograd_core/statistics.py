@@ -14,73 +14,10 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .methods import _axes
+from .args import one_axis as _one_axis, reduce_args, shape_of as _shape, spelled
 
-__all__ = ["spelled", "reduce_args", "prod", "var", "std", "logsumexp", "norm", "cumsum",
+__all__ = ["prod", "var", "std", "logsumexp", "norm", "cumsum",
            "cumprod", "argmax", "argmin", "any_", "all_"]
-
-
-def spelled(name: str, numpy_value: Any, torch_value: Any, numpy_name: str, torch_name: str,
-            default: Any = None) -> Any:
-    """The one of NumPy's and PyTorch's spellings of an argument that was given.
-
-    Args:
-        name: the function, for the error message.
-        numpy_value: the value given under NumPy's name (None if not given).
-        torch_value: the value given under PyTorch's name (None if not given).
-        numpy_name: NumPy's name (`axis`, `keepdims`, `ddof`, ...).
-        torch_name: PyTorch's name (`dim`, `keepdim`, `correction`, ...).
-        default: the value if neither was given.
-
-    Returns:
-        The value given, or `default`.
-
-    Raises:
-        TypeError: both were given.
-    """
-    if numpy_value is not None and torch_value is not None:
-        raise TypeError(f"{name}: give {numpy_name}= or {torch_name}= (PyTorch's name), not both")
-    if numpy_value is not None:
-        return numpy_value
-    return default if torch_value is None else torch_value
-
-
-def _shape(v: Any) -> tuple:
-    return np.shape(v.data if hasattr(v, "_data") else v)
-
-
-def reduce_args(name: str, v: Any, axis: Any, dim: Any, keepdims: Any, keepdim: Any) -> tuple:
-    """The axes (a sorted tuple, or None for all) and keepdims of a reduction, checked.
-
-    Args:
-        name: the function, for error messages.
-        v: the Value (or array) reduced.
-        axis: NumPy's spelling of the axes, or None.
-        dim: PyTorch's spelling, or None.
-        keepdims: NumPy's spelling, or None.
-        keepdim: PyTorch's spelling, or None.
-
-    Returns:
-        `(axes, keepdims)`.
-
-    Raises:
-        TypeError: both spellings of one argument, or an axis that is not an int.
-        ValueError: an axis out of range, or repeated.
-    """
-    ax = spelled(name, axis, dim, "axis", "dim")
-    keep = spelled(name, keepdims, keepdim, "keepdims", "keepdim", False)
-    return _axes(ax, len(_shape(v)), name), bool(keep)
-
-
-def _one_axis(name: str, v: Any, axis: Any, dim: Any, default: Any = None) -> int | None:
-    """One axis, non-negative (None if neither spelling was given and there is no default)."""
-    ax = spelled(name, axis, dim, "axis", "dim", default)
-    if ax is None:
-        return None
-    if isinstance(ax, (tuple, list)):
-        raise TypeError(f"{name}: axis must be one int, got {ax!r}")
-    found = _axes(ax, max(len(_shape(v)), 1), name)
-    return found[0] if found else 0
 
 
 def prod(v: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
@@ -231,14 +168,14 @@ def norm(v: Any, p: Any = 2, dim: Any = None, keepdim: Any = None, *, axis: Any 
         raise TypeError(f"norm: p must be a number, got {p!r}")
     if p == 2:
         return ops.norm(v, axis=axes, keepdims=keep)
-    a = ops.abs(v)
+    a = ops.abs_(v)
     if p == 1:
-        return ops.sum(a, axis=axes, keepdims=keep)
+        return ops.sum_(a, axis=axes, keepdims=keep)
     if p == np.inf or p == -np.inf:
-        return (ops.max if p > 0 else ops.min)(a, axis=axes, keepdims=keep)
+        return (ops.max_ if p > 0 else ops.min_)(a, axis=axes, keepdims=keep)
     if p == 0:
-        return ops.sum(ops.sign(a), axis=axes, keepdims=keep)
-    return ops.pow(ops.sum(ops.pow(a, float(p)), axis=axes, keepdims=keep), 1.0 / p)
+        return ops.sum_(ops.sign(a), axis=axes, keepdims=keep)
+    return ops.pow_(ops.sum_(ops.pow_(a, float(p)), axis=axes, keepdims=keep), 1.0 / p)
 
 
 def _scan(name: str, v: Any, axis: Any, dim: Any) -> tuple:

@@ -1,26 +1,28 @@
-"""`Value`, one node of the computational graph, and `apply`, which runs an op
-on Values and records the node.
+"""`Value`, one node of the computational graph: its construction, properties and
+`backward`; and `apply`, which runs an op on Values and records the node.
 
-This module sits above the op table and the backward walk: it imports both,
-and neither imports it (`registry` calls `apply` through the one hand-off
-installed at the bottom of this file).
+The rest of `Value` is in `mixins/`, one module per kind of method (operators,
+elementwise math, reductions, shape and indexing, conversions). This module sits
+above them, the op table and the backward walk; nothing in the engine imports
+it but the public functions above it. `registry.apply`, through which calling
+an op (and the mixins) reach `apply`, is set at the bottom of this file: the
+one hand-off from a lower module to a higher one.
 """
 from __future__ import annotations
 
-from typing import Any, Union
+from types import MappingProxyType
+from typing import Any, Mapping, Union
 
 import numpy as np
 
-from . import numpy_api, ops, registry
+from . import numpy_api, registry
 from .backward import walk
 from .dtypes import const, default_consts, to_array
-from .inplace import InPlaceMethods
-from .methods import ValueMethods
-from .more_methods import MoreMethods
-from .torch_names import TorchNames
+from .mixins import ValueMixin
+from .mixins.convert import Size
 from .modes import _local, enable_grad
-from .registry import NO_PARAMS as _P, Op
-from .versions import clock as _clock
+from .registry import Op
+from .versions import bump_version, clock as _clock
 
 __all__ = ["Value", "apply"]
 
@@ -31,7 +33,7 @@ _generic = np.generic
 _new = object.__new__
 
 
-class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
+class Value(ValueMixin):
     """One node of the computational graph: an ndarray and the op that produced it.
 
     `.data` is always an ndarray (0-d for a scalar). Python numbers, ints and
@@ -48,7 +50,7 @@ class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
     Indexing takes ints, slices, `None`, `...`, boolean masks and integer
     arrays (repeated indices add up their gradients). Under `no_grad()`,
     `v += x` (and `-= *= /= **= @=`) and `v[idx] = x` change the Value
-    itself (see `InPlaceMethods`); NumPy's functions record the graph where
+    itself (see `mixins.operators`); NumPy's functions record the graph where
     the op set covers them (`np.exp(v)`, `np.sum(v)`, ...).
 
     Args:
@@ -114,7 +116,10 @@ class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._set_data(value)  # real numbers only, in this Value's dtype; bumps the version
+        if isinstance(value, Value):
+            value = value.data
+        self._data = to_array(value, self._data.dtype, ".data", copy=False)
+        bump_version(self)
 
     @property
     def grad(self) -> Any:
@@ -135,10 +140,13 @@ class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if value is None:  # zero_grad's case, without a call
-            self._grad = None
-        else:
-            self._set_grad(value)  # real numbers of this Value's shape and dtype
+        if value is not None:
+            if not isinstance(value, Value):  # a Value (create_graph) is kept as it is
+                value = to_array(value, self._data.dtype, ".grad", copy=False)
+            if value.shape != self._data.shape:
+                raise ValueError(f".grad: a gradient of shape {value.shape} for a Value "
+                                 f"of shape {self._data.shape}")
+        self._grad = value
 
     @property
     def parents(self) -> tuple:
@@ -159,116 +167,59 @@ class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
         """The name of the op that produced this Value (`""` for a leaf)."""
         return self._op.name if self._op is not None else ""
 
-    def detach(self) -> "Value":
-        """A new leaf holding this Value's data, cut from the graph.
+    @property
+    def params(self) -> Mapping:
+        """The op's keyword parameters (`axis`, `shape`, ...), read-only; empty for a leaf."""
+        return MappingProxyType(self._params or {})
 
-        Returns:
-            A Value that requires no grad and shares this Value's data array.
+    @property
+    def scope(self) -> tuple:
+        """The modules whose `forward` was running when this Value was made, outermost first."""
+        return self._scope
+
+    @property
+    def shape(self) -> tuple:
+        """The shape of the data, as a tuple (`()` for a scalar)."""
+        return self._data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions of the data."""
+        return self._data.ndim
+
+    @property
+    def size(self) -> Size:
+        """The number of elements (NumPy's `.size`): an int that can also be called,
+        `v.size()` giving the shape and `v.size(d)` the length of axis `d`, as in PyTorch."""
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of the data (float16, float32 or float64)."""
+        return self._data.dtype
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Value":
+        """Set `requires_grad` in place and return this Value, as in PyTorch.
+
+        Raises:
+            TypeError: `requires_grad` is not a bool.
+            RuntimeError: turning it off on a Value produced by an op (only a
+                leaf's flag changes; `.detach()` gives a Value cut from the graph).
         """
-        return _leaf(self._data)
-
-    # ---------------------------------------------------------- arithmetic
-    def __add__(self, other: Operand) -> "Value":
-        return apply(_add, (self, other), _P)
-
-    def __radd__(self, other: Operand) -> "Value":
-        return apply(_add, (other, self), _P)
-
-    def __sub__(self, other: Operand) -> "Value":
-        return apply(_sub, (self, other), _P)
-
-    def __rsub__(self, other: Operand) -> "Value":
-        return apply(_sub, (other, self), _P)
-
-    def __mul__(self, other: Operand) -> "Value":
-        return apply(_mul, (self, other), _P)
-
-    def __rmul__(self, other: Operand) -> "Value":
-        return apply(_mul, (other, self), _P)
-
-    def __truediv__(self, other: Operand) -> "Value":
-        return apply(_div, (self, other), _P)
-
-    def __rtruediv__(self, other: Operand) -> "Value":
-        return apply(_div, (other, self), _P)
-
-    def __pow__(self, other: Operand) -> "Value":
-        return apply(_pow, (self, other), _P)
-
-    def __rpow__(self, other: Operand) -> "Value":
-        return apply(_pow, (other, self), _P)
-
-    def __matmul__(self, other: Operand) -> "Value":
-        return apply(_matmul, (self, other), _P)
-
-    def __rmatmul__(self, other: Operand) -> "Value":
-        return apply(_matmul, (other, self), _P)
-
-    def __neg__(self) -> "Value":
-        return apply(_neg, (self,), _P)
-
-    def __pos__(self) -> "Value":
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_: expected True or False, got {requires_grad!r}")
+        if self._op is not None and not requires_grad:
+            raise RuntimeError(f"requires_grad_: only a leaf's requires_grad can be changed; this "
+                               f"Value was produced by the op {self.op!r} (use .detach())")
+        self.requires_grad = bool(requires_grad)
         return self
 
-    # ---------------------------------------------------------- elementwise
-    def exp(self) -> "Value":
-        """Elementwise exp(v); its derivative is exp(v).
-
-        Returns:
-            A new Value, recorded by the `exp` op.
-        """
-        return apply(ops.exp, (self,), _P)
-
-    def log(self) -> "Value":
-        """Elementwise natural log; its derivative is 1/v.
-
-        Returns:
-            A new Value, recorded by the `log` op.
-        """
-        return apply(ops.log, (self,), _P)
-
-    def sqrt(self) -> "Value":
-        """Elementwise square root; its derivative is 1/(2 sqrt(v)).
-
-        Returns:
-            A new Value, recorded by the `sqrt` op.
-        """
-        return apply(ops.sqrt, (self,), _P)
-
-    def tanh(self) -> "Value":
-        """Elementwise tanh(v); its derivative is 1 - tanh(v)**2.
-
-        Returns:
-            A new Value, recorded by the `tanh` op.
-        """
-        return apply(ops.tanh, (self,), _P)
-
-    def sigmoid(self) -> "Value":
-        """Elementwise 1/(1 + exp(-v)), computed without overflow; its derivative is s(1 - s).
-
-        Returns:
-            A new Value, recorded by the `sigmoid` op.
-        """
-        return apply(ops.sigmoid, (self,), _P)
-
-    def relu(self) -> "Value":
-        """Elementwise max(v, 0); its derivative is 1 where v > 0, else 0.
-
-        Returns:
-            A new Value, recorded by the `relu` op.
-        """
-        return apply(ops.relu, (self,), _P)
-
-    def abs(self) -> "Value":
-        """Elementwise |v|; its derivative is sign(v) (0 at 0).
-
-        Returns:
-            A new Value, recorded by the `abs` op.
-        """
-        return apply(ops.abs, (self,), _P)
+    def detach(self) -> "Value":
+        """A new leaf holding this Value's data (shared, not copied), cut from the graph."""
+        return _leaf(self._data)
 
     # ------------------------------------------------------------- backward
-    def backward(self, grad: Any = None, create_graph: bool = False) -> None:
+    def backward(self, grad: Any = None, retain_graph: Any = None, create_graph: bool = False) -> None:
         """Add d(self)/d(node) to the `.grad` of every node that requires grad.
 
         The pass visits the graph in topological order, iteratively (a chain
@@ -283,6 +234,8 @@ class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
             grad: the gradient of the final result with respect to this
                 Value, of its shape (real numbers, or a Value); defaults to
                 ones for a single-element Value, and must be given otherwise.
+            retain_graph: accepted for PyTorch's code; the graph is always
+                kept, whatever it says.
             create_graph: record the backward pass itself, so that each
                 `.grad` is a Value that can be differentiated again (second
                 derivatives, Hessian-vector products).
@@ -314,9 +267,9 @@ class Value(MoreMethods, InPlaceMethods, ValueMethods, TorchNames):
         seed = _seed(self, grad, create_graph)
         if create_graph:
             with enable_grad():
-                walk(self, seed, True, True)
+                walk(self, seed, create_graph=True, store=True)
         else:
-            walk(self, seed, False, True)
+            walk(self, seed, create_graph=False, store=True)
 
 
 def _init_leaf(v: Value, data: Any, requires_grad: bool, label: str) -> None:
@@ -465,8 +418,6 @@ def _seed(root: Value, grad: Any, create_graph: bool) -> Any:
     return seed
 
 
-_add, _sub, _mul, _div, _pow = ops.add, ops.sub, ops.mul, ops.div, ops.pow
-_matmul, _neg = ops.matmul, ops.neg
-
-# The hand-off: calling an Op (registry, below this module) applies it here.
-registry._apply = apply
+# The hand-off: calling an Op, and Value's operators (both below this module),
+# apply it here.
+registry.apply = apply

@@ -195,11 +195,113 @@ def test_nn_and_optim_never_import_the_command_line():
 
 
 def test_viz_uses_only_the_stable_engine_names():
-    # Drawing depends on the engine through `backward` (toposort), `functional`
-    # (compute_grads) and `value` (Value) only, so the engine's other modules can change freely.
-    allowed = {"autograd_core.backward", "autograd_core.functional", "autograd_core.value"}
+    # Drawing depends on the engine through `backward` (toposort, edge_grad),
+    # `differential_operators` (compute_grads) and `value` (Value) only, so the
+    # engine's other modules can change freely.
+    allowed = {"autograd_core.backward", "autograd_core.differential_operators",
+               "autograd_core.value"}
     wrong = sorted((name, t) for name, targets in _imports(module_level=False).items()
                    for t in targets if _within(name, "autograd_core.viz")
                    and _within(t, "autograd_core") and not _within(t, "autograd_core.viz")
                    and t not in allowed)
     assert not wrong, f"(module, import): {wrong}"
+
+
+# --- the engine's shape: what a reader meets ---------------------------------------
+
+ENGINE = {name: path for name, path in MODULES.items() if _within(name, "autograd_core")}
+
+
+def test_no_import_cycle_in_autograd_core_even_inside_functions():
+    # The one hand-off from a lower module to a higher one is an assignment
+    # (`registry.apply = apply` in value.py), not an import.
+    graph = {name: {t for t in targets if t in ENGINE}
+             for name, targets in _imports(module_level=False).items() if name in ENGINE}
+    cycles = _cycles(graph)
+    assert not cycles, "import cycles in autograd_core, counting imports in functions:\n" + \
+        "\n".join(f"  {' -> '.join(cycle)}" for cycle, _ in cycles)
+
+
+def test_modules_are_split_by_kind_not_by_origin():
+    by_origin = {"torch_names", "methods", "inplace", "dual", "numpy_names", "torch_methods"}
+    wrong = sorted(name for name in ENGINE if name.rsplit(".", 1)[-1] in by_origin)
+    assert not wrong, f"modules named by where their names come from, or `dual`: {wrong}"
+
+
+def test_no_definition_shadows_a_builtin():
+    import builtins
+    shadowed = set(dir(builtins))
+    wrong = []
+    for name, path in ENGINE.items():
+        source = path.read_text()
+        for node in ast.parse(source).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in shadowed:
+                wrong.append(f"{name}.{node.name}")
+        if "noqa: A001" in source or "noqa: A004" in source:  # A002: a parameter, as NumPy names it
+            wrong.append(f"{name}: a `noqa` for a shadowed builtin")
+    assert not wrong, f"definitions hiding Python's builtins: {wrong}"
+
+
+def _code_lines(node: ast.AST, source: list[str]) -> int:
+    """Lines of `node` that hold code: not blank, not comments, not the docstring."""
+    skip = set()
+    body = getattr(node, "body", [])
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        skip = set(range(body[0].lineno, body[0].end_lineno + 1))
+    return sum(1 for n in range(node.lineno, node.end_lineno + 1)
+               if n not in skip and source[n - 1].strip()
+               and not source[n - 1].strip().startswith("#"))
+
+
+def test_backward_functions_are_short():
+    path = ENGINE["autograd_core.backward"]
+    source = path.read_text()
+    lines = source.splitlines()
+    long = {node.name: _code_lines(node, lines) for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef)}
+    assert {name: n for name, n in long.items() if n > 40} == {}
+    assert "_propagate" in long and "edge_grad" in long  # the walk and the edge it inlines
+
+
+WINGS = ("autograd_core.viz", "autograd_core.cli", "nn", "optim")
+VALUE_FIELDS = {"_data", "_grad", "_parents", "_args", "_op", "_params", "_scope", "_pending",
+                "_born", "_written"}
+
+
+def _wing(name: str) -> str | None:
+    return next((w for w in WINGS if _within(name, w)), None)
+
+
+def test_no_private_engine_name_used_across_packages():
+    # viz/, cli/, nn and optim use the engine through its public names only:
+    # no `from ..backward import _x`, and no reading a Value's private fields.
+    wrong = []
+    for name, path in MODULES.items():
+        wing = _wing(name)
+        if wing is None:
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        for node in _import_nodes(tree, module_level=False):
+            if isinstance(node, ast.ImportFrom):
+                sources = _targets(name, node)
+                engine = [s for s in sources if _within(s, "autograd_core") and not _within(s, wing)]
+                wrong += [f"{name}: {a.name} from {engine[0]}" for a in node.names
+                          if engine and a.name.startswith("_") and not a.name.startswith("__")]
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr in VALUE_FIELDS
+                    and not (isinstance(node.value, ast.Name) and node.value.id == "self")):
+                wrong.append(f"{name}: .{node.attr} (line {node.lineno})")
+        for node in ast.walk(tree):  # getattr(v, "_params") is reading it too
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "getattr" and len(node.args) > 1
+                    and isinstance(node.args[1], ast.Constant) and node.args[1].value in VALUE_FIELDS):
+                wrong.append(f"{name}: getattr(..., {node.args[1].value!r}) (line {node.lineno})")
+    assert not wrong, "private engine names used outside the engine:\n  " + "\n  ".join(wrong)
+
+
+def test_architecture_names_every_engine_module():
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    missing = sorted(str(path.relative_to(ROOT)) for path in ENGINE.values()
+                     if path.name not in text)
+    assert not missing, f"docs/architecture.md does not name: {missing}"

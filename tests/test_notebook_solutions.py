@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograd_core import dual, op
+from autograd_core import op, vjp_tools
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK = NOTEBOOKS / "08_write_your_own_op.ipynb"
@@ -33,12 +33,12 @@ def test_reference_values_by_hand():
     np.testing.assert_allclose(sol.logsumexp(z, axis=0).data, [1000.0, 1000.0])
 
 
-@op(lambda g, out, x: g * dual.exp(x))
+@op(lambda g, out, x: g * np.exp(x))
 def _softplus_wrong_vjp(x):
     return np.logaddexp(0.0, x)
 
 
-@op(lambda g, out, x: g * dual.sigmoid(dual.data(x)))
+@op(lambda g, out, x: g * vjp_tools.sigmoid(vjp_tools.data(x)))
 def _softplus_flat_vjp(x):
     return np.logaddexp(0.0, x)
 

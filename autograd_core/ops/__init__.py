@@ -5,19 +5,21 @@ Grouped by kind: `elementwise` (arithmetic, the unary functions, `matmul`),
 broadcasting, indexing, concat, stack), `fused` (the layer and loss ops
 that `nn` uses), `math` (trigonometry, logs, rounding and the other
 elementwise functions), `scans` (prod, var, std, logsumexp, norm, cumsum,
-cumprod), `arrange` (flip, roll, pad), `linalg` (einsum, tensordot) and
-`convert` (casts between float dtypes); `numeric` holds the sums and divisions they share (float16
+cumprod), `arrange` (flip, roll, pad, tril, triu, diff), `linalg` (einsum,
+tensordot) and `convert` (casts between float dtypes, clone); `numeric` holds the sums and divisions they share (float16
 accumulated in float32, as PyTorch does). Each module's ops are registered in `registry.OPS`, which the
-gradient-check table enumerates.
+gradient-check table enumerates. The ops named after Python's builtins are
+`sum_`, `max_`, `min_`, `abs_` and `pow_` here (registered as "sum", ...), so
+that no module hides the builtin.
 """
 from __future__ import annotations
 
 from ..registry import OPS, register
 from . import arrange, convert, elementwise, fused, linalg, math, reductions, scans, shape
-from .elementwise import (abs, add, clip, cos, div, exp, log, matmul, maximum, minimum,  # noqa: A004
-                          mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where)
+from .elementwise import (abs_, add, clip, cos, div, exp, log, matmul, maximum, minimum, mul,
+                          neg, pow_, relu, sigmoid, sin, sqrt, sub, tanh, where)
 from .fused import bce, bce_with_logits, cross_entropy, linear, mse
-from .reductions import log_softmax, max, mean, min, softmax, sum  # noqa: A004
+from .reductions import log_softmax, max_, mean, min_, softmax, sum_
 from .shape import broadcast_to, concat, getitem, reshape, scatter, stack, sum_to, transpose
 from .math import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf, exp2, expm1,
                    floor, floor_divide, fmod, hypot, lerp, log1p, log2, log10, logaddexp,
@@ -30,11 +32,11 @@ from .convert import cast, clone
 for _module in (elementwise, reductions, shape, fused, math, scans, arrange, linalg, convert):
     register(_module)
 
-__all__ = ["OPS", "abs", "add", "bce", "bce_with_logits", "broadcast_to", "clip", "concat",
+__all__ = ["OPS", "abs_", "add", "bce", "bce_with_logits", "broadcast_to", "clip", "concat",
            "cos", "cross_entropy", "div", "exp", "getitem", "linear", "log", "log_softmax",
-           "matmul", "max", "maximum", "mean", "min",
-           "minimum", "mse", "mul", "neg", "pow", "relu", "reshape", "scatter", "sigmoid",
-           "sin", "softmax", "sqrt", "stack", "sub", "sum", "sum_to", "tanh", "transpose", "where",
+           "matmul", "max_", "maximum", "mean", "min_", "minimum", "mse", "mul", "neg", "pow_",
+           "relu", "reshape", "scatter", "sigmoid", "sin", "softmax", "sqrt", "stack", "sub",
+           "sum_", "sum_to", "tanh", "transpose", "where",
            "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "cosh", "erf", "exp2",
            "expm1", "floor", "floor_divide", "fmod", "hypot", "lerp", "log1p", "log2", "log10",
            "logaddexp", "nan_to_num", "reciprocal", "remainder", "round_", "rsqrt", "sign", "sinh",

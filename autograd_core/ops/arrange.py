@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op
 
 
 def _flipped(g: Any, axes: tuple) -> Any:
-    return flip(g, axes=axes) if dual.is_value(g) else np.flip(g, axes)
+    return flip(g, axes=axes) if vjp_tools.is_value(g) else np.flip(g, axes)
 
 
 @op(lambda g, out, a, axes: _flipped(g, axes))
@@ -28,7 +28,7 @@ def flip(a, axes):
 
 def _rolled(g: Any, shifts: tuple, axes: tuple) -> Any:
     back = tuple(-s for s in shifts)
-    return roll(g, shifts=back, axes=axes) if dual.is_value(g) else np.roll(g, back, axes)
+    return roll(g, shifts=back, axes=axes) if vjp_tools.is_value(g) else np.roll(g, back, axes)
 
 
 @op(lambda g, out, a, shifts, axes: _rolled(g, shifts, axes))
@@ -37,14 +37,14 @@ def roll(a, shifts, axes):
     return np.roll(a, shifts, axes)
 
 
-@op(lambda g, out, a, widths, value: g[tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, np.shape(dual.data(a))))])
+@op(lambda g, out, a, widths, value: g[tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, np.shape(vjp_tools.data(a))))])
 def pad(a, widths, value):
     """a surrounded by `value`, widths[i] = (before, after) on axis i;  d/da = the inner part of g."""
     return np.pad(a, widths, constant_values=value)
 
 
 def _triangle(g: Any, k: int, lower: bool) -> Any:
-    if dual.is_value(g):
+    if vjp_tools.is_value(g):
         return (tril if lower else triu)(g, k=k)
     return np.tril(g, k) if lower else np.triu(g, k)
 
@@ -63,8 +63,10 @@ def triu(a, k):
 
 def _diff_ga(g: Any, out: Any, a: Any, axis: int) -> Any:
     # d/da_j = g_(j-1) - g_j, with g zero past either end: minus the difference of g padded by one zero
-    widths = tuple((1, 1) if i == axis else (0, 0) for i in range(np.ndim(dual.data(g))))
-    if dual.is_value(g):
+    if not np.shape(vjp_tools.data(a))[axis]:  # an empty axis: an empty gradient
+        return g
+    widths = tuple((1, 1) if i == axis else (0, 0) for i in range(np.ndim(vjp_tools.data(g))))
+    if vjp_tools.is_value(g):
         return -diff(pad(g, widths=widths, value=0.0), axis=axis)
     return -np.diff(np.pad(g, widths), axis=axis)
 

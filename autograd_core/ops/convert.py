@@ -5,13 +5,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op, passthrough
 
 
 def _cast_back(g: Any, out: Any, a: Any, dtype: np.dtype) -> Any:
-    d = np.result_type(dual.data(a))
-    return cast(g, dtype=d) if dual.is_value(g) else g.astype(d)
+    d = np.result_type(vjp_tools.data(a))
+    return cast(g, dtype=d) if vjp_tools.is_value(g) else g.astype(d)
 
 
 @op(_cast_back)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op, passthrough
 from .numeric import F16, finite
 
@@ -23,13 +23,13 @@ def _mT(x: Any) -> Any:
 def _share(a: Any, b: Any) -> np.ndarray:
     """a's share of max(a, b)'s gradient (constant): 0 where a < b, 1/2 at ties,
     else 1 (NaN on either side included, as in PyTorch)."""
-    a, b = dual.data(a), dual.data(b)
+    a, b = vjp_tools.data(a), vjp_tools.data(b)
     return 1.0 - (a < b) - 0.5 * (a == b)
 
 
 def _select(cond: Any, x: Any, y: Any) -> Any:
     """x where cond, else y: `np.where` on arrays, the recorded op on Values."""
-    if dual.is_value(x) or dual.is_value(y):
+    if vjp_tools.is_value(x) or vjp_tools.is_value(y):
         return where(x, y, cond=np.asarray(cond))
     return np.where(cond, x, y)
 
@@ -41,7 +41,7 @@ def _masked(g: Any, w: Any) -> Any:
     The product is computed first; `np.where`, several times slower on large
     arrays, runs only when the product holds a NaN or inf."""
     r = g * w
-    return r if finite(dual.data(r)) else _select(w == 0, 0, r)
+    return r if finite(vjp_tools.data(r)) else _select(w == 0, 0, r)
 
 
 # One zero per scalar type: NumPy scalars are immutable, and a lookup is several
@@ -120,23 +120,23 @@ def _pow_ga(g: Any, out: Any, a: Any, b: Any) -> Any:
         if b == 2:  # the square, the common case: a call less (a tenth of this VJP's time)
             return g * (2 * a)
         return g * (b * _power(a, b - 1)) if b != 0 else _zero(g)
-    r = g * (b * (a ** (b - 1) if dual.is_value(a) else _cpow(a, b - 1)))
+    r = g * (b * (a ** (b - 1) if vjp_tools.is_value(a) else _cpow(a, b - 1)))
     # Where b == 0 the derivative is 0, also at a == 0 (0 * inf) and for a NaN g,
     # as in PyTorch; elsewhere r is right, and it is finite unless an edge value entered.
-    return r if finite(dual.data(r)) else _select(dual.data(b) == 0, 0, r)
+    return r if finite(vjp_tools.data(r)) else _select(vjp_tools.data(b) == 0, 0, r)
 
 
 def _pow_gb(g: Any, out: Any, a: Any, b: Any) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):  # log(0), then 0 * -inf: fixed below
-        r = out * dual.log(a)
-    if finite(dual.data(r)):
+        r = out * np.log(a)
+    if finite(vjp_tools.data(r)):
         return g * r
     # At a == 0 and b >= 0 the derivative is 0 (the limit from a > 0), as in PyTorch.
-    return g * _select((dual.data(a) == 0) & (dual.data(b) >= 0), 0, r)
+    return g * _select((vjp_tools.data(a) == 0) & (vjp_tools.data(b) >= 0), 0, r)
 
 
-@op(_pow_ga, _pow_gb)
-def pow(a, b):
+@op(_pow_ga, _pow_gb, name="pow")
+def pow_(a, b):
     """a ** b;  d/da = b * a**(b-1) (0 where b == 0), d/db = a**b * log(a) (0 where a == 0 <= b)."""
     t = type(b)
     if t is int or t is float:
@@ -222,7 +222,7 @@ def _relu_ga(g: Any, out: Any, a: Any) -> Any:
         r *= g
         s = np.vdot(out, r)
         return r if s - s == 0 else np.where(a <= 0, 0, g)
-    return _select(dual.data(a) <= 0, 0, g)  # Values: a recorded backward pass
+    return _select(vjp_tools.data(a) <= 0, 0, g)  # Values: a recorded backward pass
 
 
 @op(_relu_ga)
@@ -233,19 +233,19 @@ def relu(a):
 
 
 def _abs_ga(g: Any, out: Any, a: Any) -> Any:
-    s = dual.sign(a)
+    s = np.sign(vjp_tools.data(a))
     r = g * s
     # sign(NaN) is NaN; PyTorch's is 0 (checked only when the product shows a NaN).
-    return r if finite(dual.data(r)) else g * np.nan_to_num(s)
+    return r if finite(vjp_tools.data(r)) else g * np.nan_to_num(s)
 
 
-@op(_abs_ga)
-def abs(a):
+@op(_abs_ga, name="abs")
+def abs_(a):
     """|a|;  d/da = sign(a) (0 at 0 and at NaN)."""
     return np.abs(a)
 
 
-@op(lambda g, out, a, lo, hi: _masked(g, (dual.data(a) >= lo) & (dual.data(a) <= hi)))
+@op(lambda g, out, a, lo, hi: _masked(g, (vjp_tools.data(a) >= lo) & (vjp_tools.data(a) <= hi)))
 def clip(a, lo, hi):
     """clip(a, lo, hi);  d/da = 1 where lo <= a <= hi, else 0 (also at NaN)."""
     return np.clip(a, lo, hi)
@@ -269,13 +269,13 @@ def where(a, b, cond):
     return np.where(cond, a, b)
 
 
-@op(lambda g, out, a: g * dual.cos(a))
+@op(lambda g, out, a: g * np.cos(a))
 def sin(a):
     """sin(a);  d/da = cos(a)."""
     return np.sin(a)
 
 
-@op(lambda g, out, a: -g * dual.sin(a))
+@op(lambda g, out, a: -g * np.sin(a))
 def cos(a):
     """cos(a);  d/da = -sin(a)."""
     return np.cos(a)

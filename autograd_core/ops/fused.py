@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op, passthrough
 from .elementwise import _masked, _matmul_ga, _matmul_gb, maximum, sigmoid
 from .numeric import F16, average, divide, finite, in_float32, total
@@ -43,13 +43,13 @@ def _scaled(grad: Any, count: int, reduction: str) -> Any:
     divided by the count for a mean (as PyTorch's loss backwards do)."""
     if reduction != "mean" or not count:
         return grad
-    return grad * (1.0 / count) if dual.is_value(grad) else divide(grad, count)
+    return grad * (1.0 / count) if vjp_tools.is_value(grad) else divide(grad, count)
 
 
 def _mse_vjp(g: Any, a: Any, t: Any, reduction: str) -> Any:
-    if not np.size(dual.data(a)):  # an empty loss: an empty gradient
-        return dual.data(a) * 0
-    norm = 2.0 / np.size(dual.data(a)) if reduction == "mean" else 2.0
+    if not np.size(vjp_tools.data(a)):  # an empty loss: an empty gradient
+        return vjp_tools.data(a) * 0
+    norm = 2.0 / np.size(vjp_tools.data(a)) if reduction == "mean" else 2.0
     return norm * (a - t) * g
 
 
@@ -84,7 +84,7 @@ def _row_sums(t: Any, z: Any) -> Any:
 @in_float32
 def _cross_entropy_gz(g: Any, out: Any, z: Any, t: Any, reduction: str) -> Any:
     """softmax(z) * sum(tg) - tg per row, tg = t * g: targets need not sum to 1."""
-    if dual.is_value(z):
+    if vjp_tools.is_value(z):
         return _per_row(g, z, reduction) * (softmax(z, axis=(z.ndim - 1,)) * _row_sums(t, z) - t)
     # As PyTorch's backward through log_softmax: t * g first (a class of target 0
     # gives 0, also for an infinite g, as a class index does), then its row sums
@@ -99,7 +99,7 @@ def _cross_entropy_gz(g: Any, out: Any, z: Any, t: Any, reduction: str) -> Any:
 
 @in_float32
 def _cross_entropy_gt(g: Any, out: Any, z: Any, t: Any, reduction: str) -> Any:
-    logp = log_softmax(z, axis=(z.ndim - 1,)) if dual.is_value(z) else log_softmax.forward(z, axis=-1)
+    logp = log_softmax(z, axis=(z.ndim - 1,)) if vjp_tools.is_value(z) else log_softmax.forward(z, axis=-1)
     return -_per_row(g, z, reduction) * logp
 
 
@@ -134,8 +134,8 @@ _BCE_EPS = float(np.float32(1e-12))
 
 
 def _bce_gp(g: Any, out: Any, p: Any, y: Any, reduction: str) -> Any:
-    d = dual.data(p)
-    if dual.is_value(p):
+    d = vjp_tools.data(p)
+    if vjp_tools.is_value(p):
         r = g * (p - y) / maximum((1 - p) * p, _BCE_EPS)
     else:
         with np.errstate(divide="ignore", invalid="ignore"):  # p = 0 or 1 in float16
@@ -145,7 +145,7 @@ def _bce_gp(g: Any, out: Any, p: Any, y: Any, reduction: str) -> Any:
 
 def _bce_gy(g: Any, out: Any, p: Any, y: Any, reduction: str) -> Any:
     with np.errstate(divide="ignore"):  # log(0) at p = 0 or 1: an infinite gradient
-        return _scaled(-dual.log(p / (1 - p)) * g, np.size(dual.data(p)), reduction)
+        return _scaled(-np.log(p / (1 - p)) * g, np.size(vjp_tools.data(p)), reduction)
 
 
 @op(_bce_gp, _bce_gy)
@@ -157,12 +157,12 @@ def bce(p, y, reduction):
 
 
 def _bce_logits_gx(g: Any, out: Any, x: Any, y: Any, reduction: str) -> Any:
-    s = sigmoid(x) if dual.is_value(x) else sigmoid.forward(x)  # the op's forward: no overflow
-    return _scaled((s - y) * g, np.size(dual.data(x)), reduction)
+    s = sigmoid(x) if vjp_tools.is_value(x) else sigmoid.forward(x)  # the op's forward: no overflow
+    return _scaled((s - y) * g, np.size(vjp_tools.data(x)), reduction)
 
 
 @op(_bce_logits_gx,
-    lambda g, out, x, y, reduction: _scaled(-x * g, np.size(dual.data(x)), reduction))
+    lambda g, out, x, y, reduction: _scaled(-x * g, np.size(vjp_tools.data(x)), reduction))
 def bce_with_logits(x, y, reduction):
     """(1 - y) x - log(sigmoid(x)), then reduced;  d/dx = sigmoid(x) - y, d/dy = -x."""
     return _reduced((1 - y) * x - _log_sigmoid(x), reduction)

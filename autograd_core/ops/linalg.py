@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -20,7 +20,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 def _contract(subscripts: str, *operands: Any) -> Any:
     """`np.einsum` on arrays, the recorded op when an operand is a Value."""
-    if any(dual.is_value(x) for x in operands):
+    if any(vjp_tools.is_value(x) for x in operands):
         return einsum(*operands, subscripts=subscripts)
     return np.einsum(subscripts, *operands, optimize=len(operands) > 2)
 
@@ -28,7 +28,7 @@ def _contract(subscripts: str, *operands: Any) -> Any:
 def _einsum_vjp(g: Any, out: Any, *operands: Any, subscripts: str) -> list:
     ins, res = subscripts.split("->")
     terms = ins.split(",")
-    sizes = {c: n for t, x in zip(terms, operands) for c, n in zip(t, np.shape(dual.data(x)))}
+    sizes = {c: n for t, x in zip(terms, operands) for c, n in zip(t, np.shape(vjp_tools.data(x)))}
     grads = []
     for i, term in enumerate(terms):
         others = terms[:i] + terms[i + 1:]
@@ -38,12 +38,12 @@ def _einsum_vjp(g: Any, out: Any, *operands: Any, subscripts: str) -> list:
         for c in term:
             if c in target:  # a repeated letter (a diagonal): a fresh one, tied to it by an identity
                 f = next(free)
-                extra.append(np.eye(sizes[c], dtype=np.result_type(dual.data(g))))
+                extra.append(np.eye(sizes[c], dtype=np.result_type(vjp_tools.data(g))))
                 extra_terms.append(c + f)
                 target += f
             else:
                 if c not in used:  # summed in this operand alone: the gradient is the same along it
-                    extra.append(np.ones(sizes[c], dtype=np.result_type(dual.data(g))))
+                    extra.append(np.ones(sizes[c], dtype=np.result_type(vjp_tools.data(g))))
                     extra_terms.append(c)
                 target += c
         spec = ",".join([res] + others + extra_terms) + "->" + target
@@ -59,15 +59,15 @@ def einsum(*operands, subscripts):
 
 def _dot(x: Any, y: Any, axes: tuple) -> Any:
     """`np.tensordot` on arrays, the recorded op on Values."""
-    if dual.is_value(x) or dual.is_value(y):
+    if vjp_tools.is_value(x) or vjp_tools.is_value(y):
         return tensordot(x, y, axes=axes)
     return np.tensordot(x, y, axes)
 
 
 def _tensordot_ga(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
     ax_a, ax_b = axes
-    free_a = [i for i in range(np.ndim(dual.data(a))) if i not in ax_a]
-    free_b = [i for i in range(np.ndim(dual.data(b))) if i not in ax_b]
+    free_a = [i for i in range(np.ndim(vjp_tools.data(a))) if i not in ax_a]
+    free_b = [i for i in range(np.ndim(vjp_tools.data(b))) if i not in ax_b]
     r = _dot(g, b, (tuple(range(len(free_a), len(free_a) + len(free_b))), tuple(free_b)))
     # r's axes: a's free ones, then those paired with b's contracted axes in b's order
     return r.transpose(tuple(np.argsort(free_a + [ax_a[ax_b.index(j)] for j in sorted(ax_b)])))
@@ -75,8 +75,8 @@ def _tensordot_ga(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
 
 def _tensordot_gb(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
     ax_a, ax_b = axes
-    free_a = [i for i in range(np.ndim(dual.data(a))) if i not in ax_a]
-    free_b = [i for i in range(np.ndim(dual.data(b))) if i not in ax_b]
+    free_a = [i for i in range(np.ndim(vjp_tools.data(a))) if i not in ax_a]
+    free_b = [i for i in range(np.ndim(vjp_tools.data(b))) if i not in ax_b]
     r = _dot(a, g, (tuple(free_a), tuple(range(len(free_a)))))
     # r's axes: those paired with a's contracted axes in a's order, then b's free ones
     return r.transpose(tuple(np.argsort([ax_b[ax_a.index(i)] for i in sorted(ax_a)] + free_b)))

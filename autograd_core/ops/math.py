@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op, passthrough
 from .elementwise import _select
 from .numeric import finite
@@ -25,7 +25,7 @@ _TWO_OVER_SQRT_PI = 2.0 / _m.sqrt(_m.pi)
 
 def _zero(g: Any, out: Any, *inputs: Any, **params: Any) -> np.ndarray:
     """The VJP of a piecewise-constant op: zeros (a constant, also on Values), as in PyTorch."""
-    d = dual.data(g)
+    d = vjp_tools.data(g)
     return np.zeros(np.shape(d), np.asarray(d).dtype)
 
 
@@ -65,7 +65,7 @@ def _inverse_sq(a: Any, b: Any) -> Any:
     d = a * a + b * b
     with np.errstate(divide="ignore"):
         r = 1 / d
-    return r if finite(dual.data(r)) else _select(dual.data(d) == 0, 0, r)
+    return r if finite(vjp_tools.data(r)) else _select(vjp_tools.data(d) == 0, 0, r)
 
 
 @op(lambda g, out, a, b: g * b * _inverse_sq(a, b), lambda g, out, a, b: g * -a * _inverse_sq(a, b))
@@ -225,13 +225,13 @@ def floor_divide(a, b):
 
 
 # ---------------------------------------------------------- remainders and interpolation
-@op(passthrough, lambda g, out, a, b: -g * np.trunc(dual.data(a) / dual.data(b)))
+@op(passthrough, lambda g, out, a, b: -g * np.trunc(vjp_tools.data(a) / vjp_tools.data(b)))
 def fmod(a, b):
     """a - trunc(a/b) b, the sign of a (C's fmod);  d/da = 1, d/db = -trunc(a/b)."""
     return np.fmod(a, b)
 
 
-@op(passthrough, lambda g, out, a, b: -g * np.floor_divide(dual.data(a), dual.data(b)))
+@op(passthrough, lambda g, out, a, b: -g * np.floor_divide(vjp_tools.data(a), vjp_tools.data(b)))
 def remainder(a, b):
     """a - floor(a/b) b, the sign of b (Python's `%`);  d/da = 1, d/db = -floor(a/b)."""
     return np.remainder(a, b)
@@ -248,7 +248,7 @@ def lerp(a, b, w):
         return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
 
 
-@op(lambda g, out, a, nan, posinf, neginf: g * np.isfinite(dual.data(a)))
+@op(lambda g, out, a, nan, posinf, neginf: g * np.isfinite(vjp_tools.data(a)))
 def nan_to_num(a, nan, posinf, neginf):
     """a with NaN, inf and -inf replaced by numbers;  d/da = 1 where a is finite, else 0."""
     return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)

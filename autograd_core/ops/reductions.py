@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op
 from .numeric import average, divide, in_float32, total
 from .shape import _bcast
@@ -27,13 +27,13 @@ def _spread(g: Any, a: Any, axis: tuple | None, keepdims: bool) -> Any:
 
 def _argext(a: Any, out: Any, axis: tuple | None) -> np.ndarray:
     """Weights that share a max/min's gradient evenly among tied elements."""
-    a, out = dual.data(a), dual.data(out)
+    a, out = vjp_tools.data(a), vjp_tools.data(out)
     mask = a == out.reshape(_kshape(a.shape, axis))
     return mask / mask.sum(axis=axis, keepdims=True)
 
 
-@op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims))
-def sum(a, axis, keepdims):
+@op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims), name="sum")
+def sum_(a, axis, keepdims):
     """sum(a, axis);  d/da = 1 for every summed element."""
     return total(a, axis, keepdims)
 
@@ -42,7 +42,7 @@ def _mean_ga(g: Any, out: Any, a: Any, axis: tuple | None, keepdims: bool) -> An
     g = _spread(g, a, axis, keepdims)
     if not a.size:  # an empty mean: an empty gradient (n would be 0)
         return g
-    if dual.is_value(g):
+    if vjp_tools.is_value(g):
         return g * (out.size / a.size)
     return divide(g, a.size // out.size)
 
@@ -61,14 +61,16 @@ def _extreme(a: np.ndarray, reduce: Any, axis: tuple | None, keepdims: bool) -> 
     return np.full(shape, np.nan, a.dtype) if shape else a.dtype.type(np.nan)
 
 
-@op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * _argext(a, out, axis))
-def max(a, axis, keepdims):
+@op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * _argext(a, out, axis),
+    name="max")
+def max_(a, axis, keepdims):
     """max(a, axis);  d/da = 1/k for each of the k elements equal to the max, else 0."""
     return _extreme(a, np.max, axis, keepdims)
 
 
-@op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * _argext(a, out, axis))
-def min(a, axis, keepdims):
+@op(lambda g, out, a, axis, keepdims: _spread(g, a, axis, keepdims) * _argext(a, out, axis),
+    name="min")
+def min_(a, axis, keepdims):
     """min(a, axis);  d/da = 1/k for each of the k elements equal to the min, else 0."""
     return _extreme(a, np.min, axis, keepdims)
 
@@ -83,7 +85,7 @@ def softmax(a, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-@op(in_float32(lambda g, out, a, axis: g - dual.exp(out) * g.sum(axis=axis, keepdims=True)))
+@op(in_float32(lambda g, out, a, axis: g - np.exp(out) * g.sum(axis=axis, keepdims=True)))
 @in_float32
 def log_softmax(a, axis):
     """a - log(sum(exp(a)));  d/da = g - softmax(a) * sum(g)."""

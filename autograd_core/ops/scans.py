@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op
 from .elementwise import _select
 from .numeric import F16, in_float32
@@ -28,12 +28,12 @@ def _unzero(g: Any, out: Any, scale: Any) -> Any:
     """g * scale / out, but 0 where out is 0 (as PyTorch's norm and std gradients are)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         r = g * scale / out
-    return _select(dual.data(out) == 0, 0, r)
+    return _select(vjp_tools.data(out) == 0, 0, r)
 
 
 def _rcumsum(g: Any, axis: int) -> Any:
     """The cumulative sum from the end of `axis` (the VJP of cumsum)."""
-    if dual.is_value(g):
+    if vjp_tools.is_value(g):
         return flip(cumsum(flip(g, axes=(axis,)), axis=axis), axes=(axis,))
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
 
@@ -49,8 +49,8 @@ def _last(a: np.ndarray, axis: tuple | None) -> tuple[np.ndarray, tuple]:
 # ---------------------------------------------------------- reductions
 def _prod_ga(g: Any, out: Any, a: Any, axis: tuple | None, keepdims: bool) -> Any:
     g, o = _kept(g, a, axis, keepdims), _kept(out, a, axis, keepdims)
-    ad = dual.data(a)
-    if dual.is_value(a) or (ad != 0).all():
+    ad = vjp_tools.data(a)
+    if vjp_tools.is_value(a) or (ad != 0).all():
         return g * (o / a)  # PyTorch's order: o / a is exactly 1 for a single element, even subnormal
     # Zeros in the product: each element's gradient is the product of the others,
     # from the products before and after it (exact; no division).
@@ -73,15 +73,15 @@ def prod(a, axis, keepdims):
 def _kept(x: Any, a: Any, axis: tuple | None, keepdims: bool) -> Any:
     """A reduction's output (or its gradient) with the reduced axes kept, of length 1:
     it broadcasts against `a` (cheaper than spreading it to a's shape first)."""
-    return x if keepdims else x.reshape(_kshape(np.shape(dual.data(a)), axis))
+    return x if keepdims else x.reshape(_kshape(np.shape(vjp_tools.data(a)), axis))
 
 
 def _var_ga(g: Any, out: Any, a: Any, axis: tuple | None, ddof: int, keepdims: bool) -> Any:
-    n = _count(np.shape(dual.data(a)), axis)
+    n = _count(np.shape(vjp_tools.data(a)), axis)
     with np.errstate(divide="ignore"):
         scale = _kept(g, a, axis, keepdims) * (np.float64(2.0) / max(n - ddof, 0))
     d = a - np.mean(a, axis=axis, keepdims=True)
-    if dual.is_value(d):
+    if vjp_tools.is_value(d):
         return d * scale
     d *= scale  # d is this VJP's own array: one pass less (measured: var 10^5 backward 12 ms -> 8 ms)
     return d
@@ -133,15 +133,15 @@ def cumsum(a, axis):
 
 
 def _cumprod_ga(g: Any, out: Any, a: Any, axis: int) -> Any:
-    ad = dual.data(a)
+    ad = vjp_tools.data(a)
     if ad.size <= 1 or ad.shape[axis] == 1:  # one element a row: the gradient passes (at inf too, as in PyTorch)
         return g
-    if dual.is_value(g) or (ad != 0).all():
+    if vjp_tools.is_value(g) or (ad != 0).all():
         return _rcumsum(g * out, axis) / a
     # Zeros: before the first zero of a row the rule above holds (the products
     # after it are 0); at it, the product before it times the products after
     # it; after it, 0.
-    gd, od = np.moveaxis(g, axis, -1), np.moveaxis(dual.data(out), axis, -1)
+    gd, od = np.moveaxis(g, axis, -1), np.moveaxis(vjp_tools.data(out), axis, -1)
     rows, grows, orows = (x.reshape(-1, ad.shape[axis]) for x in (np.moveaxis(ad, axis, -1), gd, od))
     res = np.zeros_like(rows)
     for r, (x, gr, o) in enumerate(zip(rows, grows, orows)):

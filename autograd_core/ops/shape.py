@@ -5,14 +5,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import dual
+from .. import vjp_tools
 from ..registry import op, passthrough
 from .numeric import total
 
 
 def _bcast(g: Any, shape: tuple) -> Any:
     """`g` broadcast to `shape`, as an array of its own or a recorded op."""
-    if dual.is_value(g):
+    if vjp_tools.is_value(g):
         return broadcast_to(g, shape=shape)
     out = np.empty(shape, dtype=g.dtype)  # an array of its own; faster than np.broadcast_to
     out[...] = g
@@ -21,7 +21,7 @@ def _bcast(g: Any, shape: tuple) -> Any:
 
 def _scatter(g: Any, index: Any, shape: tuple, accumulate: bool) -> Any:
     """`g` placed at `index` in zeros of `shape`, as an array or a recorded op."""
-    if dual.is_value(g):
+    if vjp_tools.is_value(g):
         return scatter(g, index=index, shape=shape, accumulate=accumulate)
     return scatter.forward(g, index=index, shape=shape, accumulate=accumulate)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..backward import toposort
-from ..functional import compute_grads
+from ..differential_operators import compute_grads
 from ..value import Value
 from .format import (
     COLORS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
 import graphviz
 import numpy as np
@@ -157,8 +157,8 @@ def op_title(node: Any) -> str:
     """The text of an op node: a symbol or the op name, with short parameters."""
     name = node.op
     title = OP_SYMBOLS.get(name, name)
-    params = getattr(node, "_params", None) or {}
-    if not isinstance(params, dict):
+    params = getattr(node, "params", None) or {}
+    if not isinstance(params, Mapping):
         return plain_label(title)
     extras = [t for t in (_param_text(k, v) for k, v in params.items()) if t]
     # One line each (Graphviz's \n escape), every line escaped: a user's op may be

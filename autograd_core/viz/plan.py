@@ -49,7 +49,7 @@ class Plan:
         # first op that uses it.
         scopes: dict[int, tuple] = {}
         for v in self.order:  # children come before their parents
-            scope = tuple(getattr(v, "_scope", ()) or ())
+            scope = tuple(getattr(v, "scope", ()) or ())
             if id(v) in scopes and not scope:
                 continue
             scopes[id(v)] = scope

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backward import _unbroadcast
+from ..backward import edge_grad
 from .draw import step_drawer
 from .format import format_array, format_number, grad_array
 
@@ -36,20 +36,6 @@ _LINE_STYLE = "font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;
 
 
 _PLAIN_NAME = re.compile(r"[\w.#]+")
-
-
-def _edge_grad(node: Any, slot: int, g: np.ndarray) -> np.ndarray:
-    """What `node` (whose gradient is `g`) sends to its input `slot` in a backward
-    pass: its op's VJP, reduced to the input's shape as the backward walk does."""
-    op = node._op
-    out, args, params = node._data, node._args, node._params or {}
-    if op.vjps is None:
-        gi = op.vjp_all(g, out, *args, **params)[slot]
-    else:
-        gi = op.vjps[slot](g, out, *args, **params)
-    gi = np.asarray(grad_array(gi))
-    shape = np.shape(args[slot])
-    return gi if gi.shape == shape else np.asarray(_unbroadcast(gi, shape, op))
 
 
 def _number(x: Any) -> str:
@@ -117,10 +103,10 @@ class _ChainRule:
             products = products and g.size == 1
             numbers.append((c, slot, g))
         if products:
-            terms = [f"{_number(_edge_grad(c, slot, np.ones_like(g)).item())} \u00d7 "
+            terms = [f"{_number(np.asarray(edge_grad(c, slot, np.ones_like(g))).item())} \u00d7 "
                      f"{_number(g.item())}" for c, slot, g in numbers]
         else:
-            terms = [_array(_edge_grad(c, slot, g)) for c, slot, g in numbers]
+            terms = [_array(np.asarray(edge_grad(c, slot, g))) for c, slot, g in numbers]
         parts = [f"{name}.grad", " + ".join(symbols), " + ".join(terms)]
         if products or len(terms) > 1:
             parts.append(total)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograd_core import GradcheckError, Op, Value, dual, gradcheck, gradgradcheck, op
+from autograd_core import GradcheckError, Op, Value, gradcheck, gradgradcheck, op, vjp_tools
 
 __all__ = ["EXERCISES", "Result", "blank", "check", "hypot", "logsumexp", "softplus", "square"]
 
@@ -42,7 +42,7 @@ def square(x: np.ndarray) -> np.ndarray:
 
 def softplus_vjp(g: Any, out: Any, x: Any) -> Any:
     """d log(1 + e^x)/dx = e^x / (1 + e^x) = sigmoid(x)."""
-    return g * dual.sigmoid(x)
+    return g * vjp_tools.sigmoid(x)
 
 
 @op(softplus_vjp)
@@ -71,7 +71,7 @@ def logsumexp_vjp(g: Any, out: Any, x: Any, axis: int = -1) -> Any:
     """d/dx_i log sum_j exp(x_j) = exp(x_i - out): the softmax along the axis."""
     shape = list(x.shape)
     shape[axis] = 1  # g and out lost this axis; put it back to broadcast along it
-    return g.reshape(shape) * dual.exp(x - out.reshape(shape))
+    return g.reshape(shape) * np.exp(x - out.reshape(shape))
 
 
 @op(logsumexp_vjp)
@@ -103,7 +103,7 @@ EXERCISES: dict[str, Exercise] = {
     "square": Exercise(square, _values((3, 4)),
                        "the derivative of x**2 is 2*x; times g, the output's gradient"),
     "softplus": Exercise(softplus, _values((5,), low=-30.0, high=30.0),
-                         "the derivative of log(1 + e^x) is sigmoid(x); dual.sigmoid "
+                         "the derivative of log(1 + e^x) is sigmoid(x); vjp_tools.sigmoid "
                          "works on arrays and on Values"),
     "hypot": Exercise(hypot, _values((3, 1), (1, 4), low=0.5, high=2.0),
                       "each input's derivative is that input divided by the output; "
@@ -173,7 +173,7 @@ def _first_problem(name: str, learner: Any, ex: Exercise) -> str | None:
             gradgradcheck(lambda *xs: learner(*xs, **params), *inputs)
         except (GradcheckError, TypeError, AttributeError) as exc:
             return ("first derivatives are right, but not second derivatives: write the VJP "
-                    "with operators, methods of the arguments and autograd_core.dual, "
+                    "with operators, methods of the arguments and NumPy's functions, "
                     "which also work on the Values of backward(create_graph=True) "
                     f"({type(exc).__name__}: {str(exc).splitlines()[0]})")
     return None

@@ -59,7 +59,7 @@ class Row:
 
 
 def _binary(name, np_fn, torch_name, gen=None, smooth=True):
-    return Row(lambda a, b: getattr(ops, name)(a, b), np_fn,
+    return Row(lambda a, b: ops.OPS[name](a, b), np_fn,
                lambda a, b: getattr(__import__("torch"), torch_name)(a, b), BCAST, gen, smooth)
 
 

@@ -8,7 +8,7 @@ import pytest
 import autograd_core as ag
 from autograd_core import Value, no_grad
 from autograd_core.backward import toposort
-from autograd_core.functional import compute_grads
+from autograd_core.differential_operators import compute_grads
 
 
 def test_data_is_always_an_ndarray_with_float_dtype():
