@@ -44,7 +44,7 @@ from .ops import (acos, acos as arccos, acosh, acosh as arccosh, asin, asin as a
 from .ops import round_ as round  # PyTorch's and NumPy's name (this module calls no round)
 from .selection import (gather, index_select, isfinite, isinf, isnan, masked_fill, nan_to_num,
                         scatter_add, sort, take_along_axis, topk)
-from .shaping import (diff, expand, flip, moveaxis, repeat, repeat_interleave, roll, swapaxes,
+from .shaping import (broadcast_to, diff, expand, flip, moveaxis, repeat, repeat_interleave, roll, swapaxes,
                       tile, view)
 from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, std, var
 
@@ -63,7 +63,7 @@ __all__ = [
     "reciprocal", "rsqrt", "sign", "erf", "floor", "ceil", "round", "trunc", "atan2", "arctan2",
     "logaddexp", "hypot", "fmod", "remainder", "floor_divide", "lerp",
     "prod", "var", "std", "logsumexp", "cumsum", "cumprod", "norm", "argmax", "argmin",
-    "view", "expand", "flip", "roll", "repeat", "repeat_interleave", "tile", "split", "chunk",
+    "view", "expand", "broadcast_to", "flip", "roll", "repeat", "repeat_interleave", "tile", "split", "chunk",
     "array_split", "swapaxes", "moveaxis", "pad", "vstack", "hstack", "diff",
     "einsum", "tensordot", "outer", "inner", "kron", "trace", "diagonal", "diag", "tril", "triu",
     "gather", "take_along_axis", "index_select", "masked_fill", "scatter_add", "sort", "topk",

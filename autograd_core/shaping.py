@@ -18,7 +18,7 @@ from . import ops
 from .args import axes as _axes, shape_arg as _shape_arg
 from .args import one_axis as _one_axis, shape_of as _shape, spelled
 
-__all__ = ["view", "expand", "flip", "roll", "tile", "repeat", "repeat_interleave", "swapaxes",
+__all__ = ["view", "expand", "broadcast_to", "flip", "roll", "tile", "repeat", "repeat_interleave", "swapaxes",
            "moveaxis", "diff"]
 
 
@@ -68,6 +68,30 @@ def expand(v: Any, *sizes: Any) -> Any:
         np.broadcast_shapes(shape, new)
     except ValueError:
         raise ValueError(f"expand: shape {shape} does not broadcast to {sizes}") from None
+    return ops.broadcast_to(v, shape=new)
+
+
+def broadcast_to(v: Any, shape: Any) -> Any:
+    """The Value broadcast to `shape`, as `np.broadcast_to` (new axes go first); the gradient is summed back.
+
+    Args:
+        v: a Value.
+        shape: the shape, an int or a tuple of ints.
+
+    Returns:
+        A new Value, recorded by the `broadcast_to` op.
+
+    Raises:
+        TypeError: an entry is not an int.
+        ValueError: the Value's shape does not broadcast to `shape`.
+    """
+    new = _shape_arg((shape,) if not isinstance(shape, (tuple, list)) else (tuple(shape),), "broadcast_to")
+    try:
+        fits = np.broadcast_shapes(_shape(v), new) == new
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"broadcast_to: shape {_shape(v)} does not broadcast to {new}")
     return ops.broadcast_to(v, shape=new)
 
 

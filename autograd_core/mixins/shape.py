@@ -180,15 +180,8 @@ class ShapeMixin:
     topk = selection.topk
 
     def broadcast_to(self, *shape: Any) -> Any:
-        """The Value broadcast to `shape` (see `expand`, which also takes -1).
-
-        Args:
-            *shape: the shape, as ints or one tuple.
-
-        Returns:
-            A new Value, recorded by the `broadcast_to` op.
-        """
-        return shaping.expand(self, *shape)
+        """The Value broadcast to `shape` (ints or one tuple), as `np.broadcast_to`."""
+        return shaping.broadcast_to(self, shape_arg(shape, "broadcast_to"))
 
     def expand_as(self, other: Any) -> Any:
         """The Value broadcast to `other`'s shape, as PyTorch's `expand_as`.

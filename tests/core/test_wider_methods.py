@@ -106,3 +106,25 @@ def test_casts_refuse_integer_and_complex_dtypes():
         with pytest.raises(TypeError, match=r"^(astype|to): "):
             v.to(bad)
     assert v.half().dtype == np.float16 and v.float().dtype == np.float32
+
+
+def test_backward_takes_retain_graph_and_keeps_the_graph():
+    x = Value([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward(retain_graph=False)
+    y.backward(None, True)  # PyTorch's order: gradient, retain_graph
+    np.testing.assert_array_equal(x.grad, [4.0, 8.0])
+
+
+def test_max_and_min_with_dim_give_the_values():
+    v = Value([[1.0, 4.0], [3.0, 2.0]])
+    for got, expect in [(v.max(dim=1), [4.0, 3.0]), (v.min(dim=0, keepdim=True), [[1.0, 2.0]])]:
+        assert isinstance(got, Value)
+        np.testing.assert_array_equal(got.data, expect)
+
+
+def test_broadcast_to_checks_the_shape():
+    v = Value([1.0, 2.0])
+    assert ag.broadcast_to(v, (3, 2)).shape == (3, 2) == v.broadcast_to(3, 2).shape
+    with pytest.raises(ValueError, match=r"broadcast_to: shape \(2,\) does not broadcast to \(3,\)"):
+        ag.broadcast_to(v, 3)
