@@ -8,7 +8,8 @@ from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .module import Module
 from .onnx_export import export_onnx
-from .training import History, evaluate, fit
+from .metrics import evaluate
+from .training import History, fit
 
 __all__ = [
     "Module",

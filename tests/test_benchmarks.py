@@ -3,6 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -1,7 +1,6 @@
 """Notebook 08's exercises: the reference solutions, the checks' messages, the
 committed notebook's results, and the hand-out copy with the solutions blanked."""
 
-import sys
 from pathlib import Path
 
 import nbformat
@@ -12,10 +11,9 @@ from autograd_core import op, vjp_tools
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK = NOTEBOOKS / "08_write_your_own_op.ipynb"
-sys.path.insert(0, str(NOTEBOOKS))
-from solutions import write_your_own_op as sol  # noqa: E402
+from solutions import write_your_own_op as sol  # notebooks/ is on pytest's pythonpath
 
-sys.path.remove(str(NOTEBOOKS))
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
 
 
 @pytest.mark.parametrize("name", list(sol.EXERCISES))

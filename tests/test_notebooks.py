@@ -11,6 +11,8 @@ import nbclient.exceptions
 import nbformat
 import pytest
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CELL_TIMEOUT = 120  # seconds per cell

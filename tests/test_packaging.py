@@ -21,6 +21,8 @@ import pytest
 
 import autograd_core
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parent.parent
 # Not part of the source tree: version control, caches, build and run outputs.
 SKIP_AT_ROOT = {".git", "build", "dist", "site", "runs", "out"}

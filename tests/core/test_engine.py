@@ -40,7 +40,7 @@ def test_default_dtype():
         assert Value(np.ones(2)).dtype == np.float64
     finally:
         ag.set_default_dtype(np.float64)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="set_default_dtype: expected float16, float32 or float64, got int32"):
         ag.set_default_dtype(np.int32)
 
 
@@ -175,6 +175,7 @@ def test_comparisons_return_plain_boolean_arrays():
         assert r.tolist() == [bool(e) for e in expect]
 
 
+@pytest.mark.slow
 def test_a_million_node_chain_runs_forward_and_backward():
     x = Value(1.0)
     y = x

@@ -191,6 +191,7 @@ def assert_same_weights(model, theirs, atol=1e-10):
         np.testing.assert_allclose(a, b, rtol=0, atol=atol)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cls,kw", OPTIMIZERS, ids=OPT_IDS)
 def test_training_goes_on_in_torch(torch, cls, kw):
     model = nn.MLP(3, [6, 2], activation="tanh", rng=0)
@@ -367,6 +368,7 @@ def run_without(package):
     return json.loads(proc.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_without_torch_the_bridge_says_what_to_install():
     """`import nn` works and does not try to load torch; each bridge function raises
     ImportError naming torch and the extra to install."""
@@ -378,6 +380,7 @@ def test_without_torch_the_bridge_says_what_to_install():
         assert message.endswith('pip install "autograd-core[torch]"'), message
 
 
+@pytest.mark.slow
 def test_without_onnxruntime_only_the_export_fails(torch):
     report = run_without("onnxruntime")
     assert report["to_torch"] == "no error"

@@ -14,6 +14,8 @@ import nn
 import optim
 from autograd_core import no_grad
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 
 @pytest.fixture
 def torch():

@@ -186,5 +186,5 @@ def test_optimizer_errors_leave_everything_unchanged(tmp_path):
 
 
 def test_save_rejects_non_module(tmp_path):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="save: expected an nn.Module, got dict"):
         nn.save({"w": np.zeros(2)}, tmp_path / "x.npz")

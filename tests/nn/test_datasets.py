@@ -80,6 +80,7 @@ def test_moons_shapes_dtypes_and_balance():
         assert np.sum(y == 0) == n // 2 and np.sum(y == 1) == n - n // 2
 
 
+@pytest.mark.slow
 def test_moons_without_noise_matches_sklearn():
     from sklearn.datasets import make_moons
 
@@ -114,10 +115,16 @@ def test_moons_determinism():
     assert not np.array_equal(X1, X3)
 
 
-@pytest.mark.parametrize("kwargs", [{"n": 0}, {"n": 1}, {"n": 3.0}, {"n": 10, "noise": -0.1},
-                                    {"n": 10, "noise": float("nan")}, {"n": 10, "noise": "a"}])
-def test_moons_rejects_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n": 0}, "n must be a positive int, got 0"),
+    ({"n": 1}, "moons needs n >= 2"),
+    ({"n": 3.0}, "n must be a positive int, got 3.0"),
+    ({"n": 10, "noise": -0.1}, "invalid noise: -0.1"),
+    ({"n": 10, "noise": float("nan")}, "invalid noise: nan"),
+    ({"n": 10, "noise": "a"}, "noise must be a real number, got 'a'"),
+])
+def test_moons_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         datasets.moons(**kwargs)
 
 
@@ -164,9 +171,15 @@ def test_spirals_determinism_and_shuffle():
     assert not np.all(np.diff(y1) >= 0)
 
 
-@pytest.mark.parametrize("args", [(0,), (2, 3), (10, 1), (10, 2.0), (10.0, 2)])
-def test_spirals_rejects_bad_arguments(args):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("args, match", [
+    ((0,), "n must be a positive int, got 0"),
+    ((2, 3), r"spirals needs n >= classes .*got n=2, classes=3"),
+    ((10, 1), "spirals needs classes >= 2, got 1"),
+    ((10, 2.0), "classes must be a positive int, got 2.0"),
+    ((10.0, 2), "n must be a positive int, got 10.0"),
+])
+def test_spirals_rejects_bad_arguments(args, match):
+    with pytest.raises(ValueError, match=match):
         datasets.spirals(*args, rng=0)
 
 
@@ -182,6 +195,7 @@ def test_digits_shape_range_and_labels():
     assert np.bincount(y).min() >= 170
 
 
+@pytest.mark.slow
 def test_digits_matches_sklearn_scaled_by_16():
     from sklearn.datasets import load_digits
 
@@ -210,6 +224,7 @@ def test_digits_needs_no_sklearn(monkeypatch):
     np.testing.assert_array_equal(y, expected[1])
 
 
+@pytest.mark.slow
 def test_digits_does_not_import_sklearn():
     code = ("import sys, nn; X, y = nn.datasets.digits(); "
             "print(X.shape, y.shape, 'sklearn' in sys.modules)")

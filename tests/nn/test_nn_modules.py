@@ -45,9 +45,9 @@ def test_linear_no_bias_and_bad_widths():
     assert layer.bias is None
     assert [n for n, _ in layer.named_parameters()] == ["weight"]
     assert repr(layer) == "Linear(2→3, bias=False)"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="in_features must be a positive int, got 0"):
         nn.Linear(0, 3)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="in_features must be a positive int, got 2.5"):
         nn.Linear(2.5, 3)
 
 
@@ -136,7 +136,7 @@ def test_mlp_bad_activation_lists_choices():
         nn.MLP(2, [3, 1], activation="gelu")
     with pytest.raises(ValueError, match="output_activation"):
         nn.MLP(2, [3, 1], output_activation="softplus")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="MLP: nouts must list at least one layer width"):
         nn.MLP(2, [])
 
 
@@ -208,7 +208,7 @@ def test_forward_must_be_defined():
     class Empty(nn.Module):
         pass
 
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(NotImplementedError, match=r"Empty does not define forward\(\)"):
         Empty()(1.0)
 
 
@@ -261,7 +261,7 @@ def test_load_state_dict_errors_leave_module_unchanged(mutate, message):
 
 
 def test_load_state_dict_rejects_non_mapping():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="load_state_dict expects a mapping of name -> array"):
         nn.Linear(1, 1).load_state_dict([np.zeros((1, 1))])
 
 
@@ -283,7 +283,8 @@ def test_dropout_training_and_eval():
 
 @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, "0.5"])
 def test_dropout_rejects_bad_p(p):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"Dropout probability p.*{p!r}" if isinstance(p, str)
+                       else f"invalid Dropout probability p: {p}"):
         nn.Dropout(p)
 
 
