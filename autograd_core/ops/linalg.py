@@ -14,15 +14,23 @@ import numpy as np
 
 from .. import vjp_tools
 from ..registry import op
+from .numeric import finite
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _fast(operands: tuple) -> bool:
+    """Whether BLAS may contract these arrays: it skips zeros, where NaN and inf
+    must propagate (NaN * 0 is NaN in PyTorch), so not when one holds them."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return all(finite(np.asarray(x)) for x in operands)
 
 
 def _contract(subscripts: str, *operands: Any) -> Any:
     """`np.einsum` on arrays, the recorded op when an operand is a Value."""
     if any(vjp_tools.is_value(x) for x in operands):
         return einsum(*operands, subscripts=subscripts)
-    return np.einsum(subscripts, *operands, optimize=len(operands) > 2)
+    return einsum.forward(*operands, subscripts=subscripts)
 
 
 def _einsum_vjp(g: Any, out: Any, *operands: Any, subscripts: str) -> list:
@@ -54,14 +62,14 @@ def _einsum_vjp(g: Any, out: Any, *operands: Any, subscripts: str) -> list:
 @op(vjp_all=_einsum_vjp)
 def einsum(*operands, subscripts):
     """Einstein summation;  d/d(operand i) = the einsum of g with the other operands."""
-    return np.einsum(subscripts, *operands, optimize=len(operands) > 2)
+    return np.einsum(subscripts, *operands, optimize=len(operands) > 2 and _fast(operands))
 
 
 def _dot(x: Any, y: Any, axes: tuple) -> Any:
     """`np.tensordot` on arrays, the recorded op on Values."""
     if vjp_tools.is_value(x) or vjp_tools.is_value(y):
         return tensordot(x, y, axes=axes)
-    return np.tensordot(x, y, axes)
+    return tensordot.forward(x, y, axes)
 
 
 def _tensordot_ga(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
@@ -85,4 +93,10 @@ def _tensordot_gb(g: Any, out: Any, a: Any, b: Any, axes: tuple) -> Any:
 @op(_tensordot_ga, _tensordot_gb)
 def tensordot(a, b, axes):
     """The sum of a * b over the paired axes (axes_a, axes_b);  d/da = tensordot(g, b), d/db = tensordot(a, g)."""
-    return np.tensordot(a, b, axes)
+    if _fast((a, b)):
+        return np.tensordot(a, b, axes)
+    ax_a, ax_b = axes  # without BLAS: np.einsum on axis numbers
+    free = iter(range(a.ndim, a.ndim + b.ndim))
+    lb = [ax_a[ax_b.index(j)] if j in ax_b else next(free) for j in range(b.ndim)]
+    out = [i for i in range(a.ndim) if i not in ax_a] + [j for j in lb if j >= a.ndim]
+    return np.einsum(a, list(range(a.ndim)), b, lb, out)
