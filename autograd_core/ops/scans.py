@@ -48,8 +48,10 @@ def _last(a: np.ndarray, axis: tuple | None) -> tuple[np.ndarray, tuple]:
 
 # ---------------------------------------------------------- reductions
 def _prod_ga(g: Any, out: Any, a: Any, axis: tuple | None, keepdims: bool) -> Any:
-    g, o = _kept(g, a, axis, keepdims), _kept(out, a, axis, keepdims)
     ad = vjp_tools.data(a)
+    if not np.ndim(ad):  # a 0-d product is the element itself: the gradient passes, as in PyTorch
+        return g
+    g, o = _kept(g, a, axis, keepdims), _kept(out, a, axis, keepdims)
     if vjp_tools.is_value(a) or (ad != 0).all():
         return g * (o / a)  # PyTorch's order: o / a is exactly 1 for a single element, even subnormal
     # Zeros in the product: each element's gradient is the product of the others,
@@ -105,10 +107,10 @@ def std(a, axis, ddof, keepdims):
     return np.sqrt(var.forward(a, axis, ddof, keepdims))
 
 
-@op(lambda g, out, a, axis, keepdims: a * _unzero(_kept(g, a, axis, keepdims), _kept(out, a, axis, keepdims), 1))
+@op(lambda g, out, a, axis, keepdims: a * (_kept(g, a, axis, keepdims) * _unzero(1, _kept(out, a, axis, keepdims), 1)))
 @in_float32
 def norm(a, axis, keepdims):
-    """The 2-norm sqrt(sum(a**2)) over axis;  d/da = a / norm, 0 where the norm is 0."""
+    """The 2-norm sqrt(sum(a**2)) over axis;  d/da = a / norm, 0 where the norm is 0 (NaN for a NaN g, as PyTorch's)."""
     return np.sqrt((a * a).sum(axis=axis, keepdims=keepdims))
 
 

@@ -47,17 +47,15 @@ def _stat(name: str) -> Callable:
         kw = {"ddof": ddof} if name in ("var", "std") else {}
 
         def theirs(t):
-            dims = tuple(range(t.ndim)) if axes is None else axes
+            dims = (tuple(range(t.ndim)) or (0,)) if axes is None else axes  # a 0-d tensor: dim 0
             if name in ("var", "std"):
                 return getattr(torch, name)(t, dim=dims or None, correction=ddof, keepdim=keep)
             if name == "norm":
                 return torch.linalg.vector_norm(t, dim=dims or None, keepdim=keep)
-            if name == "prod" and len(dims) != 1:  # torch.prod takes one dim
+            if name == "prod" and len(dims) != 1 and t.ndim:  # torch.prod takes one dim
                 moved = t.permute([k for k in range(t.ndim) if k not in dims] + list(dims))
                 out = moved.reshape(moved.shape[:t.ndim - len(dims)] + (-1,)).prod(-1)
                 return out.reshape([1 if k in dims else n for k, n in enumerate(t.shape)]) if keep else out
-            if not dims:
-                return t.clone()
             return getattr(torch, name)(t, dims[0] if name == "prod" else dims, keepdim=keep)
         return Step(f"{name}(#{i}, axis={axes}, keepdims={keep}, {kw})",
                     lambda v: getattr(ops, name)(v, axis=axes, keepdims=keep, **kw), theirs, (i,))
