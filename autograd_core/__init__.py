@@ -13,8 +13,9 @@ The engine's modules import one another one way, bottom to top: `dtypes`,
 functions of the wider op set (`statistics`, `shaping`, `assembly`,
 `contract`, `selection`, `casts`); `mixins/` (Value's methods by kind),
 `numpy_api` (with `numpy_functions`) and `value` (`Value`, and applying an
-op); `creation`, `differential_operators` (grad) and `gradcheck`. Drawing (`viz/`) and the command line (`cli/`)
-are wings above the engine, loaded on first use. `from autograd_core import nn,
+op); `creation`, `differential_operators` (grad) and `gradcheck`. Drawing
+(`viz/`), the checks of hand-written gradients (`check/`) and the command line
+(`cli/`) are wings above the engine, loaded on first use. `from autograd_core import nn,
 optim` gives the libraries built on the engine (the packages `nn` and `optim`,
 also loaded on first use), even where a student's own `nn.py` shadows `import nn`.
 """
@@ -23,14 +24,14 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops, vjp_tools
-from .combine import concat, maximum, minimum, stack, where
+from .combine import concat, hstack, maximum, minimum, stack, vstack, where
 from .differential_operators import compute_grads, grad, value_and_grad
 from .dtypes import get_default_dtype, set_default_dtype
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .registry import OPS, Op, op, passthrough
 from .value import Value
-from .assembly import array_split, chunk, hstack, pad, split, vstack
+from .assembly import array_split, chunk, pad, split
 from .casts import astype
 from .contract import (diag, diagonal, einsum, inner, kron, outer, tensordot, trace, tril,
                        triu)
@@ -56,15 +57,15 @@ __all__ = [
     "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
     "GradcheckError", "op", "Op", "passthrough", "vjp_tools", "OPS", "draw_graph",
-    "backward_steps", "step_through", "__version__",
+    "backward_steps", "step_through", "check", "__version__",
     # the wider op set
     "tan", "sinh", "cosh", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "asinh",
     "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "log2", "log10", "log1p", "exp2", "expm1",
     "reciprocal", "rsqrt", "sign", "erf", "floor", "ceil", "round", "trunc", "atan2", "arctan2",
     "logaddexp", "hypot", "fmod", "remainder", "floor_divide", "lerp",
     "prod", "var", "std", "logsumexp", "cumsum", "cumprod", "norm", "argmax", "argmin",
-    "view", "expand", "broadcast_to", "flip", "roll", "repeat", "repeat_interleave", "tile", "split", "chunk",
-    "array_split", "swapaxes", "moveaxis", "pad", "vstack", "hstack", "diff",
+    "view", "expand", "broadcast_to", "flip", "roll", "repeat", "repeat_interleave", "tile",
+    "split", "chunk", "array_split", "swapaxes", "moveaxis", "pad", "vstack", "hstack", "diff",
     "einsum", "tensordot", "outer", "inner", "kron", "trace", "diagonal", "diag", "tril", "triu",
     "gather", "take_along_axis", "index_select", "masked_fill", "scatter_add", "sort", "topk",
     "isnan", "isinf", "isfinite", "nan_to_num", "astype",
@@ -77,17 +78,20 @@ __all__ = [
 # libraries built on the engine, are top-level packages of this distribution;
 # `from autograd_core import nn, optim` gives them, also loaded on first use, so
 # that importing the engine never imports the layers built on it.
+# `check` (exercises that grade themselves) is a wing too: the module itself.
 _LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz",
-         "nn": None, "optim": None}
+         "nn": None, "optim": None, "check": "check"}
 
 
 def __getattr__(name: str) -> Any:
-    """The drawing names from `.viz`, and the packages `nn` and `optim`,
-    imported when first asked for."""
+    """The drawing names from `.viz`, the module `.check`, and the packages `nn`
+    and `optim`, imported when first asked for."""
     if name in _LAZY:
         import importlib
         if _LAZY[name] is None:
             value = _library_package(name)
+        elif _LAZY[name] == name:
+            value = importlib.import_module(f".{name}", __name__)
         else:
             value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value

@@ -1,9 +1,9 @@
-"""Cutting and joining as functions: `split`, `chunk`, `array_split`, `pad`
-(and `pad_widths`, NumPy's order of widths), `vstack` and `hstack`.
+"""Cutting and padding as functions: `split`, `chunk`, `array_split` and `pad`
+(and `pad_widths`, NumPy's order of widths); `vstack` and `hstack` join, in `combine`.
 
 `split` takes PyTorch's sizes, `np.split(v, ...)` NumPy's indices; `pad`
 takes PyTorch's order of widths (last axis first), `np.pad(v, ...)`
-NumPy's. The pieces are `getitem`s of slices, the joins `concat`s.
+NumPy's. The pieces are `getitem`s of slices.
 """
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import ops
-from .combine import concat
 from .shaping import _int
 from .args import one_axis as _one_axis, shape_of as _shape
 
-__all__ = ["split", "chunk", "array_split", "pad", "pad_widths", "vstack", "hstack"]
+__all__ = ["split", "chunk", "array_split", "pad", "pad_widths"]
 
 
 def _pieces(name: str, v: Any, bounds: Sequence[int], ax: int) -> list:
@@ -163,49 +162,3 @@ def pad_widths(v: Any, widths: Any, value: float = 0.0) -> Any:
     if w.dtype.kind not in "iu" or (w < 0).any():
         raise ValueError(f"np.pad: pad_width must be non-negative ints, got {widths!r}")
     return ops.pad(v, widths=tuple((int(a), int(b)) for a, b in w), value=float(value))
-
-
-def _joined(name: str, values: Any, axis: int, lift: Any) -> Any:
-    if not isinstance(values, (list, tuple)) or not values:
-        raise TypeError(f"{name}: expected a non-empty list or tuple of Values")
-    return concat([lift(x) for x in values], axis=axis)
-
-
-def vstack(values: Sequence) -> Any:
-    """The Values stacked as rows: 1-D ones become rows, then joined along axis 0 (as NumPy's).
-
-    Args:
-        values: a list or tuple of Values or arrays.
-
-    Returns:
-        A new Value, recorded by the `concat` op.
-
-    Raises:
-        TypeError: `values` is not a non-empty list or tuple.
-        ValueError: shapes that do not fit.
-    """
-    def row(x: Any) -> Any:
-        s = _shape(x)
-        return ops.reshape(x, shape=(1, -1)) if len(s) < 2 and hasattr(x, "_data") else \
-            (np.atleast_2d(x) if len(s) < 2 else x)
-    return _joined("vstack", values, 0, row)
-
-
-def hstack(values: Sequence) -> Any:
-    """The Values joined along axis 1 (along axis 0 if they are 1-D), as NumPy's.
-
-    Args:
-        values: a list or tuple of Values or arrays.
-
-    Returns:
-        A new Value, recorded by the `concat` op.
-
-    Raises:
-        TypeError: `values` is not a non-empty list or tuple.
-        ValueError: shapes that do not fit.
-    """
-    if not isinstance(values, (list, tuple)) or not values:
-        raise TypeError("hstack: expected a non-empty list or tuple of Values")
-    flat = len(_shape(values[0])) < 2
-    return _joined("hstack", values, 0 if flat else 1,
-                   lambda x: ops.reshape(x, shape=(-1,)) if not _shape(x) and hasattr(x, "_data") else x)

@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .checks import real_number
 from .differential_operators import compute_grads
 from .modes import enable_grad, no_grad
 from .value import Value
@@ -54,8 +55,15 @@ def _prepare(inputs: tuple) -> tuple[list, list, list]:
     return xs, checked, names
 
 
+def _steps(eps: Any, atol: Any, rtol: Any, what: str) -> tuple[float, float, float]:
+    """`eps` (a step of 0 would divide by 0), `atol` and `rtol`, checked."""
+    return (real_number(f"{what}: eps", eps, low_inclusive=False),
+            real_number(f"{what}: atol", atol), real_number(f"{what}: rtol", rtol))
+
+
 def _check(f: Callable[..., Value], xs: list, checked: list, names: list,
            eps: float, atol: float, rtol: float, what: str, record: bool = False) -> bool:
+    eps, atol, rtol = _steps(eps, atol, rtol, what)
     out = f(*xs)
     targets = [xs[k] for k in checked]
     found = compute_grads(out, targets=targets) if out.requires_grad else {}
@@ -96,6 +104,7 @@ def _check_fast(f: Callable[..., Value], xs: list, checked: list, eps: float, at
     """One random direction v: the engine's vdot(grad, v) against the central difference
     (f(x + eps v) - f(x - eps v)) / 2 eps, as HIPS autograd's `check_vjp` does.
     Three evaluations of `f` whatever the number of elements."""
+    eps, atol, rtol = _steps(eps, atol, rtol, what)
     out = f(*xs)
     targets = [xs[k] for k in checked]
     found = compute_grads(out, targets=targets) if out.requires_grad else {}
@@ -154,7 +163,8 @@ def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
         GradcheckError: some elements disagree; the message lists the worst
             (with `fast`, it gives the two directional derivatives and
             suggests `fast=False` for the table).
-        ValueError: no input is a Value that requires grad.
+        ValueError: no input is a Value that requires grad, or `eps` is not a
+            positive finite number (`atol`, `rtol`: not finite and >= 0).
         TypeError: `fn` does not return a Value.
 
     Examples:

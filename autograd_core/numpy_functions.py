@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import assembly, contract, ops, selection, shaping, statistics
+from . import assembly, combine, contract, ops, selection, shaping, statistics
 
 __all__ = ["FUNCTIONS"]
 
@@ -75,8 +75,8 @@ FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
     np.roll: (lambda a, shift, axis=None: shaping.roll(a, shift, axis), ("a", "shift", "axis")),
     np.moveaxis: (lambda a, source, destination: shaping.moveaxis(a, source, destination),
                   ("a", "source", "destination")),
-    np.vstack: (lambda tup: assembly.vstack(list(tup)), ("tup",)),
-    np.hstack: (lambda tup: assembly.hstack(list(tup)), ("tup",)),
+    np.vstack: (lambda tup: combine.vstack(list(tup)), ("tup",)),
+    np.hstack: (lambda tup: combine.hstack(list(tup)), ("tup",)),
     np.pad: (_pad, ("array", "pad_width", "mode", "kwargs")),
     np.diff: (lambda a, n=1, axis=-1: shaping.diff(a, n, axis), ("a", "n", "axis")),
     np.take_along_axis: (lambda arr, indices, axis: selection.take_along_axis(arr, indices, axis),

@@ -94,7 +94,7 @@ class Value(ValueMixin):
                  label: str = "") -> None:
         if isinstance(data, Value):
             data = data._data
-        arr = to_array(data, dtype)
+        arr = to_array(data, dtype, "Value(data)")
         _init_leaf(self, arr[()] if arr.ndim == 0 else arr, bool(requires_grad), label)
 
     # ------------------------------------------------------------ properties
@@ -119,7 +119,7 @@ class Value(ValueMixin):
         if isinstance(value, Value):
             value = value.data
         self._data = to_array(value, self._data.dtype, ".data", copy=False)
-        bump_version(self)
+        bump_version(self, memory=False)  # a new array: no other Value's data changed
 
     @property
     def grad(self) -> Any:

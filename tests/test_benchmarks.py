@@ -58,3 +58,15 @@ def test_wider_ops_benchmark_prints_its_table():
     rows = [line for line in out.splitlines() if line.split()[:1] in (["var"], ["einsum"])]
     assert len(rows) == 2 and all("ms" in r and ("PASS" in r or "MISS" in r) for r in rows), out
     assert "summary:" in out
+
+
+def test_cnn_benchmark_checks_then_prints_both_tables():
+    out = _run("benchmarks/cnn.py", "--quick")
+    assert "check: Conv2d output and gradients equal the hand-written ones" in out
+    lines = out.splitlines()
+    assert any(line.startswith("(b) Conv2d") for line in lines), out
+    assert any("autograd-core Conv2d" in line and "target <= 1.50x" in line for line in lines), out
+    if "(a) skipped" not in out:
+        assert "check: the first 3 losses agree with PyTorch's" in out
+        assert any(line.strip().startswith("autograd-core ") and "target <= 2.00x" in line
+                   for line in lines), out

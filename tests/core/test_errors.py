@@ -56,7 +56,7 @@ def test_unsupported_operands_raise_type_error(bad):
 
 @pytest.mark.parametrize("bad", ["text", None, object(), np.array(["a", "b"]), 1 + 2j])
 def test_value_rejects_non_numeric_data(bad):
-    with pytest.raises(TypeError, match="Value: expected real numbers"):
+    with pytest.raises(TypeError, match=r"Value\(data\): expected real numbers"):
         Value(bad)
 
 

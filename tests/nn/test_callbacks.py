@@ -58,7 +58,7 @@ def test_history_layout():
     assert list(diag.history) == ["layers.0", "layers.1", "layers.2"]
     for stats in diag.history.values():
         assert list(stats) == ["act_mean", "act_std", "grad_mean", "grad_std",
-                               "update_ratio", "dead_fraction"]
+                               "update_ratio", "dead_fraction", "saturation"]
         assert all(len(v) == 3 for v in stats.values())
 
 
