@@ -109,12 +109,6 @@ class ConvertMixin:
             yield self[i]
 
     # Casts, clone, and PyTorch's inquiries.
-    @property
-    def size(self) -> Size:
-        """The number of elements (NumPy's `.size`), an int that can also be called:
-        `v.size()` is the shape and `v.size(d)` the length of axis `d`, as in PyTorch."""
-        return Size(self._data.shape)
-
     astype = casts.astype
 
     def to(self, dtype: Any) -> Any:
