@@ -94,7 +94,7 @@ class Value(ValueMixin):
                  label: str = "") -> None:
         if isinstance(data, Value):
             data = data._data
-        arr = to_array(data, dtype, "Value(data)")
+        arr = to_array(data, dtype, arg="data")
         _init_leaf(self, arr[()] if arr.ndim == 0 else arr, bool(requires_grad), label)
 
     # ------------------------------------------------------------ properties
