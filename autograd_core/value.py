@@ -19,6 +19,7 @@ from . import numpy_api, registry
 from .backward import walk
 from .dtypes import const, default_consts, to_array
 from .mixins import ValueMixin
+from .mixins.convert import Size
 from .modes import _local, enable_grad
 from .registry import Op
 from .versions import bump_version, clock as _clock
@@ -187,9 +188,10 @@ class Value(ValueMixin):
         return self._data.ndim
 
     @property
-    def size(self) -> int:
-        """The number of elements of the data."""
-        return self._data.size
+    def size(self) -> Size:
+        """The number of elements (NumPy's `.size`): an int that can also be called,
+        `v.size()` giving the shape and `v.size(d)` the length of axis `d`, as in PyTorch."""
+        return Size(self._data.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -217,7 +219,7 @@ class Value(ValueMixin):
         return _leaf(self._data)
 
     # ------------------------------------------------------------- backward
-    def backward(self, grad: Any = None, create_graph: bool = False) -> None:
+    def backward(self, grad: Any = None, retain_graph: Any = None, create_graph: bool = False) -> None:
         """Add d(self)/d(node) to the `.grad` of every node that requires grad.
 
         The pass visits the graph in topological order, iteratively (a chain
@@ -232,6 +234,8 @@ class Value(ValueMixin):
             grad: the gradient of the final result with respect to this
                 Value, of its shape (real numbers, or a Value); defaults to
                 ones for a single-element Value, and must be given otherwise.
+            retain_graph: accepted for PyTorch's code; the graph is always
+                kept, whatever it says.
             create_graph: record the backward pass itself, so that each
                 `.grad` is a Value that can be differentiated again (second
                 derivatives, Hessian-vector products).

@@ -41,7 +41,7 @@ def test_where_concat_stack_reshape_mismatches():
     with pytest.raises(ValueError, match="axis 2 is out of range"):
         Value(np.ones((2, 3))).sum(axis=2)
     with pytest.raises(ValueError, match="permutation"):
-        Value(np.ones((2, 3))).transpose(0, 0)
+        Value(np.ones((2, 3))).transpose(0, 0, 1)
 
 
 # ------------------------------------------------------------ type errors
