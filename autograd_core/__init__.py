@@ -11,8 +11,9 @@ The engine's modules import one another one way, bottom to top: `dtypes`,
 `modes`, `registry` (the op record), `vjp_tools` and `args`; the op table
 `ops/`; `backward` (the walk); `combine` (concat, stack, where); `mixins/`
 (Value's methods by kind), `numpy_api` and `value` (`Value`, and applying an
-op); `differential_operators` (grad) and `gradcheck`. Drawing (`viz/`) and the command line (`cli/`)
-are wings above the engine, loaded on first use. `from autograd_core import nn,
+op); `differential_operators` (grad) and `gradcheck`. Drawing (`viz/`), the
+checks of hand-written gradients (`check/`) and the command line (`cli/`) are
+wings above the engine, loaded on first use. `from autograd_core import nn,
 optim` gives the libraries built on the engine (the packages `nn` and `optim`,
 also loaded on first use), even where a student's own `nn.py` shadows `import nn`.
 """
@@ -37,7 +38,7 @@ __all__ = [
     "set_default_dtype", "get_default_dtype", "concat", "stack", "where", "maximum",
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
     "GradcheckError", "op", "Op", "passthrough", "vjp_tools", "OPS", "draw_graph",
-    "backward_steps", "step_through", "__version__",
+    "backward_steps", "step_through", "check", "__version__",
 ]
 
 # Drawing needs graphviz, which `import autograd_core` must not: its names are
@@ -45,17 +46,20 @@ __all__ = [
 # libraries built on the engine, are top-level packages of this distribution;
 # `from autograd_core import nn, optim` gives them, also loaded on first use, so
 # that importing the engine never imports the layers built on it.
+# `check` (exercises that grade themselves) is a wing too: the module itself.
 _LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz",
-         "nn": None, "optim": None}
+         "nn": None, "optim": None, "check": "check"}
 
 
 def __getattr__(name: str) -> Any:
-    """The drawing names from `.viz`, and the packages `nn` and `optim`,
-    imported when first asked for."""
+    """The drawing names from `.viz`, the module `.check`, and the packages `nn`
+    and `optim`, imported when first asked for."""
     if name in _LAZY:
         import importlib
         if _LAZY[name] is None:
             value = _library_package(name)
+        elif _LAZY[name] == name:
+            value = importlib.import_module(f".{name}", __name__)
         else:
             value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value

@@ -52,8 +52,9 @@ def shape_arg(shape: tuple, name: str) -> tuple:
 
 
 def index(idx: Any) -> tuple:
-    """An index checked and normalised (lists become arrays); returns it with
-    whether it may select a position twice (an integer array: gradients add up)."""
+    """An index checked and normalised (lists become arrays, arrays are copied);
+    returns it with whether it may select a position twice (an integer array:
+    gradients add up)."""
     items = idx if isinstance(idx, tuple) else (idx,)
     out, accumulate = [], False
     for i in items:
@@ -61,6 +62,8 @@ def index(idx: Any) -> tuple:
             i = np.asarray(i)
             if i.size == 0:
                 i = i.astype(np.intp)
+        elif isinstance(i, np.ndarray):
+            i = i.copy()  # the gradient uses the index as it is now, whatever is written into it
         if isinstance(i, np.ndarray):
             if i.dtype.kind in "iu":
                 accumulate = True

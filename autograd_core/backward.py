@@ -170,30 +170,36 @@ def edge_grad(node: Any, i: int, g: Any) -> Any:
     else:
         gi = g if op.vjps[i] is passthrough else op.vjps[i](g, out, *args, **params)
     shape = np.shape(args[i])
-    return gi if np.shape(gi) == shape else _unbroadcast(gi, shape, op)
+    return gi if np.shape(gi) == shape else _unbroadcast(gi, shape, op, i)
 
 
 def _to_input(gi: Any, shape: tuple, node: Any, i: int, anomaly: bool) -> Any:
     """`gi`, for input `i` of `node`, summed to the input's `shape` (and, under
     `detect_anomaly()`, checked for NaN and inf)."""
     if gi.shape != shape:
-        gi = _unbroadcast(gi, shape, node._op)
+        gi = _unbroadcast(gi, shape, node._op, i)
     if anomaly:
         _check_grad(gi, node._op, i, node)
     return gi
 
 
-def _unbroadcast(g: Any, shape: tuple, op: Op) -> Any:
-    """Sum a broadcast gradient back to the input's `shape`; then check it."""
-    if vjp_tools.is_value(g):
-        g2 = ops.sum_to(g, shape=shape)
-    elif g.shape[1:] == shape and g.dtype is not _F16:
-        g2 = np.add.reduce(g, axis=0)  # the common case: a bias broadcast over a batch
-    else:
-        g2 = ops.sum_to.forward(g, shape=shape)
-    if g2.shape != shape:
-        raise RuntimeError(f"{op.name}: backward produced a gradient of shape {g.shape} "
-                           f"for an input of shape {shape}")
+def _unbroadcast(g: Any, shape: tuple, op: Op, i: int) -> Any:
+    """Sum a broadcast gradient back to the `shape` of input `i`; one that does
+    not sum to it (a user's VJP, or forward, of the wrong shape) is an error
+    naming the op and the input."""
+    try:
+        if vjp_tools.is_value(g):
+            g2 = ops.sum_to(g, shape=shape)
+        elif g.shape[1:] == shape and g.dtype is not _F16:
+            g2 = np.add.reduce(g, axis=0)  # the common case: a bias broadcast over a batch
+        else:
+            g2 = ops.sum_to.forward(g, shape=shape)
+    except ValueError:  # NumPy cannot sum it to that shape
+        g2 = None
+    if g2 is None or g2.shape != shape:
+        raise RuntimeError(f"{op.name}: the gradient for input {i} has shape {np.shape(g)}, "
+                           f"which does not sum to that input's shape {shape} (a VJP returns "
+                           f"a gradient of its input's shape, or of the output's broadcast shape)")
     return g2
 
 

@@ -9,26 +9,56 @@ import numpy as np
 
 from . import ops
 from .args import axes
+from .checks import real_array
+from .mixins import ValueMixin
 
-__all__ = ["concat", "stack", "where", "maximum", "minimum"]
+__all__ = ["concat", "stack", "where", "maximum", "minimum", "operand"]
+
+
+def _holds_value(seq: Any) -> bool:
+    return any(isinstance(e, ValueMixin) or isinstance(e, (list, tuple)) and _holds_value(e)
+               for e in seq)
+
+
+def operand(x: Any) -> Any:
+    """An operand as the ops take it: a list or tuple that holds Values is
+    stacked by the `stack` op (so every Value in it is recorded, at any depth),
+    one of numbers becomes an array; anything else is returned as it is.
+
+    Args:
+        x: a Value, number, array, or a (nested) list or tuple of them.
+
+    Returns:
+        `x`, or a Value or an ndarray made from the list.
+
+    Raises:
+        ValueError: the Values in the list have shapes that do not stack.
+    """
+    if isinstance(x, (list, tuple)):
+        if _holds_value(x):
+            return ops.stack(*[operand(e) for e in x], axis=0)
+        return np.asarray(x)
+    return x
 
 
 def _operands(values: Sequence, name: str) -> list:
-    """The operands of `concat` and `stack`: a list or tuple (nested lists become arrays)."""
+    """The operands of `concat` and `stack`: a list or tuple (a nested list of
+    Values is stacked, each Value recorded; one of numbers becomes an array)."""
     if not isinstance(values, (list, tuple)):
         raise TypeError(f"{name}: expected a list or tuple of Values/arrays, "
                         f"got {type(values).__name__}")
     if not values:
         raise ValueError(f"{name}: needs at least one operand")
-    return [np.asarray(v) if isinstance(v, (list, tuple)) else v for v in values]
+    return [operand(v) for v in values]
 
 
 def concat(values: Sequence, axis: int = 0) -> Any:
     """Join Values along an existing axis; each input's gradient is its slice.
 
     Args:
-        values: a list or tuple of Values, arrays or nested lists, with the
-            same number of dimensions (at least one) and the same sizes except
+        values: a list or tuple of Values, arrays or nested lists (a nested
+            list of Values is stacked, each Value recorded), with the same
+            number of dimensions (at least one) and the same sizes except
             along `axis`.
         axis: the axis to join along.
 
@@ -64,8 +94,8 @@ def stack(values: Sequence, axis: int = 0) -> Any:
     """Join Values of one shape along a new axis; each input's gradient is its slice.
 
     Args:
-        values: a list or tuple of Values, arrays or nested lists, all of the
-            same shape.
+        values: a list or tuple of Values, arrays or nested lists (as for
+            `concat`), all of the same shape.
         axis: the position of the new axis in the result.
 
     Returns:
@@ -91,7 +121,8 @@ def where(cond: Any, a: Any, b: Any) -> Any:
 
     Args:
         cond: a boolean array (a Value's data, or numbers, are read as
-            `!= 0`); it records no gradient.
+            `!= 0`); it records no gradient. Anything that is not real
+            numbers (a string, None) raises `TypeError`.
         a: the elements where `cond` is true (a Value, number or array).
         b: the elements where it is false.
 
@@ -100,6 +131,7 @@ def where(cond: Any, a: Any, b: Any) -> Any:
 
     Raises:
         ValueError: the shapes do not broadcast together.
+        TypeError: `cond` is not real numbers.
 
     Examples:
         >>> from autograd_core import Value, where
@@ -107,9 +139,9 @@ def where(cond: Any, a: Any, b: Any) -> Any:
         >>> where(x > 0, x, 0.0)
         Value([0., 2.], op='where')
     """
-    c = np.asarray(cond)  # a Value gives its data
-    if c.dtype != bool:
-        c = c != 0
+    c = real_array("where: cond", cond.data if isinstance(cond, ValueMixin) else cond)
+    # A copy either way: the gradient uses the condition as it is now.
+    c = c.copy() if c.dtype == bool else c != 0
     return ops.where(a, b, cond=c)
 
 

@@ -54,6 +54,19 @@ def compute_grads(root: Value, grad: Any = None, targets: Iterable | None = None
     return {v: g if type(g) is np.ndarray else np.asarray(g) for v, g in found.items()}
 
 
+def _positions(argnums: Any) -> tuple[bool, tuple]:
+    """(whether one position was given, the positions) from `argnums`."""
+    def position(i: Any) -> bool:
+        return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_))
+    if position(argnums):
+        return True, (int(argnums),)
+    if isinstance(argnums, (tuple, list)) and all(position(i) for i in argnums):
+        if not argnums:
+            raise ValueError("grad: argnums is empty; give the position of at least one argument")
+        return False, tuple(int(i) for i in argnums)
+    raise TypeError(f"grad: argnums must be an int or a tuple of ints, got {argnums!r}")
+
+
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     """A function returning `(f(*args), gradient)` for a scalar-valued `f`, as JAX's.
 
@@ -69,9 +82,14 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
 
     Returns:
         The function `(*args, **kwargs) -> (value, gradient)`; the gradient is
-        a tuple of gradients for a tuple of `argnums`. When called, it raises
-        `TypeError` if `f` does not return a Value or an `argnums` is out of
-        range, and `ValueError` if the Value has more than one element.
+        a tuple of gradients for a tuple of `argnums` (a position named twice
+        gets its gradient twice). When called, it raises `TypeError` if `f`
+        does not return a Value or an `argnums` is out of range, and
+        `ValueError` if the Value has more than one element.
+
+    Raises:
+        TypeError: `argnums` is not an int or a tuple of ints.
+        ValueError: `argnums` is an empty tuple.
 
     Examples:
         >>> import numpy as np
@@ -80,16 +98,17 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
         >>> value_and_grad(f, argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
         (array(11.), (array([3., 4.]), array([1., 2.])))
     """
-    single = isinstance(argnums, numbers.Integral)
-    nums = (int(argnums),) if single else tuple(argnums)
+    single, nums = _positions(argnums)
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> tuple:
         args = list(args)
+        n = len(args)
         nested = False
         for i in nums:
-            if not -len(args) <= i < len(args):
-                raise TypeError(f"grad: argnums {i} is out of range for {len(args)} arguments")
+            if not -n <= i < n:
+                raise TypeError(f"grad: argnums {i} is out of range for {n} arguments")
+        for i in sorted({i % n for i in nums}):  # each argument once, however often named
             a = args[i]
             if isinstance(a, Value) and a.requires_grad and _current_modes().grad_enabled:
                 nested = True

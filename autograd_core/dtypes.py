@@ -109,7 +109,8 @@ def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
     """A non-Value operand as raw data for an op.
 
     Numbers and int/bool arrays take the float dtype of the op; float arrays
-    and NumPy floats keep theirs.
+    and NumPy floats keep theirs. An array is always copied: the op uses
+    the operand as it was when it ran, whatever is written into it later.
 
     Args:
         x: the operand: a number, a NumPy scalar or an ndarray.
@@ -132,7 +133,9 @@ def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
     if isinstance(x, _ndarray):
         kind = x.dtype.kind
         if kind == "f" and x.dtype.itemsize <= 8:
-            return x
+            # A copy: the op keeps the operand as it is now, so refilling the
+            # array later (a reused batch buffer) changes no gradient.
+            return x.copy()
         if kind in "biu":
             return x.astype(dtype)
         raise TypeError(f"unsupported operand: array of dtype {x.dtype}")

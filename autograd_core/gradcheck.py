@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .checks import real_number
 from .differential_operators import compute_grads
 from .modes import enable_grad, no_grad
 from .value import Value
@@ -18,6 +19,7 @@ class GradcheckError(AssertionError):
     Each row names the input (its label, else `input 0`, `input 1`, ... by
     position), the element's index as a plain tuple such as `(1, 2)`, and the
     analytic and numerical values; at most ten rows, then a count of the rest.
+    With `fast=True` the message gives the two directional derivatives instead.
     An `AssertionError`, so that test runners report it as a failed check.
     """
 
@@ -52,8 +54,15 @@ def _prepare(inputs: tuple) -> tuple[list, list, list]:
     return xs, checked, names
 
 
+def _steps(eps: Any, atol: Any, rtol: Any, what: str) -> tuple[float, float, float]:
+    """`eps` (a step of 0 would divide by 0), `atol` and `rtol`, checked."""
+    return (real_number(f"{what}: eps", eps, low_inclusive=False),
+            real_number(f"{what}: atol", atol), real_number(f"{what}: rtol", rtol))
+
+
 def _check(f: Callable[..., Value], xs: list, checked: list, names: list,
            eps: float, atol: float, rtol: float, what: str, record: bool = False) -> bool:
+    eps, atol, rtol = _steps(eps, atol, rtol, what)
     out = f(*xs)
     targets = [xs[k] for k in checked]
     found = compute_grads(out, targets=targets) if out.requires_grad else {}
@@ -89,8 +98,41 @@ def _check(f: Callable[..., Value], xs: list, checked: list, names: list,
     return True
 
 
+def _check_fast(f: Callable[..., Value], xs: list, checked: list, eps: float, atol: float,
+                rtol: float, what: str, record: bool = False) -> bool:
+    """One random direction v: the engine's vdot(grad, v) against the central difference
+    (f(x + eps v) - f(x - eps v)) / 2 eps, as HIPS autograd's `check_vjp` does.
+    Three evaluations of `f` whatever the number of elements."""
+    eps, atol, rtol = _steps(eps, atol, rtol, what)
+    out = f(*xs)
+    targets = [xs[k] for k in checked]
+    found = compute_grads(out, targets=targets) if out.requires_grad else {}
+    rng = np.random.default_rng(20240603)
+    vs = {k: rng.standard_normal(np.shape(xs[k].data)) for k in checked}
+    analytic = sum(float(np.vdot(np.asarray(found[xs[k]], dtype=np.float64), vs[k]))
+                   for k in checked if xs[k] in found)
+    originals = {k: xs[k].data.copy() for k in checked}
+    values = []
+    try:
+        with (enable_grad() if record else no_grad()):
+            for sign in (1.0, -1.0):
+                for k in checked:
+                    xs[k].data[...] = originals[k] + sign * eps * vs[k]  # in place, as _check
+                values.append(f(*xs).data.item())
+    finally:
+        for k in checked:
+            xs[k].data[...] = originals[k]
+    numeric = (values[0] - values[1]) / (2 * eps)
+    if not abs(analytic - numeric) <= atol + rtol * abs(numeric):  # NaN fails too
+        raise GradcheckError(
+            f"{what} (fast=True): along one random direction the analytic derivative "
+            f"{analytic:.6g} differs from the numerical {numeric:.6g} beyond atol={atol}, "
+            f"rtol={rtol}; run with fast=False for a table of the worst elements")
+    return True
+
+
 def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
-              atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+              atol: float = 1e-5, rtol: float = 1e-3, fast: bool = False) -> bool:
     """Compare the engine's gradients of `fn(*inputs)` with central finite differences.
 
     The check runs in float64: the inputs are copied and promoted, and left
@@ -98,6 +140,10 @@ def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
     product with a fixed random vector, which checks the whole
     vector-Jacobian product. An element fails when
     `|analytic - numerical| > atol + rtol * |numerical|`, or when either is NaN.
+    With `fast=True` only one random direction `v` is checked (all inputs
+    moved at once): the engine's `vdot(grad, v)` against the central
+    difference of `fn` along `v`, three evaluations of `fn` whatever the number
+    of elements, as HIPS autograd's `check_vjp` and PyTorch's `fast_mode` do.
 
     Args:
         fn: a function of the inputs returning a Value.
@@ -107,13 +153,17 @@ def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
         eps: the step of the finite differences.
         atol: the absolute tolerance.
         rtol: the relative tolerance.
+        fast: check one random direction instead of every element.
 
     Returns:
-        True when every element agrees.
+        True when every element (with `fast`, the direction) agrees.
 
     Raises:
-        GradcheckError: some elements disagree; the message lists the worst.
-        ValueError: no input is a Value that requires grad.
+        GradcheckError: some elements disagree; the message lists the worst
+            (with `fast`, it gives the two directional derivatives and
+            suggests `fast=False` for the table).
+        ValueError: no input is a Value that requires grad, or `eps` is not a
+            positive finite number (`atol`, `rtol`: not finite and >= 0).
         TypeError: `fn` does not return a Value.
 
     Examples:
@@ -122,17 +172,20 @@ def gradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
         True
     """
     xs, checked, names = _prepare(inputs)
+    if fast:
+        return _check_fast(lambda *a: _project(fn(*a)), xs, checked, eps, atol, rtol, "gradcheck")
     return _check(lambda *a: _project(fn(*a)), xs, checked, names, eps, atol, rtol, "gradcheck")
 
 
 def gradgradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
-                  atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+                  atol: float = 1e-5, rtol: float = 1e-3, fast: bool = False) -> bool:
     """Like `gradcheck`, for second derivatives.
 
     Checks the gradient of `sum(u * grad fn)` for fixed random `u` against
     finite differences of the first gradient, which is recorded by
     `create_graph=True`: so it checks that the ops' VJPs are themselves
-    differentiated correctly.
+    differentiated correctly. With `fast=True`, along one random direction,
+    as for `gradcheck` (three first-gradient computations).
 
     Args:
         fn: a function of the inputs returning a Value.
@@ -140,9 +193,11 @@ def gradgradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
         eps: the step of the finite differences of the first gradient.
         atol: the absolute tolerance, as for `gradcheck`.
         rtol: the relative tolerance, as for `gradcheck`.
+        fast: check one random direction instead of every element.
 
     Returns:
-        True when every element of the second derivatives agrees.
+        True when every element of the second derivatives (with `fast`, the
+        direction) agrees.
 
     Raises:
         GradcheckError: some elements disagree; the message lists the worst.
@@ -168,4 +223,6 @@ def gradgradcheck(fn: Callable[..., Value], *inputs: Any, eps: float = 1e-6,
                 total = total + (found[a[k]] * us[k]).sum()
         return total
 
+    if fast:
+        return _check_fast(first, xs, checked, eps, atol, rtol, "gradgradcheck", record=True)
     return _check(first, xs, checked, names, eps, atol, rtol, "gradgradcheck", record=True)

@@ -8,6 +8,7 @@ never stops another thread's graph from being recorded. Each thread has one
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from typing import Any, Callable
 
@@ -72,6 +73,8 @@ class _GradMode:
 
     def __call__(self, fn: Callable) -> Callable:
         mode = type(self)
+        if inspect.isgeneratorfunction(fn):
+            return functools.wraps(fn)(lambda *args, **kwargs: _in_mode(mode, fn(*args, **kwargs)))
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -81,13 +84,39 @@ class _GradMode:
         return wrapper
 
 
+def _in_mode(mode: type, gen: Any) -> Any:
+    """Run the generator `gen` in `mode` whenever it runs, and in the caller's
+    mode between its `yield`s (as PyTorch's decorator does): what is sent or
+    thrown in is passed on."""
+    try:
+        with mode():
+            response = gen.send(None)
+        while True:
+            try:
+                request = yield response
+            except GeneratorExit:
+                with mode():
+                    gen.close()
+                raise
+            except BaseException as e:
+                with mode():
+                    response = gen.throw(e)
+            else:
+                with mode():
+                    response = gen.send(request)
+    except StopIteration as e:
+        return e.value
+
+
 class no_grad(_GradMode):
     """Context manager and decorator: ops inside record no graph, in this thread.
 
     Results made inside are leaves that require no grad, which is what
     evaluation and parameter updates want; in-place updates (`w -= lr *
     w.grad`) are allowed inside. Other threads keep recording. As a decorator
-    it is written `@no_grad()` or `@no_grad`, and the function runs in the mode.
+    it is written `@no_grad()` or `@no_grad`, and the function runs in the mode
+    (a generator function whenever it runs: its caller's mode holds between
+    its `yield`s, as with PyTorch's decorator).
 
     Examples:
         >>> from autograd_core import Value, no_grad
@@ -105,7 +134,8 @@ class no_grad(_GradMode):
 class enable_grad(_GradMode):
     """Context manager and decorator: ops record the graph, also inside `no_grad`, in this thread.
 
-    As a decorator it is written `@enable_grad()` or `@enable_grad`.
+    As a decorator it is written `@enable_grad()` or `@enable_grad` (on a
+    generator function, as for `no_grad`).
 
     Examples:
         >>> from autograd_core import Value, enable_grad, no_grad

@@ -9,8 +9,9 @@ gradient-check table covers it. Functions whose results carry no gradient
 Anything else, keywords the ops do not take (`out=`, `where=`, `dtype=`) and
 ufunc methods other than a call (`np.add.reduce`, `np.add.at`) raise
 `TypeError` naming what is not supported. `np.asarray(v)` gives the data, and
-so NumPy makes a list of Values an array of their data: `np.sum([v, w])` is
-a plain NumPy number, without a graph (`ag.stack([v, w]).sum()` records it).
+a list or tuple that holds Values, given to a function that dispatches here
+(`np.add(v, [w0, w1])`, `np.concatenate([v, [w0, w1]])`), is stacked, so
+every Value in it is recorded.
 
 `value.py`, above this module, installs these functions as `Value`'s
 protocol methods. The Value operators (`v + w`, and `w + v` for a number `w`)
@@ -26,7 +27,7 @@ import numpy as np
 
 from . import ops
 from .args import axes
-from .combine import concat, stack, where
+from .combine import concat, operand, stack, where
 from .mixins import ElementwiseMixin, ValueMixin
 
 __all__ = ["array_ufunc", "array_function", "array"]
@@ -89,7 +90,7 @@ def array_ufunc(self: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs:
     fn = _UFUNCS.get(ufunc)
     if fn is None or method != "__call__" or kwargs:
         return _other_ufunc_call(ufunc, method, inputs, kwargs)
-    return fn(*[np.asarray(x) if isinstance(x, (list, tuple)) else x for x in inputs])
+    return fn(*[operand(x) for x in inputs])
 
 
 def _other_ufunc_call(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 __all__ = ["OPS", "NO_PARAMS", "Op", "op", "passthrough", "register"]
 
 OPS: dict[str, "Op"] = {}
@@ -94,6 +96,37 @@ class Op:
         return f"<op {self.name}>"
 
 
+def _frozen(a: Any) -> Any:
+    """A read-only view of the ndarray `a` (anything else as it is)."""
+    if type(a) is np.ndarray and a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
+def _read_only(vjp: Callable, name: str, which: str) -> Callable:
+    """`vjp`, handed read-only views of the arrays it receives (the output's
+    gradient, the output and the inputs, which other nodes share), so that a
+    VJP that writes into one (`g[mask] = 0`) fails at once instead of
+    corrupting another node's gradient."""
+    if vjp is passthrough:
+        return vjp
+
+    def guarded(g: Any, out: Any, *inputs: Any, **params: Any) -> Any:
+        try:
+            return vjp(_frozen(g), _frozen(out), *[_frozen(a) for a in inputs], **params)
+        except ValueError as e:
+            if "read-only" not in str(e):
+                raise
+            raise ValueError(
+                f"{name}: {which} wrote into an array it was handed (g, out or an input); "
+                f"they are read-only, being the graph's own arrays that other nodes share: "
+                f"compute a new array instead (g * mask, or g = g.copy() first)") from e
+
+    guarded.unguarded = vjp  # (not __wrapped__, which functools.wraps sets on wrappers)
+    return guarded
+
+
 def op(*vjps: Callable, vjp_all: Callable | None = None,
        name: str | None = None) -> Callable[[Callable], Op]:
     """Make the decorated forward (on ndarrays) an op with one VJP per input.
@@ -139,8 +172,12 @@ def op(*vjps: Callable, vjp_all: Callable | None = None,
     def decorate(forward: Callable) -> Op:
         if not callable(forward):
             raise TypeError(f"op: the forward must be callable, got {type(forward).__name__}")
-        return Op(name or forward.__name__, forward, vjps or None, vjp_all,
-                  (forward.__doc__ or "").strip())
+        title = name or forward.__name__
+        # Until `register` takes it into the library (whose VJPs never write
+        # into what they are handed, and run unguarded), each VJP gets read-only arrays.
+        guarded = tuple(_read_only(v, title, f"the VJP of input {i}") for i, v in enumerate(vjps))
+        whole = None if vjp_all is None else _read_only(vjp_all, title, "vjp_all")
+        return Op(title, forward, guarded or None, whole, (forward.__doc__ or "").strip())
     return decorate
 
 
@@ -161,3 +198,8 @@ def register(module: Any) -> None:
             if value.name in OPS and OPS[value.name] is not value:
                 raise ValueError(f"register: two ops are named {value.name!r}")
             OPS[value.name] = value
+            # The library's VJPs run as written: read-only views would cost a
+            # call and two views per node on the hot path.
+            if value.vjps is not None:
+                value.vjps = tuple(getattr(v, "unguarded", v) for v in value.vjps)
+            value.vjp_all = getattr(value.vjp_all, "unguarded", value.vjp_all)

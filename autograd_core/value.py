@@ -93,7 +93,7 @@ class Value(ValueMixin):
                  label: str = "") -> None:
         if isinstance(data, Value):
             data = data._data
-        arr = to_array(data, dtype)
+        arr = to_array(data, dtype, "Value(data)")
         _init_leaf(self, arr[()] if arr.ndim == 0 else arr, bool(requires_grad), label)
 
     # ------------------------------------------------------------ properties
@@ -122,7 +122,7 @@ class Value(ValueMixin):
         # would otherwise leave every later op on `p` on NumPy's array path
         # (-19% CPU time on a step of micrograd's demo).
         self._data = arr[()] if arr.ndim == 0 else arr
-        bump_version(self)
+        bump_version(self, memory=False)  # a new array: no other Value's data changed
 
     @property
     def grad(self) -> Any:

@@ -3,16 +3,28 @@ the forward pass that recorded it.
 
 One process-wide clock ticks at every in-place change of a Value (an in-place
 operator under `no_grad`, `v[idx] = x`, assigning `.data`, an optimizer's
-step, loading a state dict) and stamps the changed Value. Each recorded node
-is stamped with the clock's reading when it was made. The backward walk
-compares a node's stamp with the clock: equal, nothing changed since (one
-comparison per node, the whole cost on the hot path); older, it looks at the
-node's inputs and raises if one of them was changed after the node was made.
+step, loading a state dict) and stamps the changed Value, and the memory it
+wrote into. Each recorded node is stamped with the clock's reading when it
+was made. The backward walk compares a node's stamp with the clock: equal,
+nothing changed since (one comparison per node, the whole cost on the hot
+path); older, it looks at the node's output and inputs and raises if one of
+them was changed after the node was made.
+
+Values that share memory share the check, as PyTorch's views share their
+base's version counter: a write stamps the array that owns the memory
+written (the end of the `.base` chain), and the check looks at the owner of
+each array the node's VJPs read. So a view (basic indexing, `reshape`,
+`transpose`, `detach()`, and any op whose forward returns a NumPy view, a
+user's included) and its base are versioned together, with nothing to
+declare and no cost when nothing was written.
 """
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import Any
+
+import numpy as np
 
 __all__ = ["clock", "bump_version", "bump_versions", "check_node"]
 
@@ -31,34 +43,93 @@ clock = _Clock()
 _ticks = itertools.count(1)  # next() on it is atomic under the GIL
 
 
-def bump_version(v: Any) -> None:
+# id(the array that owns some memory) -> the clock's reading at the last write
+# into that memory. An id reused by a later array carries an older reading
+# than any node that array can be saved by, so a stale entry never makes the
+# check raise; `_watched` holds a weak reference per entry that removes it
+# when its array dies.
+_memory: dict[int, int] = {}
+_watched: dict[int, Any] = {}
+_ndarray = np.ndarray
+
+
+def _owner(a: Any) -> Any:
+    """The object that owns `a`'s memory: the end of its `.base` chain."""
+    base = getattr(a, "base", None)
+    while base is not None:
+        a, base = base, getattr(base, "base", None)
+    return a
+
+
+def _forget(key: int) -> Any:
+    def forget(ref: Any) -> None:
+        _memory.pop(key, None)
+        _watched.pop(key, None)
+    return forget
+
+
+def _watch(key: int, owner: Any) -> None:
+    """Remove `key`'s entry when `owner` dies (an owner without weak references,
+    such as bytes, keeps it, harmlessly)."""
+    try:
+        _watched[key] = weakref.ref(owner, _forget(key))
+    except TypeError:
+        _watched[key] = None
+
+
+def _memory_written(data: Any) -> int:
+    """The clock's reading at the last write into the memory of `data` (0: never)."""
+    return _memory.get(id(_owner(data)), 0)
+
+
+def bump_version(v: Any, memory: bool = True) -> None:
     """Record that `v`'s data was changed in place.
 
     Every change in place calls it: the in-place operators, `v[idx] = x`,
     assigning `.data`, an optimizer's step, `load_state_dict` (and so
     `nn.load`). Backward passes through ops recorded before now that need
-    `v` will raise `RuntimeError`.
+    `v`, or another Value sharing the memory written, will raise `RuntimeError`.
 
     Args:
         v: the Value changed.
+        memory: whether its data was written into (every Value sharing that
+            memory is changed too); False when `v` was given a new array
+            (assigning `.data`), which changes no other Value.
     """
     t = next(_ticks)
     v._written = t
+    if memory:
+        _stamp([v], t)
     clock.now = t
 
 
 def bump_versions(values: list) -> None:
-    """`bump_version` for each of `values`, with one tick of the clock for all
-    (an optimizer's step changes its parameters at once).
+    """`bump_version` for each of `values` (whose data were written into), with
+    one tick of the clock for all (an optimizer's step changes its parameters at once).
 
     Args:
         values: the Values changed.
     """
     if values:
         t = next(_ticks)
-        for v in values:
-            v._written = t
+        _stamp(values, t)
         clock.now = t
+
+
+def _stamp(values: list, t: int) -> None:
+    """Stamp each Value, and the memory its data lives in, as written at `t`.
+    A NumPy scalar (a 0-d Value's data) is replaced, never written into."""
+    memory, watched = _memory, _watched
+    for v in values:
+        v._written = t
+        d = v._data
+        if type(d) is _ndarray:
+            base = d.base  # the owner for most: an optimizer's parameters own their data
+            owner = d if base is None else _owner(base)
+            key = id(owner)
+            memory[key] = t
+            if key not in watched:
+                _watch(key, owner)
 
 
 def _describe(v: Any, k: int | None) -> str:
@@ -72,7 +143,9 @@ def check_node(node: Any) -> None:
 
     The backward walk calls it only for a node recorded before the clock's
     last tick. It looks at the node itself and, if its op's VJPs read them
-    (`Op.needs_inputs`), at its inputs.
+    (`Op.needs_inputs`), at its inputs: at each Value, and at the memory of
+    the array that the VJPs read (written through another Value that shares
+    it, a view or the base of one).
 
     Args:
         node: a Value produced by an op.
@@ -84,13 +157,17 @@ def check_node(node: Any) -> None:
     """
     born = node._born
     op = node._op
-    suspects = [(node, None)]
-    if op.needs_inputs:
-        suspects += [(p, k) for k, p in enumerate(node._parents) if p is not None]
-    for v, k in suspects:
-        if getattr(v, "_written", 0) > born:
+    suspects = [(node, None, node._data)]
+    if op.needs_inputs:  # an input entered as a constant array is a suspect too (a view)
+        suspects += [(p, k, a) for k, (p, a) in enumerate(zip(node._parents, node._args))]
+    for v, k, data in suspects:
+        itself = v is not None and getattr(v, "_written", 0) > born
+        if itself or _memory_written(data) > born:
+            v = node.parents[k] if v is None else v
+            how = "" if itself else (" through a Value that shares its memory (a view such as "
+                                     "v[0:2], reshape, .T or detach())")
             raise RuntimeError(
-                f"backward through {op.name}: {_describe(v, k)} was changed in place after "
+                f"backward through {op.name}: {_describe(v, k)} was changed in place{how} after "
                 f"the forward pass (an in-place operator, v[idx] = ..., assigning .data, an "
                 f"optimizer step or a load), so the gradient would be computed from the new "
                 f"data; run the forward pass again after changing it")

@@ -2,15 +2,15 @@
 optimizer with its state, to PyTorch and back, so that training goes on there
 (on a GPU, over several processes or machines) from where it stands here.
 
-What is carried: `Linear`, `MLP`, `Sequential`, `ReLU`, `Tanh`, `Sigmoid`,
-`Dropout` and their compositions, each to the `torch.nn` layer of the same
-name (an `MLP` becomes a `torch.nn.Sequential` of its layers and
-activations); and `optim.SGD`, `RMSProp`, `Adam` and `AdamW` with their
-hyperparameters and per-parameter state (see `nn.bridge_optim`). Our `Linear`
-keeps its weight as `(in, out)` and computes `x @ weight + bias`; PyTorch's
-keeps `(out, in)`: weights, and the optimizer state that belongs to them,
-are transposed on the way. Arrays are copied (nothing is shared between the
-two libraries) and keep their dtype: float64 stays float64, float32 float32.
+What is carried: the layers of `nn.bridge_layers`' tables, each to the
+`torch.nn` layer of the same name (an `MLP` becomes a `torch.nn.Sequential`
+of its layers and activations), and their compositions; any other `Module`
+by tracing one forward pass (`nn.bridge_trace`); and `optim.SGD`, `RMSProp`,
+`Adam` and `AdamW` with their hyperparameters and per-parameter state (see
+`nn.bridge_optim`). A parameter used in several places becomes one parameter
+on the other side, used in the same places. Arrays are copied (nothing is
+shared between the two libraries) and keep their dtype: float64 stays
+float64, float32 float32.
 
 PyTorch is imported inside these functions, never when `nn` is imported.
 """
@@ -20,9 +20,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from autograd_core import Value
+
+from .bridge_layers import FROM_TORCH, TO_TORCH
 from .bridge_optim import Pair, optimizer_from_torch, optimizer_to_torch, qualname, \
     to_array, to_tensor
-from .layers import MLP, Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .module import Module
 
 if TYPE_CHECKING:
@@ -33,9 +37,10 @@ __all__ = ["to_torch", "from_torch", "require", "INSTALL_HINT"]
 INSTALL_HINT = 'pip install "autograd-core[torch]"'
 """What to install for the bridge: the optional `torch` extra."""
 
-_ACTIVATIONS = (ReLU, Tanh, Sigmoid)  # torch.nn has a class of the same name for each
-_MLP_ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
-_CARRIED = "Linear, MLP, Sequential, ReLU, Tanh, Sigmoid, Dropout and their compositions"
+
+def carried_names() -> str:
+    """The layers mapped one to one, for messages."""
+    return ", ".join(cls.__name__ for cls in TO_TORCH)
 
 
 def require(name: str, purpose: str = "the bridge to PyTorch") -> Any:
@@ -61,18 +66,30 @@ def require(name: str, purpose: str = "the bridge to PyTorch") -> Any:
 # -- ours -> torch -----------------------------------------------------------------------
 
 
-def to_torch(module: Module, optimizer: optim.Optimizer | None = None) -> Any:
+def to_torch(module: Module, optimizer: optim.Optimizer | None = None,
+             example_input: Any = None) -> Any:
     """An equivalent PyTorch module (and optimizer) for one of ours.
 
     The torch module computes the same outputs and gradients (to float
     rounding) in the same dtype, and is in the same training or evaluation
-    mode. Dropout draws its masks from PyTorch's generator, so masks differ.
+    mode. The layers of `nn.bridge_layers` (and `Sequential`s and `MLP`s of
+    them) become the `torch.nn` layers of the same names. Any other module,
+    a subclass with its own `forward`, is carried by tracing: one forward
+    pass on `example_input` records its graph, and the torch module replays
+    the recorded ops with PyTorch's functions, calling the mapped layers it
+    holds as torch layers (see `nn.bridge_trace`). A forward whose graph
+    depends on the data (an `if` on a value, a mask computed from the input)
+    is carried as traced: as it ran on the example. A parameter used in
+    several places becomes one torch Parameter. Dropout draws its masks from
+    PyTorch's generator, so masks differ.
 
     Args:
-        module: a `Linear`, `MLP`, `Sequential`, `ReLU`, `Tanh`, `Sigmoid` or
-            `Dropout`, or a composition of them.
+        module: the module to carry.
         optimizer: an `optim.SGD`, `RMSProp`, `Adam` or `AdamW` over
             parameters of `module`, or None.
+        example_input: an input batch for the module (an array, nested lists
+            or a Value); needed when the module (or a part of it) is carried
+            by tracing.
 
     Returns:
         The `torch.nn.Module`; with an optimizer, the pair `(torch_module,
@@ -82,9 +99,9 @@ def to_torch(module: Module, optimizer: optim.Optimizer | None = None) -> Any:
 
     Raises:
         ImportError: torch is not installed.
-        TypeError: `module` (or a part of it) or `optimizer` has no PyTorch
-            counterpart, e.g. a Module subclass with its own forward; or the
-            parameters have several dtypes.
+        TypeError: a module that needs tracing without `example_input` (naming
+            its class), a forward using an op that has no PyTorch counterpart,
+            an optimizer with no counterpart, or parameters of several dtypes.
         ValueError: the optimizer holds a parameter that is not the module's.
     """
     torch = require("torch")
@@ -94,7 +111,20 @@ def to_torch(module: Module, optimizer: optim.Optimizer | None = None) -> Any:
     if len(dtypes) > 1:
         raise TypeError(f"to_torch: the parameters have several dtypes ({', '.join(dtypes)}); "
                         f"PyTorch's layers need one")
-    return _ToTorch(torch).carry(module, optimizer, optimizer_to_torch)
+    carrier = _ToTorch(torch)
+    untraced = carrier.needs_trace(module)
+    if untraced is None:
+        return carrier.carry(module, optimizer, optimizer_to_torch)
+    if example_input is None:
+        raise TypeError(f"to_torch: {qualname(type(untraced))} has its own forward, which is "
+                        f"carried by tracing one forward pass: pass example_input=<an input "
+                        f"batch> (only {carried_names()} are mapped without one)")
+    from .bridge_trace import trace  # the tracer is only loaded when a module needs it
+
+    new = trace(carrier, module, example_input)
+    if optimizer is None:
+        return new
+    return new, optimizer_to_torch(optimizer, carrier.pairs, torch)
 
 
 class _Carrier:
@@ -105,13 +135,14 @@ class _Carrier:
         self.torch = torch
         self.memo: dict[int, Any] = {}
         self.pairs: list[Pair] = []
+        self.carried: dict[int, tuple[Any, Any, bool]] = {}  # id(param) -> (param, other, t)
 
     def __call__(self, module: Any) -> Any:
         if id(module) not in self.memo:
             new = self.convert(module)
             new.training = module.training
-            self.memo[id(module)] = new
-        return self.memo[id(module)]
+            self.memo[id(module)] = (module, new)
+        return self.memo[id(module)][1]
 
     def convert(self, module: Any) -> Any:
         """The counterpart of one module (its submodules through `self`)."""
@@ -124,48 +155,56 @@ class _Carrier:
             return new
         return new, carry_optimizer(optimizer, self.pairs, self.torch)
 
+    def _shared(self, param: Any, transposed: bool) -> Any:
+        """The counterpart already made for `param`, or None."""
+        entry = self.carried.get(id(param))
+        if entry is None:
+            return None
+        if entry[2] != transposed:
+            raise TypeError(f"cannot carry a parameter of shape {tuple(param.shape)} used "
+                            f"both as a Linear weight and in another layout")
+        return entry[1]
+
+    def _record(self, ours: Value, theirs: Any, transposed: bool, key: Any) -> None:
+        self.carried[id(key)] = (key, theirs if key is ours else ours, transposed)
+        self.pairs.append((ours, theirs, transposed))
+
 
 class _ToTorch(_Carrier):
     """Our modules to torch.nn's."""
 
     def convert(self, m: Module) -> Any:
-        tnn = self.torch.nn
-        kind = type(m)  # exact types: a subclass may compute something else
-        if kind is Linear:
-            t = tnn.Linear(m.in_features, m.out_features, bias=m.bias is not None,
-                           device="meta")  # no initial draw: the torch RNG is left alone
-            t.weight = self._parameter(m.weight, True)
-            if m.bias is not None:
-                t.bias = self._parameter(m.bias, False)
-            return t
-        if kind is MLP:
-            return tnn.Sequential(*self._mlp_layers(m))
-        if kind is Sequential:
-            return tnn.Sequential(*(self(c) for c in m))
-        if kind in _ACTIVATIONS:
-            return getattr(tnn, kind.__name__)()
-        if kind is Dropout:
-            return tnn.Dropout(m.p)
-        raise TypeError(f"to_torch cannot carry {qualname(kind)}: only {_CARRIED} have a "
-                        f"PyTorch counterpart (a Module subclass with its own forward "
-                        f"is not carried)")
+        make = TO_TORCH.get(type(m))  # exact types: a subclass may compute something else
+        if make is None:
+            raise TypeError(f"to_torch cannot map {qualname(type(m))} to a torch.nn layer")
+        return make(self, m)
 
-    def _mlp_layers(self, m: MLP) -> list[Any]:
-        """An MLP's layers with its activations between them, as torch modules."""
-        out = []
-        last = len(m.layers) - 1
-        for i, layer in enumerate(m.layers):
-            out.append(self(layer))
-            act = _MLP_ACTIVATIONS.get(m.activation if i < last else m.output_activation)
-            if act is not None:
-                out.append(getattr(self.torch.nn, act.__name__)())
-                out[-1].training = m.training
-        return out
+    def needs_trace(self, m: Module) -> Module | None:
+        """The first module of `m`'s tree that no table maps (None if all are mapped)."""
+        if type(m) not in TO_TORCH:
+            return m
+        for child in m.children():
+            found = self.needs_trace(child)
+            if found is not None:
+                return found
+        return None
 
-    def _parameter(self, value: Any, transposed: bool) -> Any:
+    def parameter(self, value: Value, transposed: bool = False) -> Any:
+        """The torch Parameter for one of our parameters (the same one each time).
+
+        Args:
+            value: our parameter.
+            transposed: torch keeps its transpose (a `Linear` weight).
+
+        Returns:
+            A `torch.nn.Parameter` holding a copy of its data.
+        """
+        shared = self._shared(value, transposed)
+        if shared is not None:
+            return shared
         p = self.torch.nn.Parameter(to_tensor(self.torch, value.data, transposed),
                                     requires_grad=bool(value.requires_grad))
-        self.pairs.append((value, p, transposed))
+        self._record(value, p, transposed, value)
         return p
 
 
@@ -175,14 +214,17 @@ class _ToTorch(_Carrier):
 def from_torch(torch_module: Any, optimizer: Any = None) -> Any:
     """One of our modules (and optimizers) equivalent to a PyTorch one.
 
-    `torch.nn.Sequential` becomes `nn.Sequential`, so the parameters keep
-    PyTorch's names (`0.weight`, `2.bias`, ...); an `nn.MLP` carried to
-    PyTorch thus comes back as the equivalent `nn.Sequential`. The training
-    or evaluation mode is kept; Dropout draws its masks from a new generator.
+    Each layer becomes ours of the same name; `torch.nn.Sequential` becomes
+    `nn.Sequential`, so the parameters keep PyTorch's names (`0.weight`,
+    `2.bias`, ...); an `nn.MLP` carried to PyTorch thus comes back as the
+    equivalent `nn.Sequential`. The training or evaluation mode is kept;
+    Dropout draws its masks from a new generator. A torch Parameter used in
+    several layers becomes one parameter here.
 
     Args:
-        torch_module: a `torch.nn.Linear`, `Sequential`, `ReLU`, `Tanh`,
-            `Sigmoid` or `Dropout`, or a composition of them.
+        torch_module: a module built from the `torch.nn` layers that
+            `nn.bridge_layers` maps (Linear, Sequential, the activations,
+            Dropout, ...).
         optimizer: a `torch.optim.SGD`, `RMSprop`, `Adam` or `AdamW` over
             parameters of `torch_module`, or None.
 
@@ -194,9 +236,9 @@ def from_torch(torch_module: Any, optimizer: Any = None) -> Any:
     Raises:
         ImportError: torch is not installed.
         TypeError: a layer or the optimizer has no counterpart here (e.g.
-            `torch.nn.Conv2d`, `torch.optim.Adagrad`, `maximize=True`, or
-            param groups with different hyperparameters), or a parameter's
-            dtype is not float16, float32 or float64.
+            `torch.nn.GRU`, `torch.optim.Adagrad`, `maximize=True`, or
+            param groups with different hyperparameters), naming it; or a
+            parameter's dtype is not float16, float32 or float64.
         ValueError: the optimizer holds a parameter that is not the module's.
     """
     torch = require("torch")
@@ -210,30 +252,34 @@ class _FromTorch(_Carrier):
     """torch.nn's modules to ours."""
 
     def convert(self, t: Any) -> Module:
-        tnn = self.torch.nn
         kind = type(t)
-        activations = {getattr(tnn, a.__name__): a for a in _ACTIVATIONS}
-        if kind is tnn.Linear:
-            return self._linear(t)
-        if kind is tnn.Sequential:
-            return Sequential(*(self(c) for c in t))
-        if kind in activations:
-            return activations[kind]()
-        if kind is tnn.Dropout:
-            return Dropout(t.p)
-        raise TypeError(f"from_torch cannot carry {qualname(kind)}: only torch.nn's "
-                        f"{_CARRIED.replace('MLP, ', '')} have a counterpart here")
+        make = FROM_TORCH.get(kind.__name__)
+        if make is None or getattr(self.torch.nn, kind.__name__, None) is not kind:
+            raise TypeError(f"from_torch cannot carry {qualname(kind)}: only torch.nn's "
+                            f"{', '.join(FROM_TORCH)} and their compositions have a "
+                            f"counterpart here")
+        return make(self, t)
 
-    def _linear(self, t: Any) -> Linear:
-        weight = to_array(self.torch, t.weight, True)
-        m = Linear(t.in_features, t.out_features, bias=t.bias is not None, rng=0,
-                   dtype=weight.dtype)
-        state = {"weight": weight}
-        if t.bias is not None:
-            state["bias"] = to_array(self.torch, t.bias, False)
-        m.load_state_dict(state)  # copies into the layer's arrays, checking shapes and dtypes
-        for name, ours in m.named_parameters():
-            theirs = getattr(t, name)
-            ours.requires_grad = bool(theirs.requires_grad)
-            self.pairs.append((ours, theirs, name == "weight"))
-        return m
+    def dtype_of(self, tensor: Any) -> np.dtype:
+        """The NumPy dtype of a torch tensor (float16, float32 or float64)."""
+        return to_array(self.torch, tensor[:0] if tensor.ndim else tensor, False).dtype
+
+    def value(self, theirs: Any, fresh: Value, transposed: bool = False) -> Value:
+        """Our parameter for a torch one (the same one each time).
+
+        Args:
+            theirs: the torch parameter.
+            fresh: a new parameter of ours of the right shape and dtype, filled
+                with the torch one's data unless that was carried already.
+            transposed: ours is the transpose of theirs (a `Linear` weight).
+
+        Returns:
+            `fresh`, or the parameter carried before for `theirs`.
+        """
+        shared = self._shared(theirs, transposed)
+        if shared is not None:
+            return shared
+        np.copyto(fresh.data, to_array(self.torch, theirs, transposed))
+        fresh.requires_grad = bool(theirs.requires_grad)
+        self._record(fresh, theirs, transposed, theirs)
+        return fresh

@@ -1,4 +1,4 @@
-"""Callbacks for `nn.fit`: watching a run as it goes.
+"""Callbacks for `nn.fit`: watching a run as it goes, and deciding when it stops.
 
 A callback is any object with one or more of these methods, which `fit` calls
 at the named moments (a method it lacks is simply not called):
@@ -12,142 +12,157 @@ at the named moments (a method it lacks is simply not called):
 - `on_train_end(history, model)`: once, when `fit` returns or raises.
 
 An object must have `on_epoch_end` or `on_batch_end` (or both) to count as
-a callback. `LivePlot` redraws the curves in a notebook; `Diagnostics`
-(in `nn.diagnostics`) records per-layer statistics.
+a callback. A callback stops training by calling `history.stop(reason)` in
+`on_epoch_end`: `fit` reads `history.stopped_early` after each epoch's
+callbacks, as Keras reads `model.stop_training`.
+
+`fit` builds its own from its arguments and calls them, in this order, before
+the ones passed in `callbacks`: `LRScheduler` (`scheduler=`), `ProgressBar`
+(`progress=True`), `TargetLoss` (`target_loss=`) and `EarlyStopping`
+(`patience=`). `LivePlot` redraws the
+curves in a notebook; `Diagnostics` (in `nn.diagnostics`) records per-layer
+statistics.
 """
 
 from __future__ import annotations
 
 import io
-import numbers
 import sys
 import time
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from autograd_core import enable_grad, no_grad
-from autograd_core.checks import real_number
+from autograd_core.checks import positive_int, real_number
 
 from .diagnostics import Diagnostics
+from .plots import plot_decision_boundary, predict_classes
 
-__all__ = ["LivePlot", "Diagnostics", "FitHooks", "check_fit_extras", "plot_decision_boundary",
-           "predict_classes"]
-
-_HOOKS = ("on_train_begin", "on_batch_end", "on_epoch_end", "on_train_end")
+__all__ = ["LRScheduler", "ProgressBar", "TargetLoss", "EarlyStopping", "LivePlot", "Diagnostics",
+           "plot_decision_boundary", "predict_classes"]
 
 
-class FitHooks:
-    """The callbacks' methods, sorted by the moment `fit` calls them.
-
-    It is false when there is nothing to call, so that `fit` skips it at no
-    cost.
+class LRScheduler:
+    """Step a learning-rate schedule (one of `optim.lr_scheduler`) after each epoch's updates,
+    or after each batch's for a schedule whose `per_batch` attribute is true (as `OneCycleLR`).
 
     Args:
-        callbacks: the callback objects, in the order their methods are called.
+        scheduler: the schedule, an object with a `step()` method.
     """
 
-    def __init__(self, callbacks: list) -> None:
-        self._calls = {name: [getattr(cb, name) for cb in callbacks
-                              if callable(getattr(cb, name, None))] for name in _HOOKS}
-        self._step = 0
-        self._any = any(self._calls.values())
+    def __init__(self, scheduler: Any) -> None:
+        self.scheduler = scheduler
+        """The schedule stepped."""
+        self.per_batch = bool(getattr(scheduler, "per_batch", False))
+        """Whether it is stepped after each batch rather than each epoch."""
 
-    def __bool__(self) -> bool:
-        return self._any
+    def on_batch_end(self, step: int, loss: float, model: Any) -> None:
+        """Step a per-batch schedule."""
+        if self.per_batch:
+            self.scheduler.step()
 
-    def train_begin(self, model: Any, X: np.ndarray, y: np.ndarray) -> None:
-        """Call every `on_train_begin(model, X, y)`.
-
-        Args:
-            model: the model being trained.
-            X: the training inputs (after a validation split).
-            y: the training targets.
-        """
-        for call in self._calls["on_train_begin"]:
-            call(model, X, y)
-
-    def batch_end(self, loss: float, model: Any) -> None:
-        """Call every `on_batch_end(step, loss, model)`, counting the steps from 0.
-
-        Args:
-            loss: the batch's loss.
-            model: the model being trained.
-        """
-        for call in self._calls["on_batch_end"]:
-            call(self._step, loss, model)
-        self._step += 1
-
-    def epoch_end(self, epoch: int, history: Any, model: Any) -> None:
-        """Call every `on_epoch_end(epoch, history, model)`.
-
-        Args:
-            epoch: the epoch just finished, from 0.
-            history: the `History` so far, this epoch included.
-            model: the model being trained.
-        """
-        for call in self._calls["on_epoch_end"]:
-            call(epoch, history, model)
-
-    def train_end(self, history: Any, model: Any) -> None:
-        """Call every `on_train_end(history, model)`.
-
-        Args:
-            history: the `History` of the run.
-            model: the model trained.
-        """
-        for call in self._calls["on_train_end"]:
-            call(history, model)
+    def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
+        """Step a per-epoch schedule."""
+        if not self.per_batch:
+            self.scheduler.step()
 
 
-def check_fit_extras(optimizer: Any, scheduler: Any, clip_grad_norm: Any,
-                     callbacks: Any) -> tuple[float | None, FitHooks]:
-    """Check `fit`'s `scheduler`, `clip_grad_norm` and `callbacks`.
+class ProgressBar:
+    """A tqdm bar of the epochs with the last losses (a widget in Jupyter, text on stderr elsewhere).
 
     Args:
-        optimizer: the optimizer given to `fit`.
-        scheduler: None, or a schedule over `optimizer` (an object with a
-            `step()` method and an `optimizer` attribute, as the classes of
-            `optim.lr_scheduler`).
-        clip_grad_norm: None, or the largest total gradient norm (a positive number).
-        callbacks: an iterable of callbacks (see the module's docstring).
+        epochs: the length of the bar; None for a bar that only counts.
+    """
 
-    Returns:
-        `(max_norm, hooks)`: the clipping norm as a float (or None) and the
-        callbacks' methods.
+    def __init__(self, epochs: int | None = None) -> None:
+        self.epochs = epochs
+        """The length of the bar (None: a count without a total)."""
+        self._bar: Any = None
+
+    def on_train_begin(self, model: Any, X: np.ndarray, y: np.ndarray) -> None:
+        """Open the bar."""
+        from tqdm.auto import tqdm  # looked up at each run, so tests can replace it
+
+        self._bar = tqdm(total=self.epochs, unit="epoch", leave=True)
+
+    def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
+        """Advance the bar by one epoch and show the losses."""
+        postfix = {"loss": f"{history.loss[-1]:.4g}"}
+        if history.val_loss:
+            postfix["val_loss"] = f"{history.val_loss[-1]:.4g}"
+        self._bar.set_postfix(postfix, refresh=False)
+        self._bar.update(1)
+
+    def on_train_end(self, history: Any, model: Any) -> None:
+        """Close the bar."""
+        if self._bar is not None:
+            self._bar.close()
+
+
+class TargetLoss:
+    """Stop training once an epoch's training loss is at most `target` (`stop_reason` `"target_loss"`).
+
+    Args:
+        target: the loss to reach (a finite number).
 
     Raises:
-        TypeError: an argument of the wrong kind (naming it).
-        ValueError: a schedule over another optimizer, or a norm that is not
-            positive and finite.
+        ValueError: `target` is not a finite number.
     """
-    if scheduler is not None:
-        if not callable(getattr(scheduler, "step", None)) or not hasattr(scheduler, "optimizer"):
-            raise TypeError("fit: scheduler must be a learning-rate schedule such as "
-                            "optim.lr_scheduler.StepLR(optimizer, ...), or None; got "
-                            f"{type(scheduler).__name__}")
-        if scheduler.optimizer is not optimizer:
-            raise ValueError("fit: scheduler changes the learning rate of another optimizer "
-                             "than the one given to fit; make it over this optimizer")
-    max_norm = None
-    if clip_grad_norm is not None:
-        if isinstance(clip_grad_norm, bool) or not isinstance(clip_grad_norm, numbers.Real):
-            raise TypeError(f"fit: clip_grad_norm must be a positive number or None, "
-                            f"got {type(clip_grad_norm).__name__}")
-        max_norm = real_number("fit: clip_grad_norm", clip_grad_norm, low_inclusive=False)
-    if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, Iterable):
-        hint = (" (wrap a single callback in a list: callbacks=[...])"
-                if any(hasattr(callbacks, name) for name in _HOOKS) else "")
-        raise TypeError(f"fit: callbacks must be a list of callback objects{hint}, "
-                        f"got {type(callbacks).__name__}")
-    callbacks = list(callbacks)
-    for i, cb in enumerate(callbacks):
-        if not any(callable(getattr(cb, name, None)) for name in ("on_epoch_end", "on_batch_end")):
-            raise TypeError(f"fit: callbacks[{i}] ({type(cb).__name__}) has neither "
-                            "on_epoch_end(epoch, history, model) nor "
-                            "on_batch_end(step, loss, model)")
-    return max_norm, FitHooks(callbacks)
+
+    def __init__(self, target: float) -> None:
+        self.target = real_number("TargetLoss: target", target, -np.inf)
+        """The training loss at which training stops."""
+
+    def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
+        """Stop when this epoch's training loss reached the target."""
+        if history.loss[-1] <= self.target:
+            history.stop("target_loss")
+
+
+class EarlyStopping:
+    """Stop training when the validation loss has not improved for `patience` epochs.
+
+    It keeps the weights of the epoch of lowest validation loss and, with
+    `restore_best_weights`, puts them back in the model when training ends:
+    whether the patience ran out (`stop_reason` `"patience"`), the epochs did,
+    or Ctrl-C stopped it; not after `TargetLoss` stopped it (the model that
+    reached the target is kept) nor when `fit` raises. `fit` refuses it
+    without validation data.
+
+    Args:
+        patience: the epochs without improvement that stop training (a positive int).
+        restore_best_weights: end with the best epoch's weights.
+
+    Raises:
+        ValueError: `patience` is not a positive int.
+    """
+
+    def __init__(self, patience: int, restore_best_weights: bool = True) -> None:
+        self.patience = positive_int("EarlyStopping: patience", patience)
+        """The epochs without improvement that stop training."""
+        self.restore_best_weights = bool(restore_best_weights)
+        """Whether the model ends with the best epoch's weights."""
+        self._best, self._since, self._state = np.inf, 0, None
+
+    def on_train_begin(self, model: Any, X: np.ndarray, y: np.ndarray) -> None:
+        """Forget any earlier run."""
+        self._best, self._since, self._state = np.inf, 0, None
+
+    def on_epoch_end(self, epoch: int, history: Any, model: Any) -> None:
+        """Keep the weights of a new best epoch; stop when the patience ran out."""
+        if history.val_loss[-1] < self._best:
+            self._best, self._since = history.val_loss[-1], 0
+            if self.restore_best_weights:
+                self._state = model.state_dict()
+        else:
+            self._since += 1
+        if self._since >= self.patience:
+            history.stop("patience")
+
+    def on_train_end(self, history: Any, model: Any) -> None:
+        """Put the best epoch's weights back, unless the target loss was reached or fit failed."""
+        if self._state is not None and history.stop_reason not in ("target_loss", "error"):
+            model.load_state_dict(self._state)
 
 
 def _in_notebook() -> bool:
@@ -155,76 +170,6 @@ def _in_notebook() -> bool:
     ipython = sys.modules.get("IPython")  # never imported outside IPython: nothing to show
     shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def predict_classes(model: Any, points: np.ndarray, threshold: float | None = None
-                    ) -> np.ndarray:
-    """The class `model` predicts for each row of `points` (an int array).
-
-    A single output is a score for class 1: a logit, cut at 0, or a probability
-    (a model whose output comes from a sigmoid), cut at 0.5; `threshold`, if
-    given, is the cut instead. Several outputs are class scores (the largest
-    wins). The model runs in evaluation mode without recording a graph; its mode
-    is restored.
-
-    Args:
-        model: the model.
-        points: its inputs, one row each.
-        threshold: where a single output is cut (default: see above).
-
-    Returns:
-        The predicted class of each row.
-    """
-    was_training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            out = model(points)
-        scores = np.asarray(out.data).reshape(len(points), -1)
-        if scores.shape[1] > 1:
-            return scores.argmax(axis=1)
-        if threshold is None:
-            # Which op made the output shows only where the graph is recorded: one row is enough.
-            with enable_grad():
-                last_op = getattr(model(points[:1]), "op", "")
-            threshold = 0.5 if last_op == "sigmoid" else 0.0
-    finally:
-        model.train(was_training)
-    return (scores[:, 0] > threshold).astype(int)
-
-
-def plot_decision_boundary(ax: Any, model: Any, X: np.ndarray, y: np.ndarray,
-                           threshold: float | None = None, resolution: int = 150) -> Any:
-    """Draw the classes `model` predicts over the plane of the 2-D inputs `X`
-    (see `predict_classes`), with the points coloured by their class `y`.
-
-    Args:
-        ax: the matplotlib Axes to draw on.
-        model: the model (inputs of shape (N, 2)).
-        X: the points, shape (N, 2).
-        y: their classes (class indices, or 0/1 targets of shape (N,) or (N, 1)).
-        threshold: where a single output is cut (see `predict_classes`).
-        resolution: grid points along each axis.
-
-    Returns:
-        `ax`.
-    """
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = 0.1 * np.maximum(hi - lo, 1e-6)
-    gx, gy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
-                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
-    grid = np.column_stack([gx.ravel(), gy.ravel()]).astype(X.dtype)
-    classes = predict_classes(model, grid, threshold)
-    labels = np.asarray(y).reshape(len(X), -1)
-    labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
-    n = int(max(classes.max(), labels.max())) + 1
-    ax.contourf(gx, gy, classes.reshape(gx.shape), levels=np.arange(n + 1) - 0.5,
-                cmap="tab10", vmin=0, vmax=9, alpha=0.3)
-    ax.scatter(X[:, 0], X[:, 1], c=labels, cmap="tab10", vmin=0, vmax=9, s=14,
-               edgecolors="k", linewidths=0.4)
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    return ax
 
 
 class LivePlot:

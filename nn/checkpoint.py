@@ -136,8 +136,7 @@ def save(module: Module, path: str | os.PathLike, optimizer: Any = None) -> str:
         >>> model = nn.MLP(2, [4, 1], rng=0)
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     path = nn.save(model, os.path.join(folder, "model.npz"))
-        ...     copy = nn.MLP(2, [4, 1], rng=1)
-        ...     nn.load(copy, path)
+        ...     copy = nn.load(nn.MLP(2, [4, 1], rng=1), path)
         >>> all((copy.state_dict()[k] == v).all() for k, v in model.state_dict().items())
         True
     """
@@ -174,15 +173,18 @@ def save(module: Module, path: str | os.PathLike, optimizer: Any = None) -> str:
 
 
 def _parameters(zf: zipfile.ZipFile, path: str, module: Module) -> dict[str, np.ndarray]:
-    """Every parameter's array from the file, each checked against its parameter."""
+    """Every parameter's and buffer's array from the file, each checked against
+    its parameter or buffer."""
     state, missing = {}, []
-    for name, p in module.named_parameters():
-        def check(where: str, shape: tuple, dtype: np.dtype, p: Any = p) -> None:
+    for name, p in [*module.named_parameters(), *module.named_buffers()]:
+        kind = "buffer" if isinstance(p, np.ndarray) else "parameter"
+
+        def check(where: str, shape: tuple, dtype: np.dtype, p: Any = p, kind: str = kind) -> None:
             if shape != p.shape:
-                raise ValueError(f"{where} has shape {shape}, but the parameter has shape "
+                raise ValueError(f"{where} has shape {shape}, but the {kind} has shape "
                                  f"{p.shape}")
             if dtype.newbyteorder("=") != p.dtype:
-                raise ValueError(f"{where} has dtype {dtype}, but the parameter has dtype "
+                raise ValueError(f"{where} has dtype {dtype}, but the {kind} has dtype "
                                  f"{p.dtype}")
         arr = read_entry(zf, path, name, check)
         if arr is None:
@@ -191,7 +193,7 @@ def _parameters(zf: zipfile.ZipFile, path: str, module: Module) -> dict[str, np.
             state[name] = arr
     if missing:
         raise ValueError(f"load: {path}: names do not match the module's parameters "
-                         f"(missing {missing})")
+                         f"and buffers (missing {missing})")
     return state
 
 
@@ -244,18 +246,21 @@ def _optimizer_state(zf: zipfile.ZipFile, path: str, module: Module) -> Any:
         raise ValueError(f"{where} is malformed: {e}") from None
 
 
-def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None:
+def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> Module:
     """Load a checkpoint written by `save` into `module` (and `optimizer`).
 
-    Every parameter of the module must be in the file with its shape and
-    dtype; other entries are ignored (never read). The parameters are
-    overwritten in place. Nothing changes unless everything loads.
+    Every parameter and buffer of the module must be in the file with its
+    shape and dtype; other entries are ignored (never read). The parameters
+    and buffers are overwritten in place. Nothing changes unless everything loads.
 
     Args:
         module: the module to load into.
         path: the checkpoint file.
         optimizer: an optimizer over the module's parameters whose state is
             loaded too (the file must have been saved with one), or None.
+
+    Returns:
+        `module`, loaded (so `model = nn.load(Model(), path)` works).
 
     Raises:
         TypeError: `module` is not a Module.
@@ -276,7 +281,7 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None
     except ValueError as e:
         raise ValueError(f"load: {path}: {e}") from None
     if optimizer is None:
-        return
+        return module
     try:
         optimizer.load_state_dict(optim_state)
     except BaseException as e:
@@ -284,3 +289,4 @@ def load(module: Module, path: str | os.PathLike, optimizer: Any = None) -> None
         if isinstance(e, (TypeError, ValueError)):  # the optimizer refused the file's state
             raise ValueError(f"load: {path}: {e}") from None
         raise
+    return module

@@ -14,7 +14,7 @@ from autograd_core.checks import positive_int, real_array, real_number
 RngLike = Union[int, np.integer, np.random.Generator, None]
 """What an `rng` argument takes: an int seed, a `numpy.random.Generator`, or None."""
 
-__all__ = ["RngLike", "as_rng", "batches", "check_pair", "train_val_split"]
+__all__ = ["RngLike", "DataLoader", "as_rng", "batches", "check_pair", "train_val_split"]
 
 
 def as_rng(rng: RngLike = None) -> np.random.Generator:
@@ -84,33 +84,96 @@ def check_pair(X: object, y: object, where: str = "") -> tuple[np.ndarray, np.nd
     return X_arr, y_arr
 
 
+class DataLoader:
+    """Mini-batches of `(X, y)`, iterable once per epoch, like PyTorch's `DataLoader`.
+
+    Each `for` loop over the loader is one epoch: every row appears exactly
+    once, taken along axis 0 of `X` and `y` (`y` may be 1-D class labels or a
+    2-D array of targets); the last batch holds the remaining
+    `len(X) % batch_size` rows when the size does not divide evenly. With
+    `shuffle`, each loop draws a new permutation from the loader's generator,
+    so a second `for` over the same loader reshuffles. The arguments are
+    checked when the loader is made, not at the first batch.
+
+    Args:
+        X: the inputs, one row per sample (real numbers).
+        y: the targets, one row per sample (real numbers).
+        batch_size: the number of rows of a batch (a positive int).
+        shuffle: take the rows in a random order drawn from `rng` each
+            epoch; without it, the batches are views of consecutive rows, in
+            order, the same every epoch.
+        rng: an int seed (the same seed gives the same sequence of epochs),
+            a `Generator` (advanced by each epoch), or None.
+
+    Raises:
+        ValueError: `len(X) != len(y)`, an empty `X`, a scalar, or a
+            `batch_size` that is not a positive int.
+        TypeError: `X` or `y` holds anything but real numbers (complex,
+            strings, dates, objects, None).
+
+    Examples:
+        >>> import numpy as np
+        >>> import nn
+        >>> X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+        >>> loader = nn.DataLoader(X, y, batch_size=2, shuffle=False)
+        >>> len(loader), [yb.tolist() for _, yb in loader]
+        (3, [[0, 1], [2, 3], [4]])
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        batch_size: int,
+        shuffle: bool = True,
+        rng: RngLike = None,
+    ) -> None:
+        self.X, self.y = check_pair(X, y)
+        self.batch_size = positive_int("batch_size", batch_size)
+        if len(self.X) == 0:
+            raise ValueError("batches() and DataLoader need at least one row, got an empty X")
+        self.shuffle = bool(shuffle)
+        self._gen = as_rng(rng) if self.shuffle else None
+
+    def __len__(self) -> int:
+        """The number of batches of an epoch."""
+        return -(-len(self.X) // self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """One epoch of batches (a new permutation of the rows with `shuffle`)."""
+        order = self._gen.permutation(len(self.X)) if self._gen is not None else None
+        return _iterate(self.X, self.y, self.batch_size, order)
+
+    def __repr__(self) -> str:
+        return (f"DataLoader({len(self.X)} rows, batch_size={self.batch_size}, "
+                f"shuffle={self.shuffle})")
+
+
 def batches(
     X: np.ndarray,
     y: np.ndarray,
     batch_size: int,
     shuffle: bool = True,
     rng: RngLike = None,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Iterate over one epoch of `(X_batch, y_batch)` mini-batches.
+) -> DataLoader:
+    """The `(X_batch, y_batch)` mini-batches of `X` and `y`, one epoch per `for` loop.
 
-    Rows are taken along axis 0 of `X` and `y` (`y` may be 1-D class labels
-    or a 2-D array of targets). Every row appears exactly once; the last
-    batch holds the remaining `len(X) % batch_size` rows when the size does
-    not divide evenly. The arguments are checked when `batches` is called,
-    not at the first `next()`.
+    The same as `DataLoader(X, y, batch_size, shuffle, rng)` (see there): a
+    loop over the result goes through every row once, in batches of
+    `batch_size` rows (the last, partial batch is kept); a second loop over
+    it is another epoch, reshuffled with `shuffle`.
 
     Args:
         X: the inputs, one row per sample (real numbers).
         y: the targets, one row per sample (real numbers).
         batch_size: the number of rows of a batch (a positive int).
-        shuffle: take the rows in one random permutation drawn from `rng`;
-            without it, the batches are views of consecutive rows, in order.
+        shuffle: take the rows in a random order, drawn from `rng` for each
+            epoch; without it, the batches are views of consecutive rows.
         rng: an int seed (the same seed gives the same order), a `Generator`
-            (advanced, so reusing it across epochs gives a new order each
-            epoch), or None.
+            (advanced, so reusing it gives a new order each epoch), or None.
 
     Returns:
-        An iterator over the batches, pairs of ndarrays.
+        A `DataLoader` over the batches, pairs of ndarrays.
 
     Raises:
         ValueError: `len(X) != len(y)`, an empty `X`, a scalar, or a
@@ -125,13 +188,7 @@ def batches(
         >>> [yb.tolist() for _, yb in nn.batches(X, y, batch_size=2, shuffle=False)]
         [[0, 1], [2, 3], [4]]
     """
-    X_arr, y_arr = check_pair(X, y)
-    size = positive_int("batch_size", batch_size)
-    n = len(X_arr)
-    if n == 0:
-        raise ValueError("batches() needs at least one row, got an empty X")
-    order = as_rng(rng).permutation(n) if shuffle else None
-    return _iterate(X_arr, y_arr, size, order)
+    return DataLoader(X, y, batch_size, shuffle, rng)
 
 
 def _iterate(

@@ -1,16 +1,20 @@
-"""Small datasets for training and teaching: XOR, parity, moons, spirals, digits.
+"""Small datasets for training and teaching: XOR, parity, moons, spirals, digits, names.
 
 Every function returns `(X, y)` NumPy arrays with one sample per row of
 `X`. Inputs are float64. The logical datasets (`xor`, `parity`) give
 float64 targets of shape `(n, 1)`, ready for a sigmoid output and a binary
 loss; the classification datasets (`moons`, `spirals`, `digits`) give
-int64 class labels of shape `(n,)`, ready for `cross_entropy`.
+int64 class labels of shape `(n,)`, ready for `cross_entropy`. `names`
+returns a list of strings, for character-level models.
 """
 
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
+from typing import TextIO
 
 import numpy as np
 
@@ -18,7 +22,7 @@ from autograd_core.checks import positive_int, real_number
 
 from .data import RngLike, as_rng
 
-__all__ = ["xor", "parity", "moons", "spirals", "digits"]
+__all__ = ["xor", "parity", "moons", "spirals", "digits", "names"]
 
 MAX_PARITY_BITS = 20
 """The largest `n_bits` of `parity` (2**20 rows)."""
@@ -179,7 +183,38 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
         `(1797,)`, the digit 0..9. `X * 16` and `y` equal what
         `sklearn.datasets.load_digits(return_X_y=True)` returns.
     """
-    source = resources.files(__package__).joinpath("_data").joinpath("digits.csv.gz")
-    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as text:
+    with _open_data("digits.csv.gz") as text:
         table = np.loadtxt(text, delimiter=",", dtype=np.float64)
     return table[:, :-1] / 16.0, table[:, -1].astype(np.int64)
+
+
+def names() -> list[str]:
+    """30,000 lower-case first names, for makemore-style character models.
+
+    The US Social Security Administration's public-domain baby-name counts
+    (1880-2017, every name given to at least 5 babies of one sex in a year):
+    the 30,000 names with the largest counts summed over the years and both
+    sexes, most frequent first. Shipped with the package
+    (`nn/_data/names.txt.gz`; its source, the selection and the notice are
+    in `nn/_data/LICENSE_names.txt`); nothing is downloaded.
+
+    Returns:
+        A new list of 30,000 distinct strings of the letters a-z (2 to 14
+        letters), starting `["james", "john", "robert", ...]`.
+
+    Examples:
+        >>> import nn
+        >>> words = nn.datasets.names()
+        >>> len(words), words[:3]
+        (30000, ['james', 'john', 'robert'])
+    """
+    with _open_data("names.txt.gz") as text:
+        return text.read().split()
+
+
+@contextmanager
+def _open_data(filename: str) -> Iterator[TextIO]:
+    """Open a gzip text file shipped in `nn/_data` for reading (ASCII)."""
+    source = resources.files(__package__).joinpath("_data").joinpath(filename)
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as text:
+        yield text

@@ -2,7 +2,8 @@
 
 The numbers of the well-known lecture on activations and gradients: how the
 activations and the weight gradients of each layer are spread, how large each
-update is next to the weights it changes, and how many ReLUs have died.
+update is next to the weights it changes, how many ReLUs have died and how
+many tanh or sigmoid units are saturated.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import is_grad_enabled
+from autograd_core import Value, is_grad_enabled
 
-from .layers import MLP, Linear, ReLU, Sequential, Sigmoid, Tanh
+from . import hooks
+from .layers import MLP, ReLU, Sequential, Sigmoid, Tanh
+from .module import Module
 
 __all__ = ["Diagnostics"]
 
-STATS = ("act_mean", "act_std", "grad_mean", "grad_std", "update_ratio", "dead_fraction")
+STATS = ("act_mean", "act_std", "grad_mean", "grad_std", "update_ratio", "dead_fraction",
+         "saturation")
 """The names of the statistics `Diagnostics` records for each layer."""
 
 
@@ -35,12 +39,18 @@ _BY_NAME: dict[Any, Callable | None] = {"relu": _relu, "tanh": np.tanh, "sigmoid
                                         "identity": None, None: None}
 _BY_MODULE: dict[type, Callable] = {ReLU: _relu, Tanh: np.tanh, Sigmoid: _sigmoid}
 _NAMES = {_relu: "relu", np.tanh: "tanh", _sigmoid: "sigmoid", None: "no activation"}
+# Where a unit counts as saturated: its activation's derivative is below 6% of its
+# peak (for tanh, |tanh| > 0.97, the lecture's threshold).
+_SATURATED: dict[Callable, Callable[[np.ndarray], np.ndarray]] = {
+    np.tanh: lambda a: 1.0 - a * a < 0.06,
+    _sigmoid: lambda a: 4.0 * a * (1.0 - a) < 0.06,
+}
 
 
 def _activations(model: Any) -> dict[int, Callable | None]:
-    """The activation applied to each Linear layer's output, by id of the layer:
-    an MLP's `activation`/`output_activation`, or the ReLU, Tanh or Sigmoid
-    module that follows the layer in a Sequential."""
+    """The activation applied to each layer's output, by id of the layer: an
+    MLP's `activation`/`output_activation`, or the ReLU, Tanh or Sigmoid module
+    that follows the layer in a Sequential."""
     found: dict[int, Callable | None] = {}
     for m in model.modules():
         if isinstance(m, MLP):
@@ -50,15 +60,18 @@ def _activations(model: Any) -> dict[int, Callable | None]:
         elif isinstance(m, Sequential):
             items = list(m)
             for layer, after in zip(items, items[1:]):
-                if isinstance(layer, Linear) and type(after) in _BY_MODULE:
+                if type(after) in _BY_MODULE:
                     found[id(layer)] = _BY_MODULE[type(after)]
     return found
 
 
-def linear_layers(model: Any) -> list[tuple[str, Linear]]:
-    """The model's `Linear` layers with their names, as `named_parameters` orders them.
+def layers_with_parameters(model: Any) -> list[tuple[str, Module]]:
+    """The modules that hold parameters of their own, with their names, in
+    `named_parameters` order.
 
-    A layer's name is that of its weight less `.weight` (`layers.0`).
+    A layer's name is the path of its first parameter less the parameter's
+    own name (`layers.0` for `layers.0.weight`); parameters held by the model
+    itself are under the model's class name, lower-cased.
 
     Args:
         model: the model.
@@ -66,12 +79,34 @@ def linear_layers(model: Any) -> list[tuple[str, Linear]]:
     Returns:
         `(name, layer)` pairs.
     """
-    owners = {id(m.weight): m for m in model.modules() if isinstance(m, Linear)}
-    found = []
+    owners = {}
+    for m in model.modules():
+        for attr, obj in m._members():
+            if isinstance(obj, Value):
+                owners.setdefault(id(obj), (m, attr))
+    found, seen = [], set()
     for name, p in model.named_parameters():
-        if id(p) in owners:
-            found.append((name.removesuffix("weight").rstrip(".") or "linear", owners[id(p)]))
+        m, attr = owners[id(p)]
+        if id(m) not in seen:
+            seen.add(id(m))
+            prefix = name[: len(name) - len(attr)].rstrip(".")
+            found.append((prefix or type(m).__name__.lower(), m))
     return found
+
+
+def _weight(layer: Module) -> Value:
+    """The parameter whose gradient and updates are recorded: `weight`, else the first."""
+    weight = getattr(layer, "weight", None)
+    if isinstance(weight, Value):
+        return weight
+    return next(obj for _, obj in layer._members() if isinstance(obj, Value))
+
+
+def _unit_axis(layer: Module, a: np.ndarray) -> int:
+    """The axis of a layer's output that runs over its units: the channels of a
+    channels-first layer (`(N, C, ...)`), else the last."""
+    channels_first = hasattr(layer, "out_channels") or hasattr(layer, "num_features")
+    return 1 if channels_first and a.ndim > 2 else -1
 
 
 class _Moments:
@@ -99,30 +134,43 @@ class _Moments:
 class _Layer:
     """What one layer accumulates during an epoch."""
 
-    def __init__(self, layer: Linear, activation: Callable | None) -> None:
+    def __init__(self, layer: Module, activation: Callable | None) -> None:
         self.layer, self.activation = layer, activation
-        self.previous = layer.weight.data.copy()
+        self.weight = _weight(layer)
+        self.previous = self.weight.data.copy()
+        self.handle: hooks.Handle | None = None
         self.reset()
 
     def reset(self) -> None:
         self.acts, self.grads = _Moments(), _Moments()
         self.ratios: list[float] = []
         self.alive: np.ndarray | None = None
+        self.saturated, self.seen = 0, 0
 
     def record(self, z: np.ndarray) -> np.ndarray:
         a = z if self.activation is None else self.activation(z)
         self.acts.add(a)
-        alive = (a != 0).reshape(-1, a.shape[-1]).any(axis=0)
-        self.alive = alive if self.alive is None else self.alive | alive
+        if a.ndim:
+            units = np.moveaxis(a != 0, _unit_axis(self.layer, a), -1)
+            alive = units.reshape(-1, units.shape[-1]).any(axis=0)
+            if self.alive is None or self.alive.shape != alive.shape:
+                self.alive = alive
+            else:
+                self.alive |= alive
+        saturated = _SATURATED.get(self.activation)
+        if saturated is not None:
+            self.saturated += int(np.count_nonzero(saturated(a)))
+            self.seen += a.size
         return a
 
 
 class Diagnostics:
-    """Record, per `Linear` layer and epoch, the numbers that tell a healthy run.
+    """Record, per layer with parameters and per epoch, the numbers that tell a healthy run.
 
     Pass it to `fit` (`callbacks=[diag]`); afterwards `diag.history[name][stat]`
-    holds one value per epoch, for each layer name (`layers.0`, as in
-    `named_parameters`) and each stat:
+    holds one value per epoch, for each layer that holds parameters of its
+    own (`Linear`, `Conv2d`, `Embedding`, `BatchNorm1d`, ..., or a module of
+    the user's; named as in `named_parameters`, `layers.0`) and each stat:
 
     - `act_mean`, `act_std`: mean and standard deviation of the layer's
       activations, taken after the activation function that follows the layer
@@ -130,17 +178,25 @@ class Diagnostics:
       a Sequential; the layer's own output where none follows), over every
       training input of the epoch;
     - `grad_mean`, `grad_std`: the same for the gradient of the layer's
-      weight, over every step of the epoch (as the optimizer used it, after
-      clipping);
+      weight (its `weight`, else its first parameter), over every step of
+      the epoch (as the optimizer used it, after clipping);
     - `update_ratio`: std of the update (the weight after a step minus before
       it) over std of the weight, averaged over the epoch's steps; around 1e-3
       is the lecture's rule of thumb;
-    - `dead_fraction`: the fraction of the layer's units whose activation was
-      zero for every training input of the epoch (dead ReLUs).
+    - `dead_fraction`: the fraction of the layer's units (its output's last
+      axis, or its channels for a channels-first layer) whose activation was
+      zero for every training input of the epoch (dead ReLUs);
+    - `saturation`: the fraction of the epoch's tanh or sigmoid activations
+      in the flat tails, where the derivative is below 6% of its peak
+      (`|tanh| > 0.97`, the lecture's threshold; a sigmoid below 0.015 or
+      above 0.985); NaN for other activations.
 
-    Activations are recorded by wrapping each layer's `forward` while `fit`
-    runs (restored when it ends); evaluation passes (validation) are not counted,
-    and a run without Diagnostics pays nothing. `activations` and
+    Activations are recorded by forward hooks (`nn.hooks`) while `fit` runs,
+    removed when it ends: they live in a registry beside the model, not on
+    it, so a copy of the model made during the run (`copy.deepcopy`, pickle)
+    carries none and computes with its own weights. Evaluation passes
+    (validation) are not counted, and a run without Diagnostics pays
+    nothing. `activations` and
     `gradients` keep the last training batch's arrays, for the histograms of
     `plot`. Used for several runs, the lists go on.
 
@@ -168,7 +224,7 @@ class Diagnostics:
         self._layers: dict[str, _Layer] = {}
 
     def on_train_begin(self, model: Any, X: Any = None, y: Any = None) -> None:
-        """Start recording: wrap each Linear layer's forward.
+        """Start recording: a forward hook on each layer with parameters.
 
         Args:
             model: the model being trained.
@@ -177,20 +233,19 @@ class Diagnostics:
         """
         self.on_train_end()
         after = _activations(model)
-        for name, layer in linear_layers(model):
+        for name, layer in layers_with_parameters(model):
             state = _Layer(layer, after.get(id(layer)))
             self._layers[name] = state
             self.history.setdefault(name, {stat: [] for stat in STATS})
+            self.history[name].setdefault("saturation", [])
             self.activation_names[name] = _NAMES[state.activation]
-            layer.forward = self._recording(name, state, layer.forward)
+            state.handle = hooks.register_forward_hook(layer, self._recording(name, state))
 
-    def _recording(self, name: str, state: _Layer, forward: Callable) -> Callable:
-        def forward_and_record(x: Any) -> Any:
-            out = forward(x)
-            if state.layer.training and is_grad_enabled():  # not validation passes
+    def _recording(self, name: str, state: _Layer) -> Callable:
+        def record(layer: Any, args: tuple, out: Any) -> None:
+            if layer.training and is_grad_enabled() and isinstance(out, Value):
                 self.activations[name] = state.record(np.asarray(out.data))
-            return out
-        return forward_and_record
+        return record
 
     def on_batch_end(self, step: int, loss: float, model: Any) -> None:
         """Take the weight gradients and the updates of the step just made.
@@ -201,7 +256,7 @@ class Diagnostics:
             model: the model being trained.
         """
         for name, state in self._layers.items():
-            weight = state.layer.weight
+            weight = state.weight
             if weight.grad is not None:
                 g = np.asarray(getattr(weight.grad, "data", weight.grad))
                 state.grads.add(g)
@@ -230,26 +285,31 @@ class Diagnostics:
                                          else math.nan)
             stats["dead_fraction"].append(math.nan if state.alive is None
                                           else 1.0 - float(state.alive.mean()))
+            stats["saturation"].append(state.saturated / state.seen if state.seen
+                                       else math.nan)
             state.reset()
 
     def on_train_end(self, history: Any = None, model: Any = None) -> None:
-        """Stop recording: give each layer its own forward back.
+        """Stop recording: remove the hooks, leaving the model as it was.
 
         Args:
             history: the `History` of the run (not used).
             model: the model trained (not used).
         """
         for state in self._layers.values():
-            state.layer.__dict__.pop("forward", None)
+            if state.handle is not None:
+                state.handle.remove()
         self._layers = {}
 
     def plot(self) -> Any:
         """Draw the lecture's pictures with matplotlib.
 
         Histograms of the last batch's hidden activations (of a ReLU layer, its
-        nonzero values; the share of zeros is in the legend) and weight
-        gradients per layer, and per epoch the update-to-weight ratios (log
-        scale, with the 1e-3 guide) and the dead fractions.
+        nonzero values; the share of zeros is in the legend; of a tanh or
+        sigmoid layer, the share saturated) and weight gradients per layer,
+        and per epoch the update-to-weight ratios (log scale, with the 1e-3
+        guide), the dead fractions (ReLU) and the saturated fractions (tanh,
+        sigmoid).
 
         Returns:
             The Figure (made with pyplot, so a notebook shows it).
@@ -263,9 +323,13 @@ class Diagnostics:
             a = a.ravel()
             label = (f"{name} ({self.activation_names.get(name, '')}): mean {a.mean():+.2f}, "
                      f"std {a.std():.2g}")
-            if self.activation_names.get(name) == "relu":
+            kind = self.activation_names.get(name)
+            if kind == "relu":
                 label += f", zero {np.mean(a == 0):.0%}"
                 a = a[a != 0]
+            elif kind in ("tanh", "sigmoid"):
+                fn = np.tanh if kind == "tanh" else _sigmoid
+                label += f", saturated {np.mean(_SATURATED[fn](a)):.0%}"
             axes[0, 0].hist(a, bins=50, histtype="step", density=True, label=label)
         for name, g in self.gradients.items():
             g = g.ravel()
@@ -275,9 +339,15 @@ class Diagnostics:
         axes[0, 1].set_title("weight gradients (last batch)")
         axes[1, 0].axhline(1e-3, color="grey", linestyle=":", label="1e-3")
         for ax, stat, title in ((axes[1, 0], "update_ratio", "update / weight (std ratio)"),
-                                (axes[1, 1], "dead_fraction", "dead fraction")):
+                                (axes[1, 1], "dead_fraction",
+                                 "dead (ReLU) and saturated (tanh, sigmoid) fractions")):
             for name, stats in self.history.items():
-                ax.plot(np.arange(1, len(stats[stat]) + 1), stats[stat], label=name)
+                values = stats[stat]
+                label = name
+                if stat == "dead_fraction" and self.activation_names.get(name) in ("tanh",
+                                                                                   "sigmoid"):
+                    values, label = stats.get("saturation", values), f"{name} (saturated)"
+                ax.plot(np.arange(1, len(values) + 1), values, label=label)
             ax.set_title(title)
             ax.set_xlabel("epoch")
         axes[1, 0].set_yscale("log")

@@ -1,6 +1,9 @@
-"""Loss functions, built from engine ops so that the engine differentiates them.
+"""The functional forms: losses, activations, normalisation, embedding, convolution and pooling.
 
-Each takes a prediction ``input`` (a `Value`) and a ``target`` (an ndarray,
+The layers' functions (`gelu`, `batch_norm`, `conv2d`, ...) are defined
+beside their modules and gathered here, as in `torch.nn.functional`. The
+losses are defined here, built from engine ops so that the engine
+differentiates them. Each loss takes a prediction ``input`` (a `Value`) and a ``target`` (an ndarray,
 a list or a `Value`), and a ``reduction``: ``"mean"`` (the default),
 ``"sum"`` or ``"none"`` (the per-element losses). The definitions are those
 of the PyTorch functions of the same names.
@@ -13,10 +16,24 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, ops
-from autograd_core.checks import real_array
+from autograd_core.checks import real_array, real_number
+
+from .activations import (elu, gelu, hardtanh, leaky_relu, log_softmax, logsigmoid, relu6,
+                          silu, softmax, softplus, softsign)
+from .embedding import embedding, one_hot
+from .conv import conv1d, conv2d
+from .dropout import dropout
+from .inputs import as_value
+from .norm import batch_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, fold, max_pool2d, pad, unfold
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "cross_entropy"]
+           "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
+           # the layers' functions, defined beside their modules
+           "leaky_relu", "elu", "gelu", "silu", "softplus", "hardtanh", "relu6", "softsign",
+           "logsigmoid", "softmax", "log_softmax", "relu", "tanh", "sigmoid", "dropout",
+           "embedding", "one_hot", "batch_norm", "layer_norm", "conv1d", "conv2d",
+           "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold", "pad"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -43,6 +60,21 @@ def _target(fn: str, target: Any, input: Value) -> Any:
         raise ValueError(f"{fn}: target shape {tuple(target.shape)} does not match "
                          f"input shape {tuple(input.shape)}")
     return target
+
+
+def relu(input: Any) -> Value:
+    """``max(x, 0)`` elementwise."""
+    return as_value(input, "relu").relu()
+
+
+def tanh(input: Any) -> Value:
+    """The hyperbolic tangent, elementwise."""
+    return as_value(input, "tanh").tanh()
+
+
+def sigmoid(input: Any) -> Value:
+    """``1 / (1 + exp(-x))`` elementwise."""
+    return as_value(input, "sigmoid").sigmoid()
 
 
 def _reduce(loss: Value, reduction: str) -> Value:
@@ -117,6 +149,9 @@ def _class_indices(fn: str, target: Any, n: int, c: int) -> np.ndarray:
                              f"class probabilities give a target of shape ({n}, {c})")
     elif t.dtype.kind not in "iu":
         raise TypeError(f"{fn}: class targets must be integers, got dtype {t.dtype}")
+    if t.dtype.kind in "uf" and t.size and t.max() >= c:  # before int64 wraps it negative
+        raise ValueError(f"{fn}: class index {t.max().item()!r} is out of range for "
+                         f"{c} classes (valid: 0..{c - 1})")
     return t.astype(np.int64, copy=False)
 
 
@@ -138,33 +173,112 @@ def _one_hot(fn: str, idx: np.ndarray, c: int, dtype: np.dtype) -> np.ndarray:
                      f"{c} classes (valid: 0..{c - 1})")
 
 
-def cross_entropy(input: Value, target: Any, reduction: str = "mean") -> Value:
-    """Cross-entropy of the logits ``input`` (shape ``(N, C)``) with ``target``.
+def _rows(fn: str, input: Value) -> tuple[Value, tuple[int, ...]]:
+    """`(N, C, d1, ...)` input as `(N * d1 * ..., C)` rows (the class axis last),
+    and the shape `(N, d1, ...)` of the per-row losses."""
+    if input.ndim < 2:
+        raise ValueError(f"{fn}: input must be of shape (N, C) or (N, C, d1, ...), "
+                         f"got shape {tuple(input.shape)}")
+    rest = (input.shape[0],) + tuple(input.shape[2:])
+    if input.ndim == 2:
+        return input, rest
+    perm = (0,) + tuple(range(2, input.ndim)) + (1,)
+    return input.transpose(*perm).reshape(-1, input.shape[1]), rest
 
-    ``target`` is either integer class indices of shape ``(N,)`` (each in
-    ``0..C-1``), giving ``-log_softmax(input)[i, target[i]]``, or class
-    probabilities of shape ``(N, C)``, giving ``-sum_c target[i, c] *
-    log_softmax(input)[i, c]``. With ``"mean"`` both are averaged over the
-    ``N`` rows, as in PyTorch.
+
+def _valid_indices(fn: str, target: Any, rest: tuple[int, ...], c: int,
+                   ignore_index: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class indices of shape `rest` flattened, with the mask of those not ignored
+    (ignored ones set to class 0)."""
+    idx = _class_indices(fn, target, rest[0], c).reshape(-1)
+    valid = idx != ignore_index
+    return np.where(valid, idx, 0), valid
+
+
+def _mean_over(loss_sum: Value, count: int) -> Value:
+    """The sum divided by the count of rows not ignored (0 / 0 is NaN, as in PyTorch)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return loss_sum / loss_sum.dtype.type(count)
+
+
+def cross_entropy(input: Value, target: Any, reduction: str = "mean", ignore_index: int = -100,
+                  label_smoothing: float = 0.0) -> Value:
+    """Cross-entropy of the logits ``input`` with ``target``, as PyTorch's.
+
+    Shapes: ``input`` ``(N, C)`` or ``(N, C, d1, ...)`` (the classes on axis
+    1, as in PyTorch: a segmentation map or a sequence of logits);
+    ``target`` either integer class indices of shape ``(N,)`` or ``(N, d1,
+    ...)`` (each in ``0..C-1``, or ``ignore_index``), giving
+    ``-log_softmax(input)[i, target[i]]``, or class probabilities of the
+    input's shape, giving ``-sum_c target[i, c] * log_softmax(input)[i, c]``.
+    With ``label_smoothing`` ``e``, the target distribution is mixed with the
+    uniform one: ``(1 - e) * target + e / C``. ``"mean"`` averages over the
+    rows (for class indices, those not ignored); ``"none"`` returns the
+    losses of shape ``(N, d1, ...)``, 0 where ignored.
     """
     fn = "cross_entropy"
     _check_reduction(fn, reduction)
     _check_input(fn, input)
-    if input.ndim != 2:
-        raise ValueError(f"{fn}: input must be logits of shape (N, C), "
-                         f"got shape {tuple(input.shape)}")
-    n, c = input.shape
+    smoothing = real_number(f"{fn}: label_smoothing", label_smoothing, 0.0, 1.0,
+                            high_inclusive=True)
+    z, rest = _rows(fn, input)
+    c = input.shape[1]
     t = target
     if not isinstance(t, Value):
         t = real_array(f"{fn}: target", t)
-    if t.shape == (n,):
-        idx = _class_indices(fn, t.data if isinstance(t, Value) else t, n, c)
-        onehot = _one_hot(fn, idx, c, input.dtype)
-        return ops.cross_entropy(input, onehot, reduction=reduction)
-    if t.shape == (n, c):
+    if t.shape == rest:
+        idx, valid = _valid_indices(fn, t.data if isinstance(t, Value) else t, rest, c,
+                                    ignore_index)
+        probs = _one_hot(fn, idx, c, input.dtype)
+        if smoothing:
+            probs = probs * (1 - smoothing) + smoothing / c
+        if valid.all():
+            loss = ops.cross_entropy(z, probs, reduction=reduction)
+            return loss.reshape(*rest) if reduction == "none" else loss
+        probs = probs * valid[:, None].astype(input.dtype)  # ignored rows add nothing
+        if reduction == "none":
+            return ops.cross_entropy(z, probs, reduction="none").reshape(*rest)
+        loss = ops.cross_entropy(z, probs, reduction="sum")
+        return loss if reduction == "sum" else _mean_over(loss, int(valid.sum()))
+    if t.shape == tuple(input.shape):
         if not isinstance(t, Value):
             t = t.astype(input.dtype, copy=False)
-        return ops.cross_entropy(input, t, reduction=reduction)
+        if input.ndim > 2:
+            t = t.transpose(*((0,) + tuple(range(2, input.ndim)) + (1,))).reshape(-1, c)
+        if smoothing:
+            t = t * (1 - smoothing) + smoothing / c
+        loss = ops.cross_entropy(z, t, reduction=reduction)
+        return loss.reshape(*rest) if reduction == "none" else loss
     raise ValueError(f"{fn}: target shape {tuple(t.shape)} does not fit input shape "
-                     f"{(n, c)}; expected class indices of shape ({n},) or class "
-                     f"probabilities of shape ({n}, {c})")
+                     f"{tuple(input.shape)}; expected class indices of shape {rest} or class "
+                     f"probabilities of shape {tuple(input.shape)}")
+
+
+def nll_loss(input: Value, target: Any, reduction: str = "mean", ignore_index: int = -100) -> Value:
+    """The negative log-likelihood ``-input[i, target[i]]`` of log-probabilities, as PyTorch's.
+
+    Shapes: ``input`` ``(N, C)`` or ``(N, C, d1, ...)`` (log-probabilities,
+    e.g. from `log_softmax(x, dim=1)`), ``target`` integer class indices of
+    shape ``(N,)`` or ``(N, d1, ...)``. ``"mean"`` averages over the targets
+    that are not ``ignore_index``; ``"none"`` returns the losses of shape
+    ``(N, d1, ...)``, 0 where ignored. ``nll_loss(log_softmax(x, 1), t)``
+    equals ``cross_entropy(x, t)``.
+    """
+    fn = "nll_loss"
+    _check_reduction(fn, reduction)
+    _check_input(fn, input)
+    z, rest = _rows(fn, input)
+    c = input.shape[1]
+    t = target.data if isinstance(target, Value) else real_array(f"{fn}: target", target)
+    if t.shape != rest:
+        raise ValueError(f"{fn}: target shape {tuple(t.shape)} does not fit input shape "
+                         f"{tuple(input.shape)}; expected class indices of shape {rest}")
+    idx, valid = _valid_indices(fn, t, rest, c, ignore_index)
+    _one_hot(fn, idx[valid], c, input.dtype)  # checks the range of the targets not ignored
+    rows = np.flatnonzero(valid)
+    picked = z[rows, idx[rows]]
+    if reduction == "none":
+        return -ops.scatter(picked, index=(rows,), shape=(len(idx),), accumulate=False
+                            ).reshape(*rest)
+    loss = -picked.sum()
+    return loss if reduction == "sum" else _mean_over(loss, len(rows))

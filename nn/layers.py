@@ -1,41 +1,37 @@
-"""Layers: `Linear`, `MLP`, `Sequential`, activations and `Dropout`."""
+"""Layers: `Linear`, `MLP` and `Sequential`.
+
+The activations (`ReLU`, `Tanh`, `Sigmoid`, ...) are in `nn.activations` and
+`Dropout` in `nn.dropout`; the names stay importable from here.
+"""
 
 from __future__ import annotations
 
 import math
 import numbers
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd_core import Value, get_default_dtype, ops
-from autograd_core.checks import positive_int, real_array, real_number
 
+from .activations import ReLU, Sigmoid, Tanh
 from .data import RngLike, as_rng
+from .dropout import Dropout, dropout
+from .inputs import as_input, as_value, check_width
 from .module import Module
 
-__all__ = ["Linear", "MLP", "Sequential", "ReLU", "Tanh", "Sigmoid", "Dropout"]
+__all__ = ["Linear", "MLP", "Sequential", "ReLU", "Tanh", "Sigmoid", "Dropout", "dropout",
+           "LINEAR_WEIGHTS"]
 
+# The helpers by their former names, for code that imports them from here.
+_as_input, _as_value, _check_width = as_input, as_value, check_width
 
-def _as_input(x: Any, dtype: np.dtype, layer: str) -> Any:
-    """Inputs that are not Values (or arrays of the layer's dtype) become constant
-    Values of the layer's dtype; data that is not real numbers raises `TypeError`."""
-    if isinstance(x, Value) or (isinstance(x, np.ndarray) and x.dtype == dtype):
-        return x
-    return Value(real_array(f"{layer}: input", x), requires_grad=False, dtype=dtype)
-
-
-def _as_value(x: Any, layer: str) -> Value:
-    """Activations need a Value: other inputs become constant Values (real numbers only)."""
-    if isinstance(x, Value):
-        return x
-    return Value(real_array(f"{layer}: input", x), requires_grad=False)
-
-
-def _check_width(name: str, value: Any) -> int:
-    """A layer width: a positive int (`TypeError` for a non-int, as a wrong type)."""
-    return positive_int(name, value, type_error=TypeError)
+LINEAR_WEIGHTS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+"""The weights made by `Linear` by `id`, of layout `(in_features, out_features)`:
+`nn.init` computes their fans as PyTorch does for its `(out_features, in_features)`
+weight. (By `id`: a WeakSet would compare Values with `==`, which is elementwise.)"""
 
 
 class Linear(Module):
@@ -81,6 +77,7 @@ class Linear(Module):
         w = gen.uniform(-bound, bound, size=(self.in_features, self.out_features))
         self.weight = Value(w.astype(dt), dtype=dt, label="weight")
         """The weight, of shape `(in_features, out_features)`: a parameter."""
+        LINEAR_WEIGHTS[id(self.weight)] = self.weight  # nn.init reads its fans in Linear's (in, out) layout
         if bias:
             b = gen.uniform(-bound, bound, size=(self.out_features,))
             self.bias: Value | None = Value(b.astype(dt), dtype=dt, label="bias")
@@ -105,116 +102,9 @@ class Linear(Module):
         x = _as_input(x, self.weight.dtype, "Linear")
         return x @ self.weight if self.bias is None else ops.linear(x, self.weight, self.bias)
 
-    def __repr__(self) -> str:
+    def extra_repr(self) -> str:
         extra = "" if self.bias is not None else ", bias=False"
-        return f"Linear({self.in_features}\u2192{self.out_features}{extra})"
-
-
-class ReLU(Module):
-    """Elementwise `max(x, 0)`.
-
-    Examples:
-        >>> import nn
-        >>> nn.ReLU()([-1.0, 2.0])
-        Value([0., 2.], requires_grad=False)
-    """
-
-    def forward(self, x: Any) -> Value:
-        """Apply `max(x, 0)` elementwise.
-
-        Args:
-            x: a Value, or real numbers (an array, a list, a number), made a
-                constant Value.
-
-        Returns:
-            A new Value of the shape of `x`, recorded by the `relu` op.
-
-        Raises:
-            TypeError: `x` is not real numbers (naming the layer).
-        """
-        return _as_value(x, "ReLU").relu()
-
-
-class Tanh(Module):
-    """Elementwise hyperbolic tangent."""
-
-    def forward(self, x: Any) -> Value:
-        """Apply tanh elementwise.
-
-        Args:
-            x: a Value, or real numbers, as for `ReLU.forward`.
-
-        Returns:
-            A new Value of the shape of `x`, recorded by the `tanh` op.
-
-        Raises:
-            TypeError: as for `ReLU.forward`.
-        """
-        return _as_value(x, "Tanh").tanh()
-
-
-class Sigmoid(Module):
-    """Elementwise logistic sigmoid `1 / (1 + exp(-x))`."""
-
-    def forward(self, x: Any) -> Value:
-        """Apply the logistic sigmoid elementwise.
-
-        Args:
-            x: a Value, or real numbers, as for `ReLU.forward`.
-
-        Returns:
-            A new Value of the shape of `x`, recorded by the `sigmoid` op.
-
-        Raises:
-            TypeError: as for `ReLU.forward`.
-        """
-        return _as_value(x, "Sigmoid").sigmoid()
-
-
-class Dropout(Module):
-    """Inverted dropout: in training, each element is zeroed with probability `p`.
-
-    The survivors are scaled by `1 / (1 - p)`, so the expected output equals
-    the input; in evaluation mode (`module.eval()`) it is the identity.
-
-    Args:
-        p: the probability of zeroing an element, in [0, 1).
-        rng: an int seed or a `numpy.random.Generator` for the masks; None
-            for fresh entropy.
-
-    Raises:
-        ValueError: `p` is outside [0, 1), or a negative seed.
-        TypeError: an `rng` of another kind.
-    """
-
-    def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
-        self.p = real_number("Dropout probability p", p, 0.0, 1.0)
-        """The probability of zeroing an element."""
-        self.rng = as_rng(rng)
-        """The generator the masks are drawn from."""
-
-    def forward(self, x: Any) -> Value:
-        """Apply dropout: the identity in evaluation mode or when `p == 0`.
-
-        Args:
-            x: a Value, or real numbers made a constant Value.
-
-        Returns:
-            A new Value of the shape of `x` (`x` itself, as a Value, in
-            evaluation mode).
-
-        Raises:
-            TypeError: `x` is not real numbers.
-        """
-        x = _as_value(x, "Dropout")
-        if not self.training or self.p == 0.0:
-            return x
-        keep = self.rng.random(x.shape) >= self.p
-        return x * (keep * (1.0 / (1.0 - self.p))).astype(x.dtype)
-
-    def __repr__(self) -> str:
-        return f"Dropout(p={self.p})"
-
+        return f"{self.in_features}\u2192{self.out_features}{extra}"
 
 class Sequential(Module):
     """Modules applied one after the other.
@@ -269,8 +159,6 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules)
 
-    def __repr__(self) -> str:
-        return f"Sequential({', '.join(repr(m) for m in self._modules)})"
 
 
 _ACTIVATIONS: dict[Any, Callable[[Value], Value] | None] = {
@@ -318,7 +206,11 @@ class MLP(Module):
         >>> import nn
         >>> model = nn.MLP(2, [4, 1], output_activation="sigmoid", rng=0)
         >>> model
-        MLP(2→4→1)
+        MLP(
+          2→4→1
+          (layers.0): Linear(2→4)
+          (layers.1): Linear(4→1)
+        )
         >>> model(np.ones((3, 2))).shape
         (3, 1)
     """
@@ -366,6 +258,6 @@ class MLP(Module):
                 x = act(x)
         return x
 
-    def __repr__(self) -> str:
+    def extra_repr(self) -> str:
         widths = [self.layers[0].in_features] + [layer.out_features for layer in self.layers]
-        return f"MLP({'→'.join(str(w) for w in widths)})"
+        return "→".join(str(w) for w in widths)

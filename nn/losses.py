@@ -14,25 +14,33 @@ from autograd_core import Value
 from . import functional as F
 from .module import Module
 
-__all__ = ["MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"]
+__all__ = ["MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
 
 
 class _Loss(Module):
     """Shared behaviour: a `reduction` checked at construction and a functional form."""
 
     _function: Callable[..., Value]
+    _defaults: dict[str, Any] = {}  # further settings and their defaults
 
-    def __init__(self, reduction: str = "mean") -> None:
+    def __init__(self, reduction: str = "mean", **settings: Any) -> None:
         F._check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
+        for key, default in self._defaults.items():
+            setattr(self, key, settings.pop(key, default))
+        if settings:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(settings)}")
 
     def forward(self, input: Value, target: Any) -> Value:
         """Compute the loss of prediction ``input`` against ``target``."""
-        return type(self)._function(input, target, reduction=self.reduction)
+        settings = {key: getattr(self, key) for key in self._defaults}
+        return type(self)._function(input, target, reduction=self.reduction, **settings)
 
-    def __repr__(self) -> str:
-        arg = "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
-        return f"{type(self).__name__}({arg})"
+    def extra_repr(self) -> str:
+        args = [] if self.reduction == "mean" else [f"reduction={self.reduction!r}"]
+        args += [f"{k}={getattr(self, k)!r}" for k, d in self._defaults.items()
+                 if getattr(self, k) != d]
+        return ", ".join(args)
 
 
 class MSELoss(_Loss):
@@ -62,6 +70,16 @@ class BCEWithLogitsLoss(_Loss):
 
 class CrossEntropyLoss(_Loss):
     """Softmax cross-entropy of logits with class indices or probabilities; see
-    `nn.functional.cross_entropy`."""
+    `nn.functional.cross_entropy` (also for `ignore_index=-100` and
+    `label_smoothing=0.0`)."""
 
     _function = staticmethod(F.cross_entropy)
+    _defaults = {"ignore_index": -100, "label_smoothing": 0.0}
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities with class indices; see
+    `nn.functional.nll_loss` (also for `ignore_index=-100`)."""
+
+    _function = staticmethod(F.nll_loss)
+    _defaults = {"ignore_index": -100}

@@ -1,23 +1,20 @@
-"""`fit`: a training loop with validation, early stopping and a progress bar."""
+"""`fit`: a training loop whose stopping rules, progress bar and plots are callbacks."""
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from autograd_core import Value, no_grad
-from autograd_core.checks import boolean, positive_int, real_number
+from autograd_core import Value
 from autograd_core import optim as _optim
 
-from . import functional as F
-from .callbacks import check_fit_extras
-from .data import RngLike, as_rng, batches, check_pair, train_val_split
+from .data import RngLike, batches
+from .fit_checks import check_fit_arguments
 from .interrupt import CtrlC
+from .metrics import accuracy_rule, evaluate, scalar_loss
 from .module import Module
 
 __all__ = ["fit", "evaluate", "History"]
@@ -43,13 +40,20 @@ class History:
     epochs_run: int = 0
     """The number of epochs run to the end."""
     stopped_early: bool = False
-    """True when training stopped before `epochs` (target loss, patience or Ctrl-C)."""
+    """True when training stopped before `epochs` (target loss, patience or Ctrl-C); the flag
+    `fit` reads after each epoch's callbacks."""
     stop_reason: str = "epochs"
-    """Why training stopped: `"epochs"`, `"target_loss"`, `"patience"` or `"interrupted"` (Ctrl-C).
+    """Why training stopped: `"epochs"`, `"target_loss"`, `"patience"`, `"interrupted"` (Ctrl-C),
+    a callback's own reason, or `"error"` (seen only by `on_train_end` when `fit` raises).
     """
     best_epoch: int | None = None
     """The index of the epoch of lowest validation loss (of lowest training loss without validation).
     """
+
+    def stop(self, reason: str) -> None:
+        """Ask `fit` to stop after this epoch, for `reason` (the first reason given is kept)."""
+        if not self.stopped_early:
+            self.stopped_early, self.stop_reason = True, reason
 
     def plot(self, ax: Any = None) -> Any:
         """Draw the loss curves (and accuracy, on a second y axis) with matplotlib.
@@ -92,150 +96,28 @@ class History:
         return ax
 
 
-def _accuracy_rule(loss_fn: Callable) -> Callable[[np.ndarray, np.ndarray], int] | None:
-    """How to count correct predictions for this loss, or None for regression."""
-    fn = getattr(loss_fn, "_function", loss_fn)
-    if fn is F.cross_entropy:
-        def count(pred: np.ndarray, y: np.ndarray) -> int:
-            truth = y.argmax(axis=1) if y.ndim == 2 else y
-            return int((pred.argmax(axis=1) == truth).sum())
-        return count
-    if fn is F.binary_cross_entropy or fn is F.binary_cross_entropy_with_logits:
-        threshold = 0.5 if fn is F.binary_cross_entropy else 0.0
-
-        def count_binary(pred: np.ndarray, y: np.ndarray) -> int:
-            return int(((pred > threshold) == (y > 0.5)).all(
-                axis=tuple(range(1, pred.ndim))).sum())
-        return count_binary
-    return None
+def _epoch_batches(X: np.ndarray, y: np.ndarray, batch_size: int | None,
+                   gen: np.random.Generator) -> Any:
+    """One epoch's shuffled mini-batches; the whole set, unshuffled, when `batch_size` is None."""
+    return [(X, y)] if batch_size is None else batches(X, y, batch_size, True, gen)
 
 
-def evaluate(model: Module, loss_fn: Callable[[Value, Any], Value], X: np.ndarray,
-             y: np.ndarray) -> tuple[float, float | None]:
-    """The loss and accuracy of `model` on `(X, y)`, as `fit` measures validation.
-
-    The model runs in evaluation mode (its mode is restored afterwards, even
-    on an error) without recording a graph. Accuracy is the fraction of rows
-    predicted right for `cross_entropy` (argmax) and the binary
-    cross-entropies (threshold 0.5 on probabilities, 0 on logits; every output
-    of a row must be right).
-
-    Args:
-        model: the model.
-        loss_fn: a loss returning a single-element Value (a loss module or a
-            function of `nn.functional`).
-        X: the inputs, one row per sample (real numbers).
-        y: the targets, one row per sample (real numbers).
-
-    Returns:
-        `(loss, accuracy)`; `accuracy` is None for other losses.
-
-    Raises:
-        TypeError: `X` or `y` is not real numbers.
-        ValueError: `X` and `y` differ in rows, or `loss_fn` does not return a
-            single-element Value.
-    """
-    count = _accuracy_rule(loss_fn)
-    X, y = check_pair(X, y, "evaluate: ")
-    was_training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            pred = model(X)
-            loss = float(_scalar(loss_fn(pred, y)).item())
-    finally:
-        model.train(was_training)
-    acc = None if count is None else count(pred.data, y) / len(X)
-    return loss, acc
-
-
-def _scalar(loss: Any) -> Value:
-    if not isinstance(loss, Value) or loss.size != 1:
-        shape = getattr(loss, "shape", None)
-        raise ValueError(f"fit: loss_fn must return a single-element Value (use "
-                         f"reduction='mean' or 'sum'), got {type(loss).__name__} "
-                         f"of shape {shape}")
-    return loss
-
-
-def _split_validation(validation: Any, X: np.ndarray, y: np.ndarray,
-                      gen: np.random.Generator) -> tuple:
-    """Return `(X_train, y_train, val)` with val None or a pair of arrays whose
-    rows have the shapes of the rows of X and y."""
-    if validation is None:
-        return X, y, None
-    if isinstance(validation, numbers.Real) and not isinstance(validation, bool):
-        fraction = real_number("fit: validation (the fraction held out)", validation, 0.0, 1.0,
-                               low_inclusive=False)
-        (Xt, yt), val = train_val_split(X, y, fraction, gen)
-        return Xt, yt, val
-    if isinstance(validation, (tuple, list)) and len(validation) == 2:
-        Xv, yv = check_pair(validation[0], validation[1], "fit: validation ")
-        if len(Xv) == 0:
-            raise ValueError("fit: validation X and y are empty")
-        for what, v, t in (("X", Xv, X), ("y", yv, y)):
-            if v.shape[1:] != t.shape[1:]:
-                raise ValueError(f"fit: validation {what} has rows of shape {v.shape[1:]}, "
-                                 f"but {what} has rows of shape {t.shape[1:]}")
-        return X, y, (Xv, yv)
-    raise TypeError("fit: validation must be None, a pair (X_val, y_val) or a fraction "
-                    f"in (0, 1), got {type(validation).__name__}")
-
-
-def _check_optimizer(optimizer: Any, model: Module) -> None:
-    """The optimizer has zero_grad() and step(), and updates only the model's parameters."""
-    if not all(callable(getattr(optimizer, m, None)) for m in ("zero_grad", "step")):
-        raise TypeError(f"fit: optimizer must have zero_grad() and step() methods, "
-                        f"got {type(optimizer).__name__}")
-    params = getattr(optimizer, "params", None)  # optim's optimizers list them here
-    if isinstance(params, list):
-        own = {id(p) for p in model.parameters()}
-        for i, p in enumerate(params):
-            if id(p) not in own:
-                raise ValueError(
-                    f"fit: parameter {i} of the optimizer (shape {getattr(p, 'shape', '?')}) "
-                    f"is not a parameter of the model; make the optimizer from this "
-                    f"model's parameters()")
-
-
-def _checked_arguments(model: Module, loss_fn: Callable, optimizer: Any, X: Any, y: Any,
-                       epochs: Any, batch_size: Any, validation: Any, patience: Any,
-                       target_loss: Any, progress: Any, rng: RngLike) -> tuple:
-    """Check every argument of `fit` before anything is trained.
-
-    The validation set, which training otherwise first meets after an epoch
-    of updates, is run through the model and `loss_fn` once here (in
-    evaluation mode, no graph), so that whatever they refuse in it is refused
-    before the first update.
-
-    Returns:
-        `(X_train, y_train, val, gen)`: the training arrays, the validation
-        pair or None, and the generator made from `rng` (after the split).
-    """
-    if not isinstance(model, Module):
-        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"fit: loss_fn must be callable, got {type(loss_fn).__name__}")
-    _check_optimizer(optimizer, model)
-    positive_int("fit: epochs", epochs)
-    if batch_size is not None:
-        positive_int("fit: batch_size", batch_size)
-    if patience is not None:
-        positive_int("fit: patience", patience)
-        if validation is None:
-            raise ValueError("fit: early stopping (patience) needs validation data; pass "
-                             "validation=(X_val, y_val) or a fraction such as 0.2")
-    if target_loss is not None:
-        real_number("fit: target_loss", target_loss, -math.inf)
-    boolean("fit: progress", progress)
-    gen = as_rng(rng)
-    X, y = check_pair(X, y, "fit: ")
-    if len(X) == 0:
-        raise ValueError("fit: X and y are empty")
-    X, y, val = _split_validation(validation, X, y, gen)
-    if val is not None:
-        evaluate(model, loss_fn, val[0], val[1])
-    return X, y, val, gen
+def _record_epoch(history: History, epoch: int, loss: float, accuracy: float,
+                  validation: tuple | None, count: Callable | None) -> None:
+    """Append an epoch's numbers to `history`; `best_epoch` follows the validation loss
+    (the training loss without validation)."""
+    history.loss.append(loss)
+    if count is not None:
+        history.accuracy.append(accuracy)
+    history.epochs_run = epoch + 1
+    if validation is not None:
+        history.val_loss.append(validation[0])
+        if validation[1] is not None:
+            history.val_accuracy.append(validation[1])
+    watched = history.val_loss or history.loss
+    best = np.inf if history.best_epoch is None else watched[history.best_epoch]
+    if watched[-1] < best or (history.best_epoch is None and not history.val_loss):
+        history.best_epoch = epoch  # a NaN validation loss is never the best
 
 
 def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
@@ -246,17 +128,22 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         callbacks: Any = ()) -> History:
     """Train `model` on `(X, y)` and return the `History`.
 
-    Each epoch goes through shuffled mini-batches of `batch_size` rows (the
-    whole set, unshuffled, when `batch_size` is None): zero the gradients,
-    compute `loss_fn(model(X_batch), y_batch)`, backpropagate, clip (with
-    `clip_grad_norm`), take an optimizer step. Training stops after `epochs`
-    epochs; earlier when an epoch's training loss is at most `target_loss`;
-    or, with `patience`, when the validation loss has not improved for
-    `patience` epochs. With `patience`, the model ends with the weights of
-    the epoch of lowest validation loss, whether the patience ran out, the
-    epochs did, or Ctrl-C stopped it. Accuracy is recorded for
-    `cross_entropy` (argmax) and the binary cross-entropies (threshold 0.5
-    on probabilities, 0 on logits).
+    The loop, as Keras writes it: each epoch goes through shuffled
+    mini-batches of `batch_size` rows (the whole set, unshuffled, when
+    `batch_size` is None): zero the gradients, compute
+    `loss_fn(model(X_batch), y_batch)`, backpropagate, clip (with
+    `clip_grad_norm`), take an optimizer step. After each epoch its numbers
+    go into the `History` (validation included), the callbacks run, and
+    training stops if one of them called `history.stop(reason)`; else after
+    `epochs` epochs. The arguments `scheduler`, `progress`, `target_loss` and
+    `patience` build the callbacks of `nn.callbacks` that do those jobs
+    (`LRScheduler`, `ProgressBar`, `TargetLoss`, `EarlyStopping`): training
+    stops once an epoch's training loss is at most `target_loss`, or, with
+    `patience`, when the validation loss has not improved for `patience`
+    epochs, and then the model ends with the weights of the epoch of lowest
+    validation loss, whether the patience ran out, the epochs did, or Ctrl-C
+    stopped it. Accuracy is recorded for `cross_entropy` (argmax) and the
+    binary cross-entropies (threshold 0.5 on probabilities, 0 on logits).
 
     Every argument is checked before the first update, the validation data
     included (it is run through the model and `loss_fn` once), so a mistake
@@ -285,14 +172,17 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         rng: an int seed or a `Generator` for the split and the shuffling:
             the same seed gives the same run.
         scheduler: an `optim.lr_scheduler` schedule over `optimizer`,
-            stepped after each epoch's updates; or None.
+            stepped after each epoch's updates (after each batch's for one
+            whose `per_batch` is true); or None.
         clip_grad_norm: scale the gradients of the model's parameters before
             each step so that their total norm is at most this
             (`optim.clip_grad_norm`); None for no clipping.
         callbacks: objects with any of `on_train_begin(model, X, y)`,
             `on_batch_end(step, loss, model)`, `on_epoch_end(epoch,
             history, model)` and `on_train_end(history, model)` (at least
-            one of the middle two); see `nn.callbacks`.
+            one of the middle two), called after the ones `fit` builds; an
+            `nn.callbacks.EarlyStopping(...)` of your own, for example. See
+            `nn.callbacks`.
 
     Returns:
         The `History` of the run.
@@ -314,82 +204,39 @@ def fit(model: Module, loss_fn: Callable[[Value, Any], Value], optimizer: Any,
         >>> history.stop_reason, history.accuracy[-1]
         ('target_loss', 1.0)
     """
-    max_norm, hooks = check_fit_extras(optimizer, scheduler, clip_grad_norm, callbacks)
-    X, y, val, gen = _checked_arguments(model, loss_fn, optimizer, X, y, epochs, batch_size,
-                                        validation, patience, target_loss, progress, rng)
-    count = _accuracy_rule(loss_fn)
-    history = History()
-    best_val, best_train, best_state, since_best = np.inf, np.inf, None, 0
-    was_training = model.training
+    X, y, val, gen, max_norm, hooks = check_fit_arguments(
+        model, loss_fn, optimizer, X, y, epochs, batch_size, validation, patience,
+        target_loss, progress, rng, scheduler, clip_grad_norm, callbacks)
+    count, params = accuracy_rule(loss_fn), model.parameters()
+    history, was_training, ctrl_c = History(), model.training, CtrlC()
     model.train()
-    params = model.parameters() if max_norm is not None else None
-
-    from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
-    bar = tqdm(range(int(epochs)), disable=not progress, unit="epoch", leave=True)
-    ctrl_c = CtrlC()
-    finished = False
     try:
         hooks.train_begin(model, X, y)
-        for epoch in ctrl_c.steps(bar):
+        for epoch in ctrl_c.steps(range(epochs)):
             total, correct = 0.0, 0
-            it = ((X, y),) if batch_size is None else batches(X, y, batch_size, True, gen)
-            it = ctrl_c.steps(it)
-            for Xb, yb in it:
+            for Xb, yb in ctrl_c.steps(_epoch_batches(X, y, batch_size, gen)):
                 optimizer.zero_grad()
                 pred = model(Xb)
-                loss = _scalar(loss_fn(pred, yb))
+                loss = scalar_loss(loss_fn(pred, yb))
                 loss.backward()
                 if max_norm is not None:
                     _optim.clip_grad_norm(params, max_norm)
                 optimizer.step()
                 total += float(loss.item()) * len(Xb)
-                if count is not None:
-                    correct += count(pred.data, yb)
-                if hooks:
-                    hooks.batch_end(float(loss.item()), model)
-            if scheduler is not None:
-                scheduler.step()
-            history.loss.append(total / len(X))
-            if count is not None:
-                history.accuracy.append(correct / len(X))
-            history.epochs_run = epoch + 1
-            postfix = {"loss": f"{history.loss[-1]:.4g}"}
-            if val is not None:
-                vloss, vacc = evaluate(model, loss_fn, val[0], val[1])
-                history.val_loss.append(vloss)
-                if vacc is not None:
-                    history.val_accuracy.append(vacc)
-                postfix["val_loss"] = f"{vloss:.4g}"
-                if vloss < best_val:
-                    best_val, since_best = vloss, 0
-                    history.best_epoch = epoch
-                    if patience is not None:
-                        best_state = model.state_dict()
-                else:
-                    since_best += 1
-            elif history.best_epoch is None or history.loss[-1] < best_train:
-                best_train, history.best_epoch = history.loss[-1], epoch
-            if progress:
-                bar.set_postfix(postfix, refresh=False)
+                correct += count(pred.data, yb) if count is not None else 0
+                hooks.batch_end(float(loss.item()), model)
+            _record_epoch(history, epoch, total / len(X), correct / len(X),
+                          None if val is None else evaluate(model, loss_fn, *val), count)
             hooks.epoch_end(epoch, history, model)
-            if target_loss is not None and history.loss[-1] <= target_loss:
-                history.stopped_early, history.stop_reason = True, "target_loss"
+            if history.stopped_early:
                 break
-            if patience is not None and since_best >= patience:
-                history.stopped_early, history.stop_reason = True, "patience"
-                break
-        finished = True
     except KeyboardInterrupt:
-        history.stopped_early, history.stop_reason = True, "interrupted"
-        finished = True
+        history.stop("interrupted")
+    except BaseException:
+        history.stop("error")  # so that EarlyStopping leaves the weights as they are
+        raise
     finally:
         ctrl_c.close()
-        bar.close()
         model.train(was_training)
-        # An error leaves the weights as they are; a finished or interrupted run
-        # with patience ends with the best epoch's.
-        if (finished and patience is not None and best_state is not None
-                and history.stop_reason != "target_loss"):
-            model.load_state_dict(best_state)
         hooks.train_end(history, model)
     return history

@@ -1,17 +1,25 @@
-"""Execute notebooks top to bottom and save them with their outputs.
+"""Execute notebooks top to bottom and save them with their outputs; write the hand-outs.
 
-    python notebooks/_build.py                      # every notebook in this folder
+    python notebooks/_build.py                      # every notebook
     python notebooks/_build.py 01_values_and_graphs.ipynb
+    python notebooks/_build.py solutions/08_write_your_own_op_solutions.ipynb
 
 Each notebook runs in a fresh `python3` kernel, with a temporary directory as the
 working directory so that files written by the notebooks do not land in the
-repository. The saved outputs (graph SVGs, plots) are what readers see where the
-notebooks are hosted.
+repository, and this checkout's packages importable. The saved outputs (graph SVGs,
+plots) are what readers see where the notebooks are hosted.
+
+An exercise notebook is written with its solutions as
+`solutions/NAME_solutions.ipynb`, executed and saved with its outputs like the
+others; its hand-out `NAME.ipynb` in this folder, the notebook learners open, is
+then written from it by `autograd-core exercises ... --blank ...` (the solutions
+blanked, no outputs) and never executed here.
 """
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +29,7 @@ import nbformat
 from nbclient import NotebookClient
 
 HERE = Path(__file__).resolve().parent
+SOLUTIONS = HERE / "solutions"
 _ADDRESS = re.compile(r"^<.* at 0x[0-9a-f]+>$")
 
 
@@ -51,15 +60,37 @@ def execute(path: Path, timeout: int = 120) -> float:
     return seconds
 
 
+def handouts() -> dict[Path, Path]:
+    """Each hand-out in this folder -> the notebook with its solutions."""
+    return {HERE / p.name.replace("_solutions.ipynb", ".ipynb"): p
+            for p in sorted(SOLUTIONS.glob("*_solutions.ipynb"))}
+
+
+def write_handout(solutions: Path, handout: Path) -> None:
+    """Write `handout` from `solutions` with the command learners' teachers use."""
+    subprocess.run([sys.executable, "-m", "autograd_core", "exercises", str(solutions),
+                    "--blank", str(handout)], check=True)
+
+
 def main(names: list[str]) -> None:
-    """Execute the named notebooks (all of them if none is named)."""
-    paths = [HERE / n for n in names] if names else sorted(HERE.glob("*.ipynb"))
-    # What a notebook imports from beside itself (solutions/) is found as when
-    # Jupyter runs it from this folder.
+    """Execute the named notebooks (all of them if none is named), then write the
+    hand-outs of the exercise notebooks among them."""
+    pairs = handouts()
+    if names:
+        paths = [HERE / n for n in names]
+    else:
+        paths = [p for p in sorted(HERE.glob("*.ipynb")) if p not in pairs]
+        paths += sorted(pairs.values())
+    # The kernels import this checkout's packages, as an installed copy would be.
     os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(HERE), os.environ.get("PYTHONPATH", "")) if p)
+        p for p in (str(HERE.parent), os.environ.get("PYTHONPATH", "")) if p)
     for path in paths:
+        if path in pairs:
+            raise SystemExit(f"{path.name} is a hand-out: build {pairs[path].name} instead")
         print(f"{path.name}: {execute(path):.1f} s", flush=True)
+    for handout, solutions in pairs.items():
+        if solutions.resolve() in [p.resolve() for p in paths]:
+            write_handout(solutions, handout)
 
 
 if __name__ == "__main__":

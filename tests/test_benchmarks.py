@@ -3,6 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,3 +51,15 @@ def test_digits_script_reports_held_out_accuracy():
     assert out.count("held-out accuracy 0.") == 3
     final = float(out.split("final ")[1].split(";")[0])
     assert 0.9 <= final <= 1.0
+
+
+def test_cnn_benchmark_checks_then_prints_both_tables():
+    out = _run("benchmarks/cnn.py", "--quick")
+    assert "check: Conv2d output and gradients equal the hand-written ones" in out
+    lines = out.splitlines()
+    assert any(line.startswith("(b) Conv2d") for line in lines), out
+    assert any("autograd-core Conv2d" in line and "target <= 1.50x" in line for line in lines), out
+    if "(a) skipped" not in out:
+        assert "check: the first 3 losses agree with PyTorch's" in out
+        assert any(line.strip().startswith("autograd-core ") and "target <= 2.00x" in line
+                   for line in lines), out

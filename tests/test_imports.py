@@ -67,6 +67,7 @@ def test_aliases_are_the_top_level_packages_loaded_on_first_use(tmp_path):
     assert other == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student_first", [False, True], ids=["aliases-first", "student-first"])
 def test_aliases_survive_a_students_nn_py_and_optim_py(tmp_path, student_first):
     (tmp_path / "nn.py").write_text('print("student nn.py ran")\nSTUDENT = "my nn"\n')

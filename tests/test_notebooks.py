@@ -1,5 +1,6 @@
 """Every notebook in notebooks/ runs top to bottom without error, and is committed
-with the outputs of such a run, so that it reads well where it is hosted."""
+with the outputs of such a run, so that it reads well where it is hosted; for an
+exercise notebook, that is the notebook with its solutions."""
 from __future__ import annotations
 
 import os
@@ -11,8 +12,17 @@ import nbclient.exceptions
 import nbformat
 import pytest
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+# An exercise notebook is committed with its solutions (solutions/NAME_solutions.ipynb,
+# run and saved like every other notebook) and as its hand-out NAME.ipynb, written from
+# it by `autograd-core exercises` without outputs: tests/test_notebook_solutions.py.
+SOLUTIONS = sorted((NOTEBOOK_DIR / "solutions").glob("*_solutions.ipynb"))
+HANDOUTS = [NOTEBOOK_DIR / p.name.replace("_solutions.ipynb", ".ipynb") for p in SOLUTIONS]
+NOTEBOOKS = sorted(p for p in NOTEBOOK_DIR.glob("*.ipynb") if p not in HANDOUTS) + SOLUTIONS
+IDS = [str(p.relative_to(NOTEBOOK_DIR)) for p in NOTEBOOKS]
 CELL_TIMEOUT = 120  # seconds per cell
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes in kernel tracebacks
 
@@ -25,7 +35,7 @@ def test_notebooks_exist() -> None:
     assert NOTEBOOKS, f"no notebooks found in {NOTEBOOK_DIR}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_committed_with_outputs(path: Path) -> None:
     """Each code cell was run once, in order, without an error saved in its outputs."""
     nb = nbformat.read(path, as_version=4)
@@ -44,14 +54,13 @@ def test_committed_with_outputs(path: Path) -> None:
     assert not errors, f"{path.name}: saved outputs contain an error: {errors[0].get('ename')}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_executes(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run the notebook in a fresh kernel, with a temporary working directory so
     that files it writes do not land in the repository."""
-    # What a notebook imports from beside itself (notebooks/solutions/) is found as
-    # when Jupyter runs it from its folder.
+    # The kernel imports this checkout's packages, as an installed copy would be.
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        p for p in (str(NOTEBOOK_DIR), os.environ.get("PYTHONPATH", "")) if p))
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3",

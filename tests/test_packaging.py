@@ -21,12 +21,15 @@ import pytest
 
 import autograd_core
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parent.parent
 # Not part of the source tree: version control, caches, build and run outputs.
 SKIP_AT_ROOT = {".git", "build", "dist", "site", "runs", "out"}
 SKIP_ANYWHERE = {"__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints"}
 PACKAGE_FILES = ["autograd_core/py.typed", "nn/py.typed", "optim/py.typed",
-                 "nn/_data/digits.csv.gz", "nn/_data/LICENSE_digits.txt"]
+                 "nn/_data/digits.csv.gz", "nn/_data/LICENSE_digits.txt",
+                 "nn/_data/names.txt.gz", "nn/_data/LICENSE_names.txt"]
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
@@ -61,7 +64,8 @@ def test_wheel_carries_the_packages_data_and_licenses(dist):
         metadata = whl.read(f"{info}/METADATA").decode()
     assert {n.split("/")[0] for n in names} == {"autograd_core", "nn", "optim", info}
     for name in PACKAGE_FILES + [f"{info}/licenses/LICENSE",
-                                 f"{info}/licenses/nn/_data/LICENSE_digits.txt"]:
+                                 f"{info}/licenses/nn/_data/LICENSE_digits.txt",
+                                 f"{info}/licenses/nn/_data/LICENSE_names.txt"]:
         assert name in names, name
     headers = [line.partition(": ") for line in metadata.split("\n\n")[0].splitlines()]
     fields = {}
@@ -88,7 +92,9 @@ import json, sys
 import autograd_core, nn, optim
 from autograd_core import nn as nn_alias, optim as optim_alias
 X, y = nn.datasets.digits()
+words = nn.datasets.names()
 print(json.dumps({
+    "names": [len(words), words[0]],
     "files": [autograd_core.__file__, nn.__file__, optim.__file__],
     "version": autograd_core.__version__,
     "aliases": [nn_alias is nn, optim_alias is optim],
@@ -123,6 +129,7 @@ def test_wheel_installs_and_works_outside_the_source_tree(dist, tmp_path):
     assert report["version"] == autograd_core.__version__
     assert report["aliases"] == [True, True]
     assert report["digits"] == [[1797, 64], [1797]] and report["sklearn"] is False
+    assert report["names"] == [30000, "james"]
     # The README's first command: the installed console script runs the demo.
     proc = subprocess.run([str(bin_dir / "autograd-core"), "demo", "--steps", "10"],
                           cwd=work, **run)

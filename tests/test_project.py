@@ -2,6 +2,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,6 +18,15 @@ def test_ci_runs_readmes_test_command():
     assert test_cmd[0] in ci, ".ci/run must call README's test command verbatim"
 
 
+def test_readme_gives_the_inner_loop_and_the_marker_is_registered():
+    import tomllib
+
+    assert 'python -m pytest -m "not slow"' in (ROOT / "README.md").read_text()
+    ini = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert any(m.startswith("slow:") for m in ini["markers"])
+
+
+@pytest.mark.slow
 def test_readme_quickstart_runs(tmp_path, monkeypatch):
     blocks = re.findall(r"```python\n(.+?)\n```", (ROOT / "README.md").read_text(), re.S)
     assert blocks, "README has a Python quickstart"

@@ -2,8 +2,9 @@
 
 ``autograd-core demo`` (module `demo`) reproduces the classic numpy XOR examples
 with the engine and draws a computational graph; ``autograd-core train``
-(module `train`) fits an `nn.MLP` to a bundled dataset. Run ``autograd-core
---help`` for the details.
+(module `train`) fits an `nn.MLP` to a bundled dataset; ``autograd-core
+exercises`` (module `exercises`) writes the hand-out of an exercise notebook.
+Run ``autograd-core --help`` for the details.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import textwrap
 from collections.abc import Sequence
 
 from .demo import run_demo
+from .exercises import run_exercises
 from .train import DATASETS, OPTIMIZERS, CliError, run_train
 
 __all__ = ["build_parser", "main"]
@@ -102,14 +104,25 @@ examples:
 """
 
 
+_EPILOG_EXERCISES = """The checks of a hand-out call autograd_core.check, so it runs wherever the
+package is installed.
+
+example:
+  autograd-core exercises notebooks/solutions/09_backprop_by_hand_solutions.ipynb \\
+      --blank backprop_by_hand.ipynb
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``autograd-core`` command."""
     fmt = argparse.RawDescriptionHelpFormatter
     parser = _Parser(prog=PROG, formatter_class=fmt,
                      description="Train small neural networks with the autograd-core "
-                                 "engine.",
+                                 "engine, and hand out exercises.",
                      epilog="examples:\n  autograd-core demo\n"
                             "  autograd-core train --dataset moons --out runs/moons\n"
+                            "  autograd-core exercises solutions.ipynb --blank "
+                            "exercises.ipynb\n"
                             "run 'autograd-core COMMAND --help' for a command's options")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -184,6 +197,21 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-progress", action="store_true",
                        help="do not show the progress bar")
     train.set_defaults(func=run_train)
+
+    exercises = sub.add_parser(
+        "exercises", formatter_class=fmt, epilog=_EPILOG_EXERCISES,
+        help="write the hand-out of an exercise notebook, its solutions blanked",
+        description=textwrap.fill(
+            "Write a hand-out of an exercise notebook: every block from a line "
+            "'### BEGIN SOLUTION' to a line '### END SOLUTION' (nbgrader's markers) is "
+            "replaced by 'raise NotImplementedError(\"your code here\")' at its "
+            "indentation, '### BEGIN HIDDEN TESTS' ... '### END HIDDEN TESTS' blocks are "
+            "removed and outputs are cleared; everything else is unchanged.", 78))
+    exercises.add_argument("notebook", metavar="NOTEBOOK",
+                           help="the notebook with the solutions")
+    exercises.add_argument("--blank", required=True, metavar="OUT",
+                           help="where to write the hand-out (required)")
+    exercises.set_defaults(func=run_exercises)
     return parser
 
 
@@ -206,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except (CliError, ValueError, OSError, ImportError) as e:
         print(f"{PROG} {args.command}: error: {_one_line(e)}", file=sys.stderr)
+        return 1
+    except MemoryError as e:  # NumPy's says how much it could not allocate
+        print(f"{PROG} {args.command}: error: out of memory: {_one_line(e) or 'no details'} "
+              f"(smaller --hidden widths or --batch-size need less)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)

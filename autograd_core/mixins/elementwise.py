@@ -7,9 +7,23 @@ from typing import Any
 import numpy as np
 
 from .. import ops, registry
+from ..checks import real_array
 from ..registry import NO_PARAMS as _P
 
 __all__ = ["ElementwiseMixin"]
+
+
+def _bound(b: Any, none: float, name: str) -> Any:
+    """A bound of `clip`: a number as it is, `none` for None, an array copied (so
+    that refilling it later changes no gradient)."""
+    if b is None:
+        return none
+    if isinstance(b, ElementwiseMixin):
+        raise TypeError(f"clip: {name} is a Value; no gradient reaches a bound, so give its "
+                        f"data ({name}.data)")
+    if isinstance(b, (int, float, np.floating, np.integer)) and not isinstance(b, bool):
+        return b
+    return real_array(f"clip: {name}", b).copy()
 
 
 class ElementwiseMixin:
@@ -62,24 +76,28 @@ class ElementwiseMixin:
         """`self ** 2` (PyTorch's name): one node of the `pow` op."""
         return self ** 2
 
-    def clip(self, lo: float | None, hi: float | None) -> Any:
+    def clip(self, lo: Any, hi: Any) -> Any:
         """Elementwise limit to `[lo, hi]`; the gradient is 1 inside, 0 where clipped.
 
+        As `torch.clamp` and `np.clip`: `min(max(v, lo), hi)`, so where `lo >
+        hi` the result is `hi`, with gradient 0.
+
         Args:
-            lo: the lower bound, or None for none.
-            hi: the upper bound, or None for none.
+            lo: the lower bound (a number, or real numbers broadcast against
+                the Value, used as they are now), or None for none.
+            hi: the upper bound, likewise.
 
         Returns:
             A new Value, recorded by the `clip` op.
 
         Raises:
-            ValueError: `lo` is greater than `hi`.
+            TypeError: a bound is a Value (no gradient reaches a bound: give
+                its `.data`) or is not real numbers.
+            ValueError: a bound's shape does not broadcast against the Value.
 
         Examples:
             >>> from autograd_core import Value
             >>> Value([-2.0, 0.5, 3.0]).clip(0.0, 1.0)
             Value([0. , 0.5, 1. ], op='clip')
         """
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
-        return ops.clip(self, lo=-np.inf if lo is None else lo, hi=np.inf if hi is None else hi)
+        return ops.clip(self, lo=_bound(lo, -np.inf, "lo"), hi=_bound(hi, np.inf, "hi"))

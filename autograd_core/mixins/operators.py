@@ -155,6 +155,7 @@ class OperatorMixin:
             raise ValueError(f"{what}: the result has shape {np.shape(result)} but the Value "
                              f"has shape {data.shape}; an in-place change keeps the shape")
         if type(data) is np.ndarray:
+            _writable(data, what)
             np.copyto(data, result, casting="unsafe")
         else:  # a 0-d Value held as a NumPy scalar, which is immutable
             self._data = data.dtype.type(result)
@@ -182,12 +183,21 @@ class OperatorMixin:
         idx, _ = index(idx)
         data = self.data  # an ndarray also for 0-d Values
         value = _operand(x, data.dtype, "v[idx] = x")
+        _writable(data, "v[idx] = x")
         try:
             data[idx] = value
         except ValueError as e:
             raise ValueError(f"v[idx] = x: cannot write a value of shape {np.shape(value)} "
                              f"into the selection: {e}") from None
         bump_version(self)
+
+
+def _writable(data: np.ndarray, what: str) -> None:
+    """Refuse to write into read-only data, naming the change."""
+    if not data.flags.writeable:
+        raise ValueError(f"{what}: this Value's data is read-only (a broadcast view, such as "
+                         f"broadcast_to or expand gives, where elements share one memory "
+                         f"location, as PyTorch refuses too); change a copy instead, Value(v)")
 
 
 def _compared(x: Any) -> Any:

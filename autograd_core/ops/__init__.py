@@ -2,8 +2,10 @@
 
 Grouped by kind: `elementwise` (arithmetic, the unary functions, `matmul`),
 `reductions` (sum, mean, max, min, softmax), `shape` (reshape, transpose,
-broadcasting, indexing, concat, stack) and `fused` (the layer and loss ops
-that `nn` uses); `numeric` holds the sums and divisions they share (float16
+broadcasting, indexing, concat, stack), `fused` (the layer and loss ops
+that `nn` uses), `activations` (softplus, and the normal distribution
+function of GELU) and `conv` (im2col and col2im, convolution, max
+pooling); `numeric` holds the sums and divisions they share (float16
 accumulated in float32, as PyTorch does). Each module's ops are registered in `registry.OPS`, which the
 gradient-check table enumerates. The ops named after Python's builtins are
 `sum_`, `max_`, `min_`, `abs_` and `pow_` here (registered as "sum", ...), so
@@ -12,18 +14,21 @@ that no module hides the builtin.
 from __future__ import annotations
 
 from ..registry import OPS, register
-from . import elementwise, fused, reductions, shape
+from . import activations, conv, elementwise, fused, reductions, shape
+from .activations import normal_cdf, softplus
+from .conv import conv2d, fold, max_pool2d, unfold
 from .elementwise import (abs_, add, clip, cos, div, exp, log, matmul, maximum, minimum, mul,
                           neg, pow_, relu, sigmoid, sin, sqrt, sub, tanh, where)
 from .fused import bce, bce_with_logits, cross_entropy, linear, mse
 from .reductions import log_softmax, max_, mean, min_, softmax, sum_
 from .shape import broadcast_to, concat, getitem, reshape, scatter, stack, sum_to, transpose
 
-for _module in (elementwise, reductions, shape, fused):
+for _module in (elementwise, reductions, shape, fused, activations, conv):
     register(_module)
 
 __all__ = ["OPS", "abs_", "add", "bce", "bce_with_logits", "broadcast_to", "clip", "concat",
-           "cos", "cross_entropy", "div", "exp", "getitem", "linear", "log", "log_softmax",
-           "matmul", "max_", "maximum", "mean", "min_", "minimum", "mse", "mul", "neg", "pow_",
-           "relu", "reshape", "scatter", "sigmoid", "sin", "softmax", "sqrt", "stack", "sub",
-           "sum_", "sum_to", "tanh", "transpose", "where"]
+           "conv2d", "cos", "cross_entropy", "div", "exp", "fold", "getitem", "linear", "log",
+           "log_softmax", "matmul", "max_", "max_pool2d", "maximum", "mean", "min_", "minimum",
+           "mse", "mul", "neg", "normal_cdf", "pow_", "relu", "reshape", "scatter", "sigmoid",
+           "sin", "softmax", "softplus", "sqrt", "stack", "sub", "sum_", "sum_to", "tanh",
+           "transpose", "unfold", "where"]

@@ -120,10 +120,18 @@ def _pow_ga(g: Any, out: Any, a: Any, b: Any) -> Any:
         if b == 2:  # the square, the common case: a call less (a tenth of this VJP's time)
             return g * (2 * a)
         return g * (b * _power(a, b - 1)) if b != 0 else _zero(g)
-    r = g * (b * (a ** (b - 1) if vjp_tools.is_value(a) else _cpow(a, b - 1)))
+    if vjp_tools.is_value(a):  # recorded (create_graph): the graph must differentiate too
+        zero = vjp_tools.data(b) == 0
+        if np.any(zero):
+            # The derivative is 0 where b == 0; an exponent of 1 there keeps
+            # a**(b-1) finite at a == 0, so that the recorded graph differentiates
+            # to 0 (as PyTorch's), not to 0 * inf.
+            return _select(zero, 0, g * (b * a ** (_select(zero, 1, b) - 1)))
+        return g * (b * a ** (b - 1))
+    r = g * (b * _cpow(a, b - 1))
     # Where b == 0 the derivative is 0, also at a == 0 (0 * inf) and for a NaN g,
     # as in PyTorch; elsewhere r is right, and it is finite unless an edge value entered.
-    return r if finite(vjp_tools.data(r)) else _select(vjp_tools.data(b) == 0, 0, r)
+    return r if finite(r) else _select(b == 0, 0, r)
 
 
 def _pow_gb(g: Any, out: Any, a: Any, b: Any) -> Any:
@@ -303,4 +311,10 @@ def _matmul_gb(g, out, a, b):
 @op(_matmul_ga, _matmul_gb)
 def matmul(a, b):
     """a @ b;  d/da = g @ b.T, d/db = a.T @ g (1-D operands as vectors)."""
-    return a @ b
+    try:
+        return a @ b
+    except (TypeError, ValueError):  # NumPy blames the scalar type for a 0-d operand
+        if np.ndim(a) and np.ndim(b):
+            raise
+        raise ValueError("both operands need at least one dimension (for a product with a "
+                         "scalar, use *)") from None

@@ -30,6 +30,14 @@ REACHED_BORDER = "#2e7d32"
 
 _RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
 _SPACES = re.compile(" +")
+# Characters that XML 1.0 (and so SVG) cannot hold, but a label might (an op's
+# name, a module's repr); they are shown as Python writes them: \x07, \ud800.
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _visible(text: Any) -> str:
+    """`str(text)` with characters that XML cannot hold written as escapes."""
+    return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], str(text))
 
 
 def _hard_spaces(run: re.Match) -> str:
@@ -52,12 +60,13 @@ def record_escape(text: str) -> str:
         text: The text (converted with `str`), rendered as written: the record
             characters ``{}|<>``, quotes, backslashes (``\\N`` stays two characters,
             not Graphviz's node-name escape) and spaces are kept, and each newline
-            starts a new line.
+            starts a new line; control characters, which SVG cannot hold, are
+            shown escaped (``\\x07``).
 
     Returns:
         The escaped field.
     """
-    text = _SPACES.sub(_hard_spaces, _RECORD_SPECIAL.sub(r"\\\1", str(text)))
+    text = _SPACES.sub(_hard_spaces, _RECORD_SPECIAL.sub(r"\\\1", _visible(text)))
     return text.replace("\n", "\\n")
 
 
@@ -67,12 +76,13 @@ def plain_label(text: str) -> str:
     Args:
         text: The text (converted with `str`); backslashes are kept (``\\N`` is not
             Graphviz's node-name escape), each newline starts a new line, and text in
-            ``<...>`` is not taken for an HTML label.
+            ``<...>`` is not taken for an HTML label; control characters are
+            shown escaped, as in `record_escape`.
 
     Returns:
         The label, as a `graphviz.nohtml` string.
     """
-    return graphviz.nohtml(str(text).replace("\\", "\\\\").replace("\n", "\\n"))
+    return graphviz.nohtml(_visible(text).replace("\\", "\\\\").replace("\n", "\\n"))
 
 
 def record_label(rows: list[str], rankdir: str) -> str:

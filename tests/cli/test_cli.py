@@ -13,6 +13,8 @@ import pytest
 import nn
 from autograd_core.cli import main
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -183,7 +185,8 @@ def test_train_moons_writes_plots_and_a_loadable_checkpoint(tmp_path, capsys):
     X, y = nn.datasets.moons(300, noise=0.2, rng=12345)  # fresh points
     accuracy = np.mean((model(X).data[:, 0] > 0) == (y == 1))
     assert accuracy > 0.8
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError,
+                       match=r"entry 'layers.0.weight' has shape \(2, 16\), but the parameter has shape \(2, 8\)"):
         nn.load(nn.MLP(2, [8, 1]), out_dir / "model.npz")
 
 

@@ -9,6 +9,8 @@ import nn
 from autograd_core.cli import main
 from autograd_core.cli import train as train_cmd
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 
 def _run(tmp_path, capsys, *flags):
     argv = ["train", "--dataset", "moons", "--samples", "100", "--out", str(tmp_path),

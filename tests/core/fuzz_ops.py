@@ -163,9 +163,7 @@ def _scatter(c: Ctx, pool: list) -> Step | None:
 def _clip(c: Ctx, pool: list) -> Step:
     i = c.pick(pool)
     lo = c.draw(st.sampled_from([None, -1.0, 0.5, -INF]))
-    hi = c.draw(st.sampled_from([None, 0.5, 2.0, INF]))
-    if lo is not None and hi is not None and lo > hi:
-        lo, hi = hi, lo
+    hi = c.draw(st.sampled_from([None, 0.5, 2.0, INF, -2.0]))  # -2.0: lo > hi gives hi, as clamp
     tlo, thi = (-INF if lo is None and hi is None else lo), hi
     return Step(f"clip(#{i}, {lo}, {hi})", lambda v: v.clip(lo, hi), lambda t: t.clamp(tlo, thi), (i,))
 
@@ -240,14 +238,85 @@ def _cross_entropy(c: Ctx, pool: list) -> Step | None:
                 lambda v: F.cross_entropy(v.reshape(shape), y, reduction=red), theirs, (i,))
 
 
+def _image(c: Ctx, pool: list) -> tuple | None:
+    """A pool entry of at least one element seen as a one-channel image (1, 1, H, W)."""
+    i = c.pick(pool, lambda s: int(np.prod(s, dtype=int)) > 0)
+    if i is None:
+        return None
+    s = pool[i]
+    w = s[-1] if s else 1
+    return i, (1, 1, int(np.prod(s, dtype=int)) // w, w)
+
+
+def _window(c: Ctx, hw: tuple, pool_padding: bool = False) -> tuple:
+    """A kernel that fits (H, W), a stride, a padding and a dilation, as pairs."""
+    k = tuple(c.draw(st.integers(1, min(n, 3))) for n in hw)
+    s = tuple(c.draw(st.integers(1, 2)) for _ in hw)
+    p = tuple(c.draw(st.integers(0, kk // 2 if pool_padding else 1)) for kk in k)
+    d = tuple(c.draw(st.integers(1, 2)) if (n - 1) // 2 >= kk - 1 else 1 for n, kk in zip(hw, k))
+    return k, s, p, d
+
+
+def _conv2d(c: Ctx, pool: list) -> Step | None:
+    found = _image(c, pool)
+    if found is None:
+        return None
+    i, shape = found
+    k, s, p, d = _window(c, shape[2:])
+    o = c.draw(st.integers(1, 2))
+    return Step(f"conv2d(#{i} as {shape}, fresh, fresh, {s}, {p}, {d})",
+                lambda x, w, b: ops.conv2d(x.reshape(shape), w, b, stride=s, padding=p,
+                                           dilation=d, groups=1),
+                lambda x, w, b: TF.conv2d(x.reshape(shape), w, b, s, p, d), (i,),
+                (c.fresh((o, 1) + k), c.fresh((o,))))
+
+
+def _unfold(c: Ctx, pool: list) -> Step | None:
+    found = _image(c, pool)
+    if found is None:
+        return None
+    i, shape = found
+    k, s, p, d = _window(c, shape[2:])
+    return Step(f"unfold(#{i} as {shape}, {k}, {d}, {p}, {s})",
+                lambda x: ops.unfold(x.reshape(shape), kernel_size=k, dilation=d, padding=p,
+                                     stride=s),
+                lambda x: TF.unfold(x.reshape(shape), k, d, p, s), (i,))
+
+
+def _fold(c: Ctx, pool: list) -> Step | None:
+    i = c.pick(pool, lambda s: int(np.prod(s, dtype=int)) > 0)
+    if i is None:
+        return None
+    n = int(np.prod(pool[i], dtype=int))
+    k = c.draw(st.sampled_from([j for j in (1, 2, 3) if n % j == 0]))
+    shape, size = (1, k, n // k), (1, n // k + k - 1)  # windows (1, k) at stride 1: n // k of them
+    return Step(f"fold(#{i} as {shape}, {size}, (1, {k}))",
+                lambda x: ops.fold(x.reshape(shape), output_size=size, kernel_size=(1, k),
+                                   dilation=(1, 1), padding=(0, 0), stride=(1, 1)),
+                lambda x: TF.fold(x.reshape(shape), size, (1, k)), (i,))
+
+
+def _max_pool2d(c: Ctx, pool: list) -> Step | None:
+    found = _image(c, pool)
+    if found is None:
+        return None
+    i, shape = found
+    k, s, p, d = _window(c, shape[2:], pool_padding=True)
+    return Step(f"max_pool2d(#{i} as {shape}, {k}, {s}, {p}, {d})",
+                lambda x: ops.max_pool2d(x.reshape(shape), kernel_size=k, stride=s, padding=p,
+                                         dilation=d),
+                lambda x: TF.max_pool2d(x.reshape(shape), k, s, p, d), (i,))
+
+
 # Steps whose result varies smoothly with every operand value but 0 (no comparisons,
 # bounds or powers of negative numbers), and steps that add up no terms (one operand,
 # elementwise or a shape): the tolerances of test_fuzz depend on both.
 SMOOTH = {"add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "tanh", "sigmoid", "matmul", "linear",
           "sum", "mean", "softmax", "log_softmax", "reshape", "transpose", "broadcast_to", "sum_to",
           "getitem", "scatter", "concat", "stack", "mse_loss", "binary_cross_entropy_with_logits",
-          "cross_entropy"}
-NO_SUMS = {"neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "clip", "reshape", "transpose"}
+          "cross_entropy", "softplus", "normal_cdf", "unfold", "fold"}
+NO_SUMS = {"neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "clip", "reshape", "transpose",
+           "softplus", "normal_cdf", "unfold", "max_pool2d"}
 
 
 def op_name(step: Step) -> str:
@@ -285,4 +354,9 @@ MAKERS: dict[str, Callable] = {
     "bce": loss("binary_cross_entropy", unit_target=True, unit_input=True),
     "bce_with_logits": loss("binary_cross_entropy_with_logits", unit_target=True),
     "cross_entropy": _cross_entropy,
+    "softplus": unary("softplus", lambda v: ops.softplus(v, beta=2.0, threshold=10.0),
+                      lambda t: TF.softplus(t, beta=2.0, threshold=10.0)),
+    "conv2d": _conv2d, "unfold": _unfold, "fold": _fold, "max_pool2d": _max_pool2d,
+    "normal_cdf": unary("normal_cdf", ops.normal_cdf,
+                        lambda t: 0.5 * (1 + torch.erf(t * 0.7071067811865476))),
 }

@@ -77,6 +77,61 @@ def _np_softmax(a, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _np_normal_cdf(a):
+    import math
+    return 0.5 * (1 + np.vectorize(math.erf, otypes=[float])(np.asarray(a) / math.sqrt(2)))
+
+
+def _tf():
+    return __import__("torch").nn.functional
+
+
+def _np_windows(x, k, d, p, s, fill=0.0):
+    """Every window of the padded x by plain loops: [n, c, i, j, oh, ow]."""
+    xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=fill)
+    oh = (xp.shape[2] - d[0] * (k[0] - 1) - 1) // s[0] + 1
+    ow = (xp.shape[3] - d[1] * (k[1] - 1) - 1) // s[1] + 1
+    out = np.zeros(x.shape[:2] + tuple(k) + (oh, ow))
+    for i in range(k[0]):
+        for j in range(k[1]):
+            for a in range(oh):
+                for b in range(ow):
+                    out[:, :, i, j, a, b] = xp[:, :, a * s[0] + i * d[0], b * s[1] + j * d[1]]
+    return out
+
+
+def _np_unfold(x, k, d, p, s):
+    w = _np_windows(x, k, d, p, s)
+    return w.reshape(w.shape[0], -1, w.shape[4] * w.shape[5])
+
+
+def _np_fold(c, size, k, d, p, s):
+    n = c.shape[0]
+    ch = c.shape[1] // (k[0] * k[1])
+    out = np.zeros((n, ch, size[0] + 2 * p[0], size[1] + 2 * p[1]))
+    oh = (out.shape[2] - d[0] * (k[0] - 1) - 1) // s[0] + 1
+    ow = (out.shape[3] - d[1] * (k[1] - 1) - 1) // s[1] + 1
+    cols = c.reshape(n, ch, k[0], k[1], oh, ow)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            for a in range(oh):
+                for b in range(ow):
+                    out[:, :, a * s[0] + i * d[0], b * s[1] + j * d[1]] += cols[:, :, i, j, a, b]
+    return out[:, :, p[0]:p[0] + size[0], p[1]:p[1] + size[1]]
+
+
+def _np_conv2d(x, w, b, s, p, d, groups):
+    win = _np_windows(x, w.shape[2:], d, p, s)
+    og, cg = w.shape[0] // groups, x.shape[1] // groups
+    out = [np.einsum("ncijab,ocij->noab", win[:, g * cg:(g + 1) * cg], w[g * og:(g + 1) * og])
+           for g in range(groups)]
+    return np.concatenate(out, axis=1) + b.reshape(-1, 1, 1)
+
+
+def _np_max_pool2d(x, k, s, p):
+    return _np_windows(x, k, (1, 1), p, s, fill=-np.inf).max(axis=(2, 3))
+
+
 IDX = (np.array([0, 2, 0]), slice(None))  # repeated rows accumulate
 
 ROWS: dict[str, Row] = {
@@ -180,6 +235,38 @@ ROWS: dict[str, Row] = {
                   lambda a, b: __import__("torch").cat([a, b], dim=1), [((2, 3), (2, 4)), ((3, 1, 2), (3, 2, 2))]),
     "stack": Row(lambda a, b: ag.stack([a, b], axis=1), lambda a, b: np.stack([a, b], axis=1),
                  lambda a, b: __import__("torch").stack([a, b], dim=1), [((2, 3), (2, 3)), ((4,), (4,))]),
+    "softplus": Row(lambda a: ops.softplus(a, beta=2.0, threshold=3.0),
+                    lambda a: np.where(2 * a > 3, a, np.log1p(np.exp(2 * a)) / 2),
+                    lambda a: __import__("torch").nn.functional.softplus(a, beta=2.0, threshold=3.0),
+                    UNARY, [distinct],
+                    cases=[(lambda a: ops.softplus(a * 30, beta=1.0, threshold=20.0), (3, 4)),
+                           (lambda a: -ops.softplus(-a, beta=1.0, threshold=float("inf")), (5,))]),
+    "conv2d": Row(lambda x, w, b: ops.conv2d(x, w, b, stride=(1, 2), padding=(1, 0),
+                                             dilation=(1, 1), groups=1),
+                  lambda x, w, b: _np_conv2d(x, w, b, (1, 2), (1, 0), (1, 1), 1),
+                  lambda x, w, b: _tf().conv2d(x, w, b, (1, 2), (1, 0), (1, 1), 1),
+                  [((2, 3, 5, 4), (4, 3, 3, 2), (4,)), ((1, 4, 6, 5), (2, 4, 1, 1), (2,))],
+                  cases=[(lambda x: ops.conv2d(x, np.linspace(-1, 1, 48).reshape(4, 2, 3, 2), np.ones(4),
+                                               stride=(2, 1), padding=(2, 1), dilation=(2, 1),
+                                               groups=2), (2, 4, 6, 5)),
+                         (lambda x: ops.conv2d(x, np.linspace(-1, 1, 36).reshape(2, 3, 3, 2), np.ones(2),
+                                               stride=(1, 1), padding=(1, 2), dilation=(2, 1),
+                                               groups=1), (2, 3, 5, 4))]),
+    "unfold": Row(lambda x: ops.unfold(x, kernel_size=(2, 3), dilation=(1, 2), padding=(1, 1),
+                                       stride=(2, 1)),
+                  lambda x: _np_unfold(x, (2, 3), (1, 2), (1, 1), (2, 1)),
+                  lambda x: _tf().unfold(x, (2, 3), (1, 2), (1, 1), (2, 1)), [((2, 3, 5, 6),)]),
+    "fold": Row(lambda c: ops.fold(c, output_size=(5, 6), kernel_size=(2, 3), dilation=(1, 2),
+                                   padding=(1, 1), stride=(2, 1)),
+                lambda c: _np_fold(c, (5, 6), (2, 3), (1, 2), (1, 1), (2, 1)),
+                lambda c: _tf().fold(c, (5, 6), (2, 3), (1, 2), (1, 1), (2, 1)), [((2, 18, 12),)]),
+    "max_pool2d": Row(lambda x: ops.max_pool2d(x, kernel_size=(2, 3), stride=(2, 1), padding=(1, 1),
+                                               dilation=(1, 1)),
+                      lambda x: _np_max_pool2d(x, (2, 3), (2, 1), (1, 1)),
+                      lambda x: _tf().max_pool2d(x, (2, 3), (2, 1), (1, 1)),
+                      [((2, 3, 5, 6),), ((1, 2, 4, 4),)], [distinct], smooth=False),
+    "normal_cdf": Row(lambda a: ops.normal_cdf(a), _np_normal_cdf,
+                      lambda a: 0.5 * (1 + __import__("torch").erf(a / 2 ** 0.5)), UNARY),
 }
 
 

@@ -40,7 +40,7 @@ def test_default_dtype():
         assert Value(np.ones(2)).dtype == np.float64
     finally:
         ag.set_default_dtype(np.float64)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="set_default_dtype: expected float16, float32 or float64, got int32"):
         ag.set_default_dtype(np.int32)
 
 
@@ -175,6 +175,7 @@ def test_comparisons_return_plain_boolean_arrays():
         assert r.tolist() == [bool(e) for e in expect]
 
 
+@pytest.mark.slow
 def test_a_million_node_chain_runs_forward_and_backward():
     x = Value(1.0)
     y = x
@@ -290,5 +291,4 @@ def test_clip_with_one_open_bound():
     v = Value([-1.0, 0.5, 2.0])
     (v.clip(0.0, None).sum() + v.clip(None, 1.0).sum()).backward()
     np.testing.assert_allclose(v.grad, [1, 2, 1])
-    with pytest.raises(ValueError, match="clip"):
-        v.clip(2.0, 1.0)
+    np.testing.assert_array_equal(v.clip(2.0, 1.0).data, np.ones(v.shape))  # hi, as torch.clamp

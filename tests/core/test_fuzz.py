@@ -179,6 +179,7 @@ def check(graph: Graph) -> None:
             check_steps(graph, ours[0])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(graphs())
 def test_random_graphs_match_torch(graph):

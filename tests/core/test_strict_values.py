@@ -23,7 +23,7 @@ def test_value_data(bad) -> None:
 
 @pytest.mark.parametrize("bad", NOT_REAL, ids=lambda b: type(b).__name__)
 def test_operand(bad) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="unsupported operand"):
         Value([1.0]) * bad
 
 
@@ -49,9 +49,9 @@ def test_data_and_grad_setters(bad) -> None:
 @pytest.mark.parametrize("bad", [1j, "2", None], ids=lambda b: type(b).__name__)
 def test_in_place_operands(bad) -> None:
     v = Value([1.0])
-    with no_grad(), pytest.raises(TypeError):
+    with no_grad(), pytest.raises(TypeError, match="in-place \\+=: unsupported operand type"):
         v += bad
-    with no_grad(), pytest.raises(TypeError):
+    with no_grad(), pytest.raises(TypeError, match=r"v\[idx\] = x: unsupported operand type"):
         v[0] = bad
     np.testing.assert_array_equal(v.data, [1.0])
 

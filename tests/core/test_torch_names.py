@@ -169,7 +169,7 @@ def test_format_without_spec_is_str_and_errors_name_the_problem():
         int(v)
     with pytest.raises(ValueError, match="NaN"):
         int(Value(math.nan))
-    with pytest.raises(OverflowError):
+    with pytest.raises(OverflowError, match="cannot convert float infinity to integer"):
         int(Value(math.inf))
 
 

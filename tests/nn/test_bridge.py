@@ -191,6 +191,7 @@ def assert_same_weights(model, theirs, atol=1e-10):
         np.testing.assert_allclose(a, b, rtol=0, atol=atol)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cls,kw", OPTIMIZERS, ids=OPT_IDS)
 def test_training_goes_on_in_torch(torch, cls, kw):
     model = nn.MLP(3, [6, 2], activation="tanh", rng=0)
@@ -292,6 +293,9 @@ class MySGD(optim.SGD):
 def test_to_torch_refuses_what_it_cannot_carry(torch, module, named):
     with pytest.raises(TypeError, match=named):
         nn.to_torch(module)
+    if named != "several dtypes":  # a forward of its own: the message says to pass an input
+        with pytest.raises(TypeError, match="example_input"):
+            nn.to_torch(module)
 
 
 def test_to_torch_refuses_optimizers_it_cannot_carry(torch):
@@ -306,8 +310,8 @@ def test_to_torch_refuses_optimizers_it_cannot_carry(torch):
 
 def test_from_torch_refuses_what_it_cannot_carry(torch):
     tnn = torch.nn
-    for module, named in [(tnn.Sequential(tnn.Linear(2, 3), tnn.Conv2d(1, 1, 1)), "Conv2d"),
-                          (tnn.GELU(), "GELU"),
+    for module, named in [(tnn.Sequential(tnn.Linear(2, 3), tnn.GRU(3, 3)), "GRU"),
+                          (tnn.Bilinear(2, 2, 2), "Bilinear"),
                           (tnn.Linear(2, 3).to(torch.bfloat16), "bfloat16")]:
         with pytest.raises(TypeError, match=named):
             nn.from_torch(module)
@@ -367,6 +371,7 @@ def run_without(package):
     return json.loads(proc.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_without_torch_the_bridge_says_what_to_install():
     """`import nn` works and does not try to load torch; each bridge function raises
     ImportError naming torch and the extra to install."""
@@ -378,6 +383,7 @@ def test_without_torch_the_bridge_says_what_to_install():
         assert message.endswith('pip install "autograd-core[torch]"'), message
 
 
+@pytest.mark.slow
 def test_without_onnxruntime_only_the_export_fails(torch):
     report = run_without("onnxruntime")
     assert report["to_torch"] == "no error"

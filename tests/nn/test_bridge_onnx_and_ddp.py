@@ -14,6 +14,8 @@ import nn
 import optim
 from autograd_core import no_grad
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 
 @pytest.fixture
 def torch():
@@ -68,13 +70,20 @@ def test_onnx_float32_model_and_a_single_sample(torch, ort, tmp_path):
                                rtol=1e-5, atol=1e-6)
 
 
-def test_onnx_refuses_what_cannot_be_carried(torch, ort, tmp_path):
+def test_onnx_carries_a_module_by_tracing_and_refuses_what_cannot_be(torch, ort, tmp_path):
     class Doubler(nn.Module):
         def forward(self, x):
             return x * 2
 
-    with pytest.raises(TypeError, match="Doubler"):
-        nn.export_onnx(Doubler(), np.ones((2, 2)), tmp_path / "no.onnx")
+    class NotAValue(nn.Module):
+        def forward(self, x):
+            return np.asarray(x) * 2
+
+    batch = np.arange(6.0).reshape(3, 2)
+    path = nn.export_onnx(Doubler(), batch, tmp_path / "doubler.onnx")
+    np.testing.assert_array_equal(run_onnx(ort, path, batch), batch * 2)
+    with pytest.raises(TypeError, match="NotAValue"):
+        nn.export_onnx(NotAValue(), batch, tmp_path / "no.onnx")
     assert not (tmp_path / "no.onnx").exists()
 
 

@@ -1,5 +1,6 @@
 """nn.callbacks: Diagnostics on constructed cases, and LivePlot in and out of a notebook."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -57,7 +58,7 @@ def test_history_layout():
     assert list(diag.history) == ["layers.0", "layers.1", "layers.2"]
     for stats in diag.history.values():
         assert list(stats) == ["act_mean", "act_std", "grad_mean", "grad_std",
-                               "update_ratio", "dead_fraction"]
+                               "update_ratio", "dead_fraction", "saturation"]
         assert all(len(v) == 3 for v in stats.values())
 
 
@@ -171,7 +172,7 @@ def test_forward_is_restored_and_ordinary_runs_are_not_wrapped():
             raise RuntimeError("boom")
 
     diag = Diagnostics()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="boom"):
         nn.fit(model, nn.CrossEntropyLoss(), Frozen(model), X, y, epochs=2, progress=False,
                callbacks=[diag, Fails()])
     assert not any("forward" in vars(layer) for layer in model.layers)
@@ -213,6 +214,7 @@ def test_liveplot_outside_a_notebook_does_nothing(capsys):
     assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.slow
 def test_liveplot_in_a_terminal_process():
     script = textwrap.dedent("""
         import nn, optim
@@ -230,6 +232,7 @@ def test_liveplot_in_a_terminal_process():
     assert proc.stdout == "no ipython\n" and proc.stderr == ""
 
 
+@pytest.mark.slow
 def test_liveplot_renders_curves_and_a_boundary_for_2d_inputs():
     X, y = _data()
     model = nn.MLP(2, [4, 2], rng=0)
@@ -279,7 +282,11 @@ def test_decision_boundary_colours_the_predicted_regions():
     assert model.training  # its mode is given back
 
 
-def test_liveplot_updates_one_picture_in_a_notebook(tmp_path):
+@pytest.mark.slow
+def test_liveplot_updates_one_picture_in_a_notebook(tmp_path, monkeypatch):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(  # the kernel imports this checkout
+        p for p in (root, os.environ.get("PYTHONPATH", "")) if p))
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(textwrap.dedent("""
         import nn, optim

@@ -32,6 +32,19 @@ def test_round_trip(tmp_path):
         np.testing.assert_array_equal(f["layers.1.bias"], src.layers[1].bias.data)
 
 
+def test_load_returns_the_module(tmp_path):
+    path = tmp_path / "model.npz"
+    src = _model(0)
+    nn.save(src, path)
+    dst = _model(1)
+    assert nn.load(dst, path) is dst
+    opt = optim.Adam(src.parameters())
+    nn.save(src, path, opt)
+    dst2 = _model(2)
+    assert nn.load(dst2, path, optim.Adam(dst2.parameters())) is dst2
+    assert _same(src.state_dict(), dst2.state_dict())
+
+
 def test_path_used_as_given(tmp_path):
     path = tmp_path / "checkpoint.bin"
     nn.save(_model(), path)
@@ -186,5 +199,5 @@ def test_optimizer_errors_leave_everything_unchanged(tmp_path):
 
 
 def test_save_rejects_non_module(tmp_path):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="save: expected an nn.Module, got dict"):
         nn.save({"w": np.zeros(2)}, tmp_path / "x.npz")

@@ -19,6 +19,8 @@ from numpy.lib import format as npy
 import nn
 import optim
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 
 def _model(seed=0):
     return nn.MLP(3, [4, 2], rng=seed)

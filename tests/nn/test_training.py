@@ -61,12 +61,14 @@ def _classic(X, y, queries):
     return model(np.array(queries, dtype=float)).data.ravel()
 
 
+@pytest.mark.slow
 def test_classic_xor_reproduces_reference_numbers():
     X, y = nn.datasets.xor()
     pred = _classic(X, y, [[0, 1], [1, 0]])
     np.testing.assert_allclose(pred, [0.86002842, 0.86003543], atol=1e-6)
 
 
+@pytest.mark.slow
 def test_classic_four_bit_parity_reproduces_reference_numbers():
     X, y = nn.datasets.parity(4)
     pred = _classic(X, y, [[1, 0, 1, 1], [0, 1, 0, 0]])
@@ -74,6 +76,7 @@ def test_classic_four_bit_parity_reproduces_reference_numbers():
 
 
 # ------------------------------------------------------------- convergence
+@pytest.mark.slow
 def test_moons_reaches_95_percent_training_accuracy():
     X, y = nn.datasets.moons(200, noise=0.1, rng=0)
     model = nn.MLP(2, [16, 16, 1], rng=0)
@@ -84,6 +87,7 @@ def test_moons_reaches_95_percent_training_accuracy():
     assert len(history.accuracy) == history.epochs_run and history.accuracy[-1] >= 0.9
 
 
+@pytest.mark.slow
 def test_digits_mlp_reaches_95_percent_on_held_out_split():
     X, y = nn.datasets.digits()
     (X_train, y_train), (X_val, y_val) = nn.train_val_split(X, y, 0.2, rng=0)

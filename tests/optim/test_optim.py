@@ -219,31 +219,31 @@ def test_closure_is_called_and_its_loss_returned():
 
 
 # -- hyperparameter validation ------------------------------------------------------
-@pytest.mark.parametrize("make", [
-    lambda p: optim.SGD(p, lr=-0.1),
-    lambda p: optim.SGD(p, lr=float("nan")),
-    lambda p: optim.SGD(p, lr=0.1, momentum=-0.5),
-    lambda p: optim.SGD(p, lr=0.1, weight_decay=-1e-4),
-    lambda p: optim.SGD(p, lr=0.1, nesterov=True),
-    lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, dampening=0.1),
-    lambda p: optim.SGD(p, lr="fast"),
-    lambda p: optim.RMSProp(p, lr=-1.0),
-    lambda p: optim.RMSProp(p, alpha=1.0),
-    lambda p: optim.RMSProp(p, alpha=-0.1),
-    lambda p: optim.RMSProp(p, eps=-1e-8),
-    lambda p: optim.RMSProp(p, momentum=-0.1),
-    lambda p: optim.RMSProp(p, weight_decay=-0.1),
-    lambda p: optim.Adam(p, lr=-1e-3),
-    lambda p: optim.Adam(p, betas=(1.0, 0.999)),
-    lambda p: optim.Adam(p, betas=(0.9, -0.1)),
-    lambda p: optim.Adam(p, betas=(0.9,)),
-    lambda p: optim.Adam(p, eps=-1.0),
-    lambda p: optim.Adam(p, weight_decay=-0.1),
-    lambda p: optim.AdamW(p, weight_decay=-0.1),
-    lambda p: optim.AdamW(p, betas=(0.9, 1.5)),
+@pytest.mark.parametrize("make, match", [
+    (lambda p: optim.SGD(p, lr=-0.1), r"invalid lr \(learning rate\): -0.1"),
+    (lambda p: optim.SGD(p, lr=float("nan")), r"invalid lr \(learning rate\): nan"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=-0.5), r"invalid momentum: -0.5"),
+    (lambda p: optim.SGD(p, lr=0.1, weight_decay=-1e-4), r"invalid weight_decay: -0.0001"),
+    (lambda p: optim.SGD(p, lr=0.1, nesterov=True), r"Nesterov momentum requires momentum > 0 .*momentum=0.0"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, dampening=0.1), r"Nesterov momentum requires .*dampening=0.1"),
+    (lambda p: optim.SGD(p, lr="fast"), r"lr \(learning rate\) must be a real number, got 'fast'"),
+    (lambda p: optim.RMSProp(p, lr=-1.0), r"invalid lr \(learning rate\): -1.0"),
+    (lambda p: optim.RMSProp(p, alpha=1.0), r"invalid alpha: 1.0"),
+    (lambda p: optim.RMSProp(p, alpha=-0.1), r"invalid alpha: -0.1"),
+    (lambda p: optim.RMSProp(p, eps=-1e-8), r"invalid eps: -1e-08"),
+    (lambda p: optim.RMSProp(p, momentum=-0.1), r"invalid momentum: -0.1"),
+    (lambda p: optim.RMSProp(p, weight_decay=-0.1), r"invalid weight_decay: -0.1"),
+    (lambda p: optim.Adam(p, lr=-1e-3), r"invalid lr \(learning rate\): -0.001"),
+    (lambda p: optim.Adam(p, betas=(1.0, 0.999)), r"invalid beta1 \(betas\[0\]\): 1.0"),
+    (lambda p: optim.Adam(p, betas=(0.9, -0.1)), r"invalid beta2 \(betas\[1\]\): -0.1"),
+    (lambda p: optim.Adam(p, betas=(0.9,)), r"betas must be a pair"),
+    (lambda p: optim.Adam(p, eps=-1.0), r"invalid eps: -1.0"),
+    (lambda p: optim.Adam(p, weight_decay=-0.1), r"invalid weight_decay: -0.1"),
+    (lambda p: optim.AdamW(p, weight_decay=-0.1), r"invalid weight_decay: -0.1"),
+    (lambda p: optim.AdamW(p, betas=(0.9, 1.5)), r"invalid beta2 \(betas\[1\]\): 1.5"),
 ])
-def test_invalid_hyperparameters(make):
-    with pytest.raises(ValueError):
+def test_invalid_hyperparameters(make, match):
+    with pytest.raises(ValueError, match=match):
         make([Value(np.ones(2))])
 
 
@@ -325,7 +325,7 @@ def test_load_state_dict_refuses_mismatches_and_changes_nothing():
             target.load_state_dict(d)
         after = target.state_dict()
         assert after["hyperparameters"] == before["hyperparameters"] and after["state"] == {}
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="load_state_dict expects a dict, got list"):
         target.load_state_dict([("lr", 0.1)])
     target.load_state_dict(good)
     np.testing.assert_array_equal(target.state_dict()["state"][0]["momentum_buffer"],
@@ -347,9 +347,9 @@ def test_clip_grad_norm_by_hand():
     assert optim.clip_grad_norm([a, b], max_norm=10.0) == pytest.approx(5.0)
     assert a.grad is ga and b.grad is gb  # below the limit: untouched
     assert optim.clip_grad_norm([a, b], 1.0, norm_type=math.inf) == 4.0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid max_norm: -1.0"):
         optim.clip_grad_norm([a], max_norm=-1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="norm_type must be a positive number"):
         optim.clip_grad_norm([a], 1.0, norm_type=0)
 
 
@@ -415,12 +415,14 @@ def test_schedules_by_hand():
     for _ in range(2):
         cos.step()
     assert opt.lr == pytest.approx(0.2, rel=1e-15)
-    for bad in [dict(step_size=0), dict(step_size=2.5), dict(step_size=2, gamma=-1.0)]:
-        with pytest.raises(ValueError):
+    for bad, match in [(dict(step_size=0), "step_size must be a positive int, got 0"),
+                       (dict(step_size=2.5), "step_size must be a positive int, got 2.5"),
+                       (dict(step_size=2, gamma=-1.0), "invalid gamma: -1.0")]:
+        with pytest.raises(ValueError, match=match):
             StepLR(opt, **bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="T_max must be a positive int, got 0"):
         CosineAnnealingLR(opt, T_max=0)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="ExponentialLR needs an optim optimizer, got object"):
         ExponentialLR(object(), gamma=0.9)
 
 
@@ -445,8 +447,8 @@ def test_schedule_state_dict_round_trip(name, kw, n):
         sched2.step()
         got.append(opt2.lr)
     assert got == expected
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="last_epoch must be an integer >= 0, got -3"):
         sched2.load_state_dict({**saved, "last_epoch": -3})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot load a Other state into"):
         sched2.load_state_dict({**saved, "scheduler": "Other"})
     assert sched2.last_epoch == 14

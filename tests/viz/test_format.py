@@ -125,3 +125,30 @@ def test_a_small_matrix_in_the_rendered_picture(no_dot):
     X = Value(np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), label="X")
     lines = _lines(draw_graph((X * 2).sum()).pipe(format="svg"))
     assert _first_lines(lines, "X\n(4, 2) float64\ndata: [[0, 0], [0, 1], [1, 0], [1, 1]]")
+
+
+CONTROL = "bell\x07nul\x00esc\x1b"
+
+
+@op(_identity_vjp, name="op" + CONTROL)
+def control_op(x):
+    """The identity, under a name holding control characters."""
+    return x.copy()
+
+
+class _Loud(nn.Module):
+    def forward(self, x):
+        return control_op(x * 2).sum()
+
+    def __repr__(self):
+        return "Loud" + CONTROL
+
+
+@pytest.mark.parametrize("max_nodes", [500, 3])
+def test_control_characters_give_valid_svg_and_show_escaped(renderer, max_nodes):
+    y = _Loud()(Value(np.ones(2), label="x" + CONTROL))
+    svg = draw_graph(y, max_nodes=max_nodes).pipe(format="svg")
+    text = " ".join(t or "" for node in _lines(svg).values() for t in node)  # parses: valid XML
+    assert "Loudbell\\x07nul\\x00esc\\x1b" in text
+    if max_nodes == 500:
+        assert "opbell\\x07nul\\x00esc\\x1b" in text and "xbell\\x07" in text

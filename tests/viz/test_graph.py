@@ -284,6 +284,7 @@ def test_max_nodes_with_modules_collapses_to_one_node_per_module():
     ])
 
 
+@pytest.mark.slow
 def test_huge_chain_does_not_hang():
     y = _tanh_chain(100_000)
     start = time.perf_counter()
@@ -304,6 +305,7 @@ def test_500_nodes_draw_quickly():
     assert len(parse(g)[0]) == 499
 
 
+@pytest.mark.slow
 def test_shared_value_along_a_deep_graph_gets_repeated_copies():
     w = Value(0.9, label="w")
     y = Value(1.0, label="x")

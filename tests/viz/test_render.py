@@ -93,7 +93,7 @@ def test_render_filename_and_outfile_without_dot(no_dot, tmp_path):
     assert out == os.fspath(target)
     assert (tmp_path / "picture.gv").read_text() == g.source
     assert "alpha" in _svg_texts(target.read_bytes())
-    with pytest.raises(graphviz.FileExistsError):
+    with pytest.raises(graphviz.FileExistsError, match="output file exists: .*picture.svg"):
         g.render(outfile=target, raise_if_result_exists=True)
 
 

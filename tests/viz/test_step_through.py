@@ -226,6 +226,7 @@ def _state_of(html: str) -> dict:
     return json.loads(found.group(1))["state"]
 
 
+@pytest.mark.slow
 def test_exported_notebook_carries_every_picture():
     """Notebook 01, exported to HTML with its widget state, holds the slider and one
     picture per step: a reader can step through it without a kernel."""

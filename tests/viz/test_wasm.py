@@ -20,6 +20,8 @@ from autograd_core.viz.draw import draw_graph
 from autograd_core.viz.render import GraphDigraph
 from autograd_core.viz.wasm import count_nodes
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
+
 SVG_NODE = "{http://www.w3.org/2000/svg}g"
 
 

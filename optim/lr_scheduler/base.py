@@ -1,20 +1,15 @@
-"""Learning-rate schedules that change an optimizer's `lr` once per `step()`.
-
-Call `scheduler.step()` after `optimizer.step()`, usually once per epoch. The
-values are those of the `torch.optim.lr_scheduler` classes of the same names.
-"""
+"""`LRScheduler`, the base class of the schedules: the optimizer, its starting lr, the steps."""
 
 from __future__ import annotations
 
-import math
 from numbers import Integral
 from typing import Any
 
-from autograd_core.checks import positive_int, real_number
+from autograd_core.checks import real_number
 
-from .optimizer import Optimizer
+from ..optimizer import Optimizer
 
-__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
+__all__ = ["LRScheduler"]
 
 
 class LRScheduler:
@@ -33,6 +28,8 @@ class LRScheduler:
     """
 
     _hyper_names: tuple[str, ...] = ()
+    per_batch = False
+    """Whether `fit` steps the schedule after every batch (True) or every epoch."""
 
     def __init__(self, optimizer: Optimizer, **hyper: Any) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -130,107 +127,3 @@ class LRScheduler:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._hyper_names)
         return f"{type(self).__name__}({args}, last_epoch={self.last_epoch})"
-
-
-class StepLR(LRScheduler):
-    """Multiply the lr by `gamma` every `step_size` steps.
-
-    `lr = base_lr * gamma ** (last_epoch // step_size)`, as PyTorch's.
-
-    Args:
-        optimizer: the optimizer.
-        step_size: the number of steps between two decays (a positive int).
-        gamma: the factor (>= 0).
-
-    Raises:
-        TypeError: `optimizer` is not an `optim` optimizer.
-        ValueError: a `step_size` that is not a positive int, or a negative
-            `gamma`.
-
-    Examples:
-        >>> from autograd_core import Value
-        >>> import optim
-        >>> opt = optim.SGD([Value(1.0)], lr=1.0)
-        >>> schedule = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
-        >>> lrs = []
-        >>> for epoch in range(4):
-        ...     schedule.step()
-        ...     lrs.append(opt.lr)
-        >>> lrs
-        [1.0, 0.5, 0.5, 0.25]
-    """
-
-    _hyper_names = ("step_size", "gamma")
-
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        super().__init__(optimizer, step_size=step_size, gamma=gamma)
-
-    @classmethod
-    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
-        return {"step_size": positive_int("step_size", hyper["step_size"]),
-                "gamma": real_number("gamma", hyper["gamma"])}
-
-    def _compute_lr(self) -> float:
-        # Applied to the current lr, as torch does (so the rounding matches too).
-        if self.last_epoch % self.step_size != 0:
-            return self.optimizer.lr
-        return self.optimizer.lr * self.gamma
-
-
-class ExponentialLR(LRScheduler):
-    """Multiply the lr by `gamma` at every step: `lr = base_lr * gamma ** last_epoch`.
-
-    Args:
-        optimizer: the optimizer.
-        gamma: the factor (>= 0).
-
-    Raises:
-        TypeError: `optimizer` is not an `optim` optimizer.
-        ValueError: a negative `gamma`.
-    """
-
-    _hyper_names = ("gamma",)
-
-    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
-        super().__init__(optimizer, gamma=gamma)
-
-    @classmethod
-    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
-        return {"gamma": real_number("gamma", hyper["gamma"])}
-
-    def _compute_lr(self) -> float:
-        return self.optimizer.lr * self.gamma
-
-
-class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from base_lr down to `eta_min` over `T_max` steps.
-
-    `lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * last_epoch / T_max)) / 2`.
-    Past `T_max` the same formula continues, so the lr climbs back to
-    base_lr at `2 * T_max` and keeps oscillating with period `2 * T_max`, as
-    PyTorch's does.
-
-    Args:
-        optimizer: the optimizer.
-        T_max: the number of steps from base_lr down to `eta_min` (a positive int).
-        eta_min: the lowest lr (>= 0).
-
-    Raises:
-        TypeError: `optimizer` is not an `optim` optimizer.
-        ValueError: a `T_max` that is not a positive int, or a negative `eta_min`.
-    """
-
-    _hyper_names = ("T_max", "eta_min")
-
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
-        super().__init__(optimizer, T_max=T_max, eta_min=eta_min)
-
-    @classmethod
-    def _check_hyper(cls, hyper: dict[str, Any]) -> dict[str, Any]:
-        return {"T_max": positive_int("T_max", hyper["T_max"]),
-                "eta_min": real_number("eta_min", hyper["eta_min"])}
-
-    def _compute_lr(self) -> float:
-        base_lr = self.base_lrs[0]
-        cos = math.cos(math.pi * self.last_epoch / self.T_max)
-        return self.eta_min + (base_lr - self.eta_min) * (1 + cos) / 2
