@@ -6,6 +6,7 @@ with LayerNorm. They run in tests/test_notebooks.py; here, what their committed 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -74,3 +75,18 @@ def test_normalisation_shows_train_and_eval_and_a_batch_of_one() -> None:
                   r"([+-][\d.]+) in batch B", out)
     assert m and m[1] != m[2]  # training: it depends on its batchmates
     assert "the running statistics are near the data's" in out
+
+
+def test_the_convolutions_notebook_runs_without_torch(monkeypatch, capsys) -> None:
+    """Without PyTorch, the import cell leaves `torch = None` and the cell that carries
+    the model says it is skipped (the other cells do not use torch)."""
+    nb = nbformat.read(NOTEBOOKS / "11_convolutions.ipynb", as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    uses_torch = [i for i, s in enumerate(cells) if "torch" in s]
+    assert uses_torch == [0, len(cells) - 1], uses_torch  # the imports, and the last cell
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch fails
+    namespace: dict = {}
+    exec(cells[0], namespace)
+    assert namespace["torch"] is None
+    exec(cells[-1], namespace)
+    assert "PyTorch is not installed: this section is skipped" in capsys.readouterr().out
