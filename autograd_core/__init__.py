@@ -47,8 +47,14 @@ __all__ = [
 # `from autograd_core import nn, optim` gives them, also loaded on first use, so
 # that importing the engine never imports the layers built on it.
 # `check` (exercises that grade themselves) is a wing too: the module itself.
-_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz",
+_LAZY = {"draw_graph": "viz", "backward_steps": "viz", "step_through": "viz.step",
          "nn": None, "optim": None, "check": "check"}
+
+
+def __dir__() -> list[str]:
+    """The public names (`__all__`) and the packages `nn`, `optim` and `viz`: no
+    helper, typing name or internal module."""
+    return sorted({*__all__, "nn", "optim", "viz"})
 
 
 def __getattr__(name: str) -> Any:

@@ -2,7 +2,9 @@
 
 - Guides: each notebook in `notebooks/` becomes the page `guides/<name>.md`, with the
   outputs saved in it: printed text as text blocks, graphs (SVG) and plots (PNG) as
-  image files beside the page. The notebook itself is offered for download.
+  image files beside the page, and `step_through`'s stepper as the self-contained HTML
+  it saved (its pictures, a range input and a few lines of script). The notebook
+  itself is offered for download.
 - Figures: a page whose front matter says `figures: true` has its Python blocks run at
   build time, in page order, in one namespace, in a temporary folder. The SVG files they
   write become files of the site, beside the page: the drawings are always those of the
@@ -32,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _FENCE = re.compile(r"^(?P<fence>`{3,})(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
                     re.M | re.S)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: The class of step_through's HTML stepper (autograd_core/viz/stepper.py).
+STEPPER_CLASS = "autograd-core-stepper"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
@@ -140,7 +144,11 @@ def notebook_page(path: Path) -> tuple[str, dict[str, bytes]]:
                              f"{out['ename']}: {out['evalue']}")
                 continue
             data = out.get("data", {})
-            if "image/svg+xml" in data:
+            page_html = _text(data.get("text/html", ""))
+            if STEPPER_CLASS in page_html[:200]:
+                # step_through's self-contained stepper: raw HTML, as nbconvert shows it.
+                parts.append(f'<div class="nb-output">\n{page_html.strip()}\n</div>')
+            elif "image/svg+xml" in data:
                 svg = _text(data["image/svg+xml"])
                 name = f"{stem}-{i:02d}-{k}.svg"
                 images[name] = svg.encode("utf-8")

@@ -22,7 +22,7 @@ from autograd_core.checks import positive_int, real_number
 
 from .data import RngLike, as_rng
 
-__all__ = ["xor", "parity", "moons", "spirals", "digits", "names"]
+__all__ = ["xor", "parity", "moons", "spirals", "digits", "names", "MAX_PARITY_BITS"]
 
 MAX_PARITY_BITS = 20
 """The largest `n_bits` of `parity` (2**20 rows)."""

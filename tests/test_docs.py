@@ -5,7 +5,9 @@ the docstrings' examples pass.
 - every ```python block of docs/ runs, page by page (one namespace per page, in a
   temporary working folder); where a ```text block follows a Python block, it is what
   the block prints (compared as doctest compares: `...` matches anything, runs of
-  whitespace are equal);
+  whitespace are equal); a block that starts with `# needs: torch` runs where torch
+  is installed, and where it is not, the page's test reports it as skipped after
+  running every other block;
 - the API reference has an entry for every public name of `autograd_core`, `nn`,
   `optim` and their public submodules;
 - the docstring examples (`>>>`) of those packages and all their modules pass.
@@ -65,6 +67,13 @@ def test_site_builds_strict(tmp_path):
     # The notebook guides show their saved graphs and plots.
     guide = (site / "guides" / "01_values_and_graphs.html").read_text()
     assert guide.count('class="nb-output nb-image"') >= 5 and "<math" in guide
+    # step_through's output is the stepper that needs no kernel: every step's picture,
+    # a range input and its script.
+    (stepper,) = re.findall(r'<div class="autograd-core-stepper">.*?</script>\s*</div>',
+                            guide, re.S)
+    assert re.search(r'<input type="range" min="0" max="10"', stepper)
+    assert stepper.count('class="agc-frame"') == 11 and stepper.count("<svg") == 11
+    assert "a widget: run it in Jupyter" not in guide
     assert len(list((site / "guides" / "images").glob("*.svg"))) >= 10
     # The drawings of "How backpropagation works here" are made by draw_graph at build time.
     backprop = (site / "backprop.html").read_text()
@@ -72,6 +81,7 @@ def test_site_builds_strict(tmp_path):
     assert len(drawings) >= 4
     for name in drawings:
         assert (site / name).read_text().lstrip().startswith("<?xml"), name
+    _check_reference_pages(site / "reference")
     # The changelog page is the repository's CHANGELOG.md.
     assert "Unreleased" in (site / "changelog.html").read_text()
     # Nothing in a page is loaded from the network.
@@ -79,6 +89,81 @@ def test_site_builds_strict(tmp_path):
         remote = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"',
                             page.read_text())
         assert not remote, (page, remote)
+
+
+def _check_reference_pages(folder: Path) -> None:
+    """No private or unexported name in the API reference; Value's page starts with
+    construction, data and grad, and backward; a tuple is one Returns row."""
+    for page in folder.glob("*.html"):
+        text = page.read_text()
+        for ident in re.findall(r'<h[2-5] id="([^"]+)"', text):
+            if "." not in ident:
+                continue  # a section heading
+            assert not any(part.startswith("_") for part in ident.split(".")
+                           if part != "__version__"), (page.name, ident)
+            owner, _, name = ident.rpartition(".")
+            try:
+                module = importlib.import_module(owner)
+            except ImportError:
+                continue  # a class member
+            exported = getattr(module, "__all__", None)
+            assert exported is None or name in exported, (
+                f"{page.name} documents {ident}, which {owner} does not export")
+        assert "doc-section-bases" not in text or page.name != "autograd_core.html"
+    reference = (folder / "autograd_core.html").read_text()
+    order = [reference.index(f'id="autograd_core.Value{m}"')
+             for m in ("", ".data", ".grad", ".backward", ".exp", ".sum", ".reshape")]
+    assert order == sorted(order)
+    assert "Bases:" not in reference.split('id="autograd_core.Value"')[1].split('id="autograd_core.Value.data"')[0]
+    bridge = (folder / "nn.html").read_text().split('id="nn.to_torch"')[1].split('id="nn.from_torch"')[0]
+    returns = bridge.split("Returns:")[1].split("</table>")[0]
+    assert returns.count("<tr") == 2, "one header row and one Returns row for a tuple"
+
+
+def test_reference_lists_every_member_of_value_once():
+    """Value's members are listed by kind on its page; a member added to Value and
+    not listed there fails here."""
+    import autograd_core
+
+    text = (DOCS / "reference" / "autograd_core.md").read_text()
+    (first,) = re.findall(r"^::: autograd_core\.Value\n(?:    .*\n)*?      members: \[(.*?)\]",
+                          text, re.M)
+    listed = [m.strip() for m in first.split(",")]
+    listed += re.findall(r"^::: autograd_core\.Value\.(\w+)$", text, re.M)
+    public = {n for n in dir(autograd_core.Value) if not n.startswith("_")}
+    assert sorted(listed) == sorted(set(listed)), "a member is listed twice"
+    assert set(listed) == public, (set(listed) - public, public - set(listed))
+
+
+def test_a_module_entry_listing_members_lists_its_exports():
+    """A module entry that lists its members (to leave helpers out) lists every name
+    the module exports, no more and no fewer."""
+    for page in (DOCS / "reference").glob("*.md"):
+        for m in re.finditer(r"^::: (\S+)\n((?:    .*\n)*)", page.read_text(), re.M):
+            listed = re.search(r"members: \[(.*?)\]", m.group(2), re.S)
+            if not listed:
+                continue
+            try:
+                module = importlib.import_module(m.group(1))
+            except ImportError:
+                continue  # a class, not a module
+            names = [n.strip() for n in listed.group(1).split(",")]
+            assert sorted(names) == sorted(module.__all__), (page.name, m.group(1))
+
+
+def test_dir_shows_only_the_public_api():
+    import autograd_core
+
+    shown = set(dir(autograd_core))
+    assert shown == set(autograd_core.__all__) | {"nn", "optim", "viz"}
+    assert not {n for n in shown if n.startswith("_") and n != "__version__"}
+    assert {"Any", "annotations", "methods", "checks"}.isdisjoint(shown)
+
+
+def test_hooks_know_the_stepper():
+    from autograd_core.viz import stepper
+
+    assert hooks.STEPPER_CLASS == stepper.STEPPER_CLASS
 
 
 def _page_ids():
@@ -93,8 +178,13 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
     namespace: dict = {"__name__": "__docs__"}
     checker = doctest.OutputChecker()
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    waiting = []
     for code, expected, line in hooks.python_blocks(page.read_text()):
         where = f"{page.relative_to(ROOT)}, block at line {line}"
+        needs = [m for m in _NEEDS.findall(code) if importlib.util.find_spec(m) is None]
+        if needs:  # the blocks after it still run; the test reports the skip below
+            waiting.append(f"line {line} needs {', '.join(needs)}")
+            continue
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile("\n" * line + code, str(page), "exec"), namespace)
@@ -102,6 +192,13 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
             got = out.getvalue()
             assert checker.check_output(expected, got, flags), (
                 f"{where} printed\n{got}\nbut the page shows\n{expected}")
+    if waiting:
+        pytest.skip(f"{page.name}: every other block ran and passed; not run: "
+                    f"{'; '.join(waiting)} (pip install \"autograd-core[torch]\")")
+
+
+# A block whose first lines say `# needs: torch` runs only where torch is installed.
+_NEEDS = re.compile(r"^# needs: (\w+)", re.M)
 
 
 def _public_names(package: str) -> list[str]:
@@ -154,3 +251,33 @@ def test_docstring_examples():
             runner.run(test, out=report.append)
     assert not report, "".join(report)
     assert examples >= 1
+
+
+def _prose() -> dict[str, str]:
+    """README, the pages and the notebooks' Markdown cells, by name."""
+    import json
+
+    texts = {"README.md": (ROOT / "README.md").read_text()}
+    texts.update({str(p.relative_to(ROOT)): p.read_text() for p in PAGES})
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        texts[nb.name] = "\n".join("".join(c["source"]) for c in cells
+                                   if c["cell_type"] == "markdown")
+    return texts
+
+
+_NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine "
+                                       "ten eleven twelve".split())}
+
+
+def test_no_stale_facts():
+    """What the prose says about the repository is still true: the paths it names
+    exist, the number of notebooks is right, the digits ship with the package."""
+    notebooks = len(list((ROOT / "notebooks").glob("*.ipynb")))
+    for name, text in _prose().items():
+        for path in re.findall(r"`((?:autograd_core|nn|optim|notebooks|docs)/[\w./]*)`", text):
+            assert (ROOT / path).exists(), f"{name} names {path}, which does not exist"
+        for word in re.findall(r"\b(\w+) notebooks\b", text):
+            if word.lower() in _NUMBERS:
+                assert _NUMBERS[word.lower()] == notebooks, f"{name}: '{word} notebooks'"
+        assert not re.search(r"(bundled|come|comes|shipped) with scikit-learn", text), name

@@ -104,14 +104,54 @@ print(json.dumps({
 """
 
 
+def _site_dirs() -> list[str]:
+    """The folders this interpreter imports installed packages from: those of the
+    environment the tests run in (a virtual environment's own, not its base
+    interpreter's alone), never the source tree."""
+    here = str(ROOT)
+    dirs = [p for p in sys.path if p and Path(p).is_dir() and Path(p).name in
+            ("site-packages", "dist-packages") and not p.startswith(here)]
+    return list(dict.fromkeys(dirs))
+
+
+def _venv_seeing_this_environment(env_dir: Path) -> tuple[Path, Path]:
+    """A virtual environment whose own site-packages comes first (the wheel goes
+    there) and which then sees the running environment's packages (numpy, graphviz,
+    pip, ...), through a `.pth` file that adds those folders as site folders (so that
+    their own `.pth` files are read too). `venv`'s `system_site_packages=True` would
+    give the *base* interpreter's packages, not those of the virtual environment
+    that runs the tests."""
+    venv.create(env_dir, system_site_packages=False, with_pip=False)
+    bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / "python"
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    proc = subprocess.run([str(python), "-c", where], capture_output=True, text=True,
+                          timeout=60, check=True)
+    purelib = Path(proc.stdout.strip())
+    lines = [f"import site; site.addsitedir({d!r})" for d in _site_dirs()]
+    (purelib / "_running_environment.pth").write_text("\n".join(lines) + "\n")
+    return python, bin_dir
+
+
+def test_venv_sees_the_running_environment(tmp_path):
+    python, _ = _venv_seeing_this_environment(tmp_path / "venv")
+    code = "import graphviz, numpy, sys; print(numpy.__file__); print(sys.prefix)"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    numpy_file, prefix = proc.stdout.split()
+    import numpy
+    assert Path(numpy_file) == Path(numpy.__file__)
+    assert Path(prefix).resolve() == (tmp_path / "venv").resolve()
+
+
 def test_wheel_installs_and_works_outside_the_source_tree(dist, tmp_path):
     # A virtual environment that sees the installed dependencies (numpy, graphviz, ...)
     # and gets the wheel alone; run from an empty folder, without PYTHONPATH, so that
     # nothing can come from the source tree.
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
-    bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    python = bin_dir / "python"
+    python, bin_dir = _venv_seeing_this_environment(env_dir)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     run = dict(capture_output=True, text=True, env=env, timeout=180, check=False)
     proc = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index",

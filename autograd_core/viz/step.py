@@ -1,12 +1,14 @@
-"""`step_through(root)`: a Jupyter widget that steps through the backward pass.
+"""`step_through(root)`: a Jupyter widget (an `ipywidgets.VBox`) that steps
+through the backward pass.
 
-A slider (with a Play button and step buttons) chooses the step k; below it, the
-chain rule that step applied, with its numbers, and the graph as
-`draw_graph(root, step=k)` draws it. Each picture is rendered once and kept. The
-slider selects among the kept pictures in the browser itself (a `jslink` to a
-`Stack` of them), so moving it to a step already drawn costs nothing in Python,
-and a notebook saved with its widget state (or exported to HTML with it) can be
-stepped through without a kernel.
+A slider (with a Play button and a number box whose arrows step back and forward)
+chooses the step k; below it, the chain rule that step applied, with its numbers,
+and the graph as `draw_graph(root, step=k)` draws it. Each picture is rendered
+once and kept. The controls and the pictures are linked in the browser itself
+(`jslink`s to a `Stack` of them), so moving to a step already drawn costs nothing
+in Python, and works without a kernel. Where widgets do not run, its `text/html`
+form (`stepper.py`) steps through the same pictures with a few lines of inline
+JavaScript.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import re
 import time
 from typing import Any
 
+import ipywidgets
 import numpy as np
 
 from ..backward import edge_grad
 from .draw import step_drawer
 from .format import format_array, format_number, grad_array
+from .stepper import stepper_html
 
 __all__ = ["StepThrough", "step_through"]
 
@@ -134,16 +138,21 @@ def _picture_html(svg: str) -> str:
             f'style="overflow:auto;max-width:100%">{svg}</div>')
 
 
-class StepThrough:
-    """The widget `step_through` returns; it displays itself in Jupyter.
+class StepThrough(ipywidgets.VBox):
+    """The widget `step_through` returns: an `ipywidgets.VBox`, so it can be placed
+    in an `HBox` or any other layout.
 
     Attributes:
         steps: the number of backward steps n (the slider runs over 0..n).
         slider: the `ipywidgets.IntSlider` choosing the step.
         play: the `ipywidgets.Play` button that moves the slider one step at a time.
+        stepper: the `ipywidgets.BoundedIntText` whose arrows step back and forward.
         pictures: the `ipywidgets.Stack` of one `ipywidgets.HTML` per step; its
             `selected_index` is the step shown.
-        widget: the whole `ipywidgets.VBox`, to place in other layouts.
+        controls: the `ipywidgets.HBox` of the play button, the stepper and the slider.
+
+    Play, the stepper, the slider and the pictures are linked in the browser
+    (`jslink`), so they work without a kernel where the widget's state was saved.
     """
 
     def __init__(self, root: Any, **draw_graph_options: Any) -> None:
@@ -152,15 +161,15 @@ class StepThrough:
             hint = " (the slider chooses the step)" if "step" in unknown else ""
             raise TypeError(f"step_through: unexpected option(s) {unknown}{hint}; "
                             f"draw_graph's options are {list(_OPTIONS)}")
-        self._draw_step, plan, state = step_drawer(root, caller="step_through",
-                                                   **draw_graph_options)
+        draw_step, plan, state = step_drawer(root, caller="step_through", **draw_graph_options)
+        self._draw_step = draw_step
         self._rule = _ChainRule(root, plan, state)
         self.steps = len(state["number"])
         self._html: dict[int, str] = {}
         self._svgs: dict[int, str] = {}
         self._children: list = []
         self._prerender(PRERENDER_SECONDS)
-        self._build()
+        super().__init__(self._build())
 
     # -- pictures ------------------------------------------------------------------
     def svg(self, k: int) -> str:
@@ -199,32 +208,29 @@ class StepThrough:
             self._rendered(k)
 
     # -- the widget ----------------------------------------------------------------
-    def _build(self) -> None:
-        import ipywidgets as w
-
+    def _build(self) -> list:
+        """The controls and the pictures; every link between them lives in the browser."""
+        w = ipywidgets
         n = self.steps
         self.slider = w.IntSlider(value=0, min=0, max=n, step=1, description="step",
                                   continuous_update=True, layout=w.Layout(width="380px"))
         self.play = w.Play(value=0, min=0, max=n, step=1, interval=900,
                            description="play the backward pass")
-        back = w.Button(description="\u25c0 back", layout=w.Layout(width="72px"),
-                        tooltip="one step back")
-        forward = w.Button(description="next \u25b6", layout=w.Layout(width="72px"),
-                           tooltip="one step forward")
-        back.on_click(lambda _: self._move(-1))
-        forward.on_click(lambda _: self._move(+1))
+        # Back and next: the arrows of a number box (and the keys up and down in it),
+        # linked to the slider in the browser, so that they need no kernel either.
+        self.stepper = w.BoundedIntText(value=0, min=0, max=n, step=1,
+                                        tooltip="one step back or forward",
+                                        layout=w.Layout(width="64px"))
         self._children = [w.HTML(self._html.get(k, _PLACEHOLDER.format(k=k)))
                           for k in range(n + 1)]
         self.pictures = w.Stack(self._children, selected_index=0)
-        # In the browser: Play drives the slider, the slider picks the picture
-        # (no round trip to Python, and it works in a saved notebook too).
         self._links = [w.jslink((self.play, "value"), (self.slider, "value")),
+                       w.jslink((self.stepper, "value"), (self.slider, "value")),
                        w.jslink((self.slider, "value"), (self.pictures, "selected_index"))]
         self.slider.observe(self._on_slider, names="value")
-        self.widget = w.VBox([w.HBox([self.play, back, forward, self.slider]), self.pictures])
-
-    def _move(self, delta: int) -> None:
-        self.slider.value = min(max(self.slider.value + delta, 0), self.steps)
+        self.stepper.observe(self._on_stepper, names="value")
+        self.controls = w.HBox([self.play, self.stepper, self.slider])
+        return [self.controls, self.pictures]
 
     def _on_slider(self, change: dict) -> None:
         k = change["new"]
@@ -233,6 +239,10 @@ class StepThrough:
         # and so a saved notebook's, the same as what is shown.
         self.pictures.selected_index = k
         self.play.value = k
+        self.stepper.value = k
+
+    def _on_stepper(self, change: dict) -> None:
+        self.slider.value = change["new"]
 
     def show(self, k: int) -> None:
         """Move the slider to step k (as dragging it does)."""
@@ -240,38 +250,52 @@ class StepThrough:
         self.slider.value = int(k)
 
     # -- display -------------------------------------------------------------------
+    def html(self) -> str:
+        """The whole pass as self-contained HTML: every step's picture and chain-rule
+        line, a range input, back/next and play buttons, and a few lines of inline
+        JavaScript. Every step is rendered (once) to make it."""
+        return stepper_html([self._rendered(k) for k in range(self.steps + 1)])
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        """The widget for Jupyter, with a still picture (the whole pass) for viewers
-        that do not run widgets."""
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        """The widget for Jupyter; for viewers that do not run widgets (nbconvert's
+        HTML, notebook viewers, the documentation), the HTML stepper of `html()`."""
+        bundle = super()._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data["text/plain"] = (f"step_through: {self.steps} steps of the backward pass "
-                              f"(a widget: run it in Jupyter)")
-        data["text/html"] = self._rendered(self.steps)
+                              f"(a widget in Jupyter; a stepper in HTML)")
+        data["text/html"] = self.html()
         return bundle
 
     def close(self) -> None:
         """Close every widget of it (they disappear from the notebook)."""
-        bar = self.widget.children[0]
-        for item in (*self._links, *bar.children, bar, *self._children, self.pictures,
-                     self.widget):
+        controls = getattr(self, "controls", None)  # None if __init__ stopped early
+        parts = (*self._links, *controls.children, controls, *self._children,
+                 self.pictures) if controls is not None else ()
+        for item in parts:
             item.close()
+        super().close()
 
 
 def step_through(root: Any, **draw_graph_options: Any) -> StepThrough:
     """A widget stepping through the backward pass from `root`, one Value at a time.
 
     In Jupyter it shows a slider over the steps 0..n (n Values in the backward
-    pass; 0 is before it), a Play button and step buttons; below them, the chain
-    rule that step applied with its numbers (``b.grad = ∂c/∂b·c.grad = (-3) ×
-    0.5 = -1.5``: the Value's gradient as the sum of what each of its consumers
-    sends it), and the graph as ``draw_graph(root, step=k, **draw_graph_options)``
-    draws it. Pictures are rendered with Graphviz's ``dot`` where it is installed
-    and in-process otherwise, each once: up front for about a second (a small
-    graph whole), the others the first time they are shown; going back to a step
-    already drawn is instant. In a notebook saved with its widget state, or its
-    HTML export, the slider and Play button work without a kernel (the step
-    buttons need one).
+    pass; 0 is before it), a Play button and a box whose arrows step back and
+    forward; below them, the chain rule that step applied with its numbers
+    (``b.grad = ∂c/∂b·c.grad = (-3) × 0.5 = -1.5``: the Value's gradient as the
+    sum of what each of its consumers sends it), and the graph as
+    ``draw_graph(root, step=k, **draw_graph_options)`` draws it. Pictures are
+    rendered with Graphviz's ``dot`` where it is installed and in-process
+    otherwise, each once: up front for about a second (a small graph whole), the
+    others the first time they are shown; going back to a step already drawn is
+    instant. The controls are linked in the browser, so they need no kernel.
+    Where widgets do not run (nbconvert's HTML export, a notebook viewer, the
+    documentation), it shows itself as self-contained HTML (``html()``): every
+    step's picture, a range input, back/next/play buttons and a few lines of
+    inline script.
 
     Args:
         root: the Value whose backward pass is shown (as for `draw_graph`).
@@ -279,8 +303,9 @@ def step_through(root: Any, **draw_graph_options: Any) -> StepThrough:
             `draw_graph`.
 
     Returns:
-        A `StepThrough`; outside Jupyter it is built all the same (its ``slider``,
-        ``pictures``, ``svg(k)`` and ``line(k)`` can be used from Python).
+        A `StepThrough`, an ``ipywidgets.VBox``; outside Jupyter it is built all the
+        same (its ``slider``, ``pictures``, ``svg(k)``, ``line(k)`` and ``html()``
+        can be used from Python).
 
     Raises:
         TypeError: `root` is not a Value, or an option is not one of draw_graph's.

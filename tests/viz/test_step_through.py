@@ -26,6 +26,12 @@ def lazy(monkeypatch):
     monkeypatch.setattr(step_module, "PRERENDER_SECONDS", 0.0)
 
 
+@pytest.fixture
+def whole(monkeypatch):
+    """Time enough to draw every step up front, however busy the machine is."""
+    monkeypatch.setattr(step_module, "PRERENDER_SECONDS", 60.0)
+
+
 def _neuron():
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
@@ -155,7 +161,7 @@ def test_seen_steps_are_instant_on_a_graph_of_100_nodes(lazy, monkeypatch):
     assert sorted(times)[len(times) // 2] < 0.010 and max(times) < 0.050, times
 
 
-def test_a_small_graph_is_drawn_whole_up_front():
+def test_a_small_graph_is_drawn_whole_up_front(whole):
     w = autograd_core.step_through(_neuron())
     assert all("<svg" in child.value for child in w.pictures.children)
 
@@ -171,26 +177,63 @@ def test_lazy_steps_show_a_placeholder_until_first_shown(lazy):
     assert "<svg" in w.pictures.children[7].value
 
 
-def test_buttons_step_and_stop_at_the_ends(lazy):
+def test_stepper_steps_back_and_forward_and_stops_at_the_ends(lazy):
     w = autograd_core.step_through(_neuron())
-    back, forward = w.widget.children[0].children[1:3]
-    back.click()
-    assert w.slider.value == 0
-    forward.click()
-    forward.click()
-    assert w.slider.value == 2 and w.pictures.selected_index == 2
+    assert w.stepper in w.controls.children and (w.stepper.min, w.stepper.max) == (0, 10)
+    w.stepper.value -= 1  # the box clamps as its arrows do in the browser
+    assert w.stepper.value == 0 and w.slider.value == 0
+    w.stepper.value += 1
+    w.stepper.value += 1
+    assert w.slider.value == 2 and w.pictures.selected_index == 2 and w.play.value == 2
     w.show(w.steps)
-    forward.click()
+    assert w.stepper.value == w.steps
+    w.stepper.value = w.steps + 5
     assert w.slider.value == w.steps
 
 
-def test_displays_as_a_widget_with_a_still_fallback():
-    w = autograd_core.step_through(_neuron())
+def _links(w):
+    return {(link.source[0], link.source[1], link.target[0], link.target[1])
+            for link in w._links}
+
+
+def test_is_an_ipywidgets_widget_linked_in_the_browser():
+    import ipywidgets
+
+    o = _neuron()
+    w = autograd_core.step_through(o)
+    assert isinstance(w, ipywidgets.VBox) and isinstance(w, autograd_core.viz.StepThrough)
+    assert list(w.children) == [w.controls, w.pictures]
+    ipywidgets.HBox([w, ipywidgets.HTML("beside it")])  # a widget like any other
+    # One slider position per step of the backward pass (and 0, before it).
+    assert w.slider.max - w.slider.min == len(list(backward_steps(o))) - 1 == w.steps
+    # Every control moves the slider, and the slider the pictures, in the browser.
+    assert {link._model_name for link in w._links} == {"LinkModel"}  # jslink: front end
+    assert _links(w) == {(w.play, "value", w.slider, "value"),
+                         (w.stepper, "value", w.slider, "value"),
+                         (w.slider, "value", w.pictures, "selected_index")}
+
+
+def test_displays_as_a_widget_with_a_self_contained_stepper():
+    o = _neuron()
+    w = autograd_core.step_through(o)
     bundle = w._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == w.widget.model_id
-    assert _svg(w._rule.root, w.steps) in bundle["text/html"]
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
     assert "10 steps" in bundle["text/plain"]
+    page = bundle["text/html"]
+    assert page == w._repr_html_() == w.html()
+    assert page.count('class="agc-frame"') == w.steps + 1
+    for k in range(w.steps + 1):
+        assert f'data-step="{k}"' in page and f"step {k} of 10" in page
+        assert "\n".join(line for line in _svg(o, k).splitlines() if line.strip()) in page
+    assert re.search(r'<input type="range" min="0" max="10" step="1"', page)
+    assert "agc-back" in page and "agc-next" in page and "agc-play" in page
+    assert page.count("<script>") == 1 and "document.currentScript" in page
+    assert not re.search(r"(src|href)=\"https?:", page), "nothing is fetched"
+    # Without JavaScript, the last frame (the whole pass) is the one not hidden.
+    shown = re.findall(r'<div class="agc-frame" data-step="(\d+)">', page)
+    assert shown == ["10"]
+    assert "\n\n" not in page  # one block of raw HTML, also inside Markdown
 
 
 def test_bad_arguments():
@@ -219,45 +262,32 @@ def test_options_reach_draw_graph(lazy):
     assert "grad:" not in _shown(w).split("</div>", 1)[1]
 
 
-def _state_of(html: str) -> dict:
-    found = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">\s*(.*?)'
-                      r"\s*</script>", html, re.S)
-    assert found, "the HTML export carries no widget state"
-    return json.loads(found.group(1))["state"]
-
-
 @pytest.mark.slow
-def test_exported_notebook_carries_every_picture():
-    """Notebook 01, exported to HTML with its widget state, holds the slider and one
-    picture per step: a reader can step through it without a kernel."""
+def test_exported_notebook_steps_through_without_a_kernel_or_the_network():
+    """Notebook 01, exported to HTML by nbconvert, holds the self-contained stepper:
+    one frame per step, each with its picture, and no widget state (so no widget
+    script fetched from a CDN)."""
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert "widgets" not in nb.metadata
     body, _ = HTMLExporter().from_notebook_node(nb)
-    state = _state_of(body)
-    by_name = {}
-    for model_id, model in state.items():
-        by_name.setdefault(model["model_name"], []).append((model_id, model["state"]))
-    (_, slider), = by_name["IntSliderModel"]
-    (_, stack), = by_name["StackModel"]
-    n = slider["max"]
-    assert n == 10
-    pictures = [state[ref.removeprefix("IPY_MODEL_")]["state"]["value"]
-                for ref in stack["children"]]
-    assert len(pictures) == n + 1
-    for k, picture in enumerate(pictures):
-        assert "<svg" in picture and f"step {k} of {n}" in picture
+    assert "application/vnd.jupyter.widget-state+json" not in body
+    assert "html-manager" not in body and "embed-amd" not in body
+    (stepper,) = re.findall(r'<div class="autograd-core-stepper">.*?</script></div>', body, re.S)
+    # (nbconvert writes the attributes in its own order)
+    (slider,) = re.findall(r"<input[^>]*>", stepper)
+    assert 'type="range"' in slider and 'min="0"' in slider and 'max="10"' in slider
+    frames = re.findall(r'<div class="agc-frame" data-step="(\d+)"[^>]*>(.*?)(?=<div class="agc-frame"|<script>)',
+                        stepper, re.S)
+    assert [int(k) for k, _ in frames] == list(range(11))
+    for k, picture in frames:
+        assert "<svg" in picture and f"step {k} of 10" in picture
         # Every Value that requires grad and is not reached yet shows "grad: —".
-        assert picture.count("grad: \u2014") == n - k
-    (view,) = re.findall(r'<script type="application/vnd.jupyter.widget-view\+json">\s*(.*?)'
-                         r"\s*</script>", body, re.S)
-    assert json.loads(view)["model_id"] in state
-    links = [m for _, m in by_name["LinkModel"]]
-    assert {(m["source"][1], m["target"][1]) for m in links} == {
-        ("value", "value"), ("value", "selected_index")}
+        assert picture.count("grad: \u2014") == 10 - int(k)
 
 
-def test_pictures_shrink_to_the_page_unless_very_wide():
+def test_pictures_shrink_to_the_page_unless_very_wide(whole):
     narrow = '<svg width="900pt" height="100pt" viewBox="0 0 900 100"></svg>'
     wide = '<svg width="4000pt" height="100pt" viewBox="0 0 4000 100"></svg>'
     assert 'class="autograd-core-fit"' in step_module._picture_html(narrow)
