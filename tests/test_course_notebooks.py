@@ -38,9 +38,6 @@ def test_uses_the_layers_it_teaches(name: str, names: list[str]) -> None:
     source, _ = _read(name)
     missing = [n for n in names if n not in source]
     assert not missing, f"{name} does not use {missing}"
-    assert not re.search(r"^\s*assert ", source, re.MULTILINE), (
-        f"{name}: a check a learner's experiment can trip should say what was expected, "
-        "what came out and what to try, not be a bare assert")
 
 
 def test_makemore_beats_the_bigrams_and_samples_names() -> None:
