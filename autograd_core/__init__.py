@@ -9,11 +9,13 @@
 
 The engine's modules import one another one way, bottom to top: `dtypes`,
 `modes`, `registry` (the op record), `vjp_tools` and `args`; the op table
-`ops/`; `backward` (the walk); `combine` (concat, stack, where); `mixins/`
-(Value's methods by kind), `numpy_api` and `value` (`Value`, and applying an
-op); `differential_operators` (grad) and `gradcheck`. Drawing (`viz/`), the
-checks of hand-written gradients (`check/`) and the command line (`cli/`) are
-wings above the engine, loaded on first use. `from autograd_core import nn,
+`ops/`; `backward` (the walk); `combine` (concat, stack, where) and the
+functions of the wider op set (`statistics`, `shaping`, `assembly`,
+`contract`, `selection`, `casts`); `mixins/` (Value's methods by kind),
+`numpy_api` (with `numpy_functions`) and `value` (`Value`, and applying an
+op); `creation`, `differential_operators` (grad) and `gradcheck`. Drawing
+(`viz/`), the checks of hand-written gradients (`check/`) and the command line
+(`cli/`) are wings above the engine, loaded on first use. `from autograd_core import nn,
 optim` gives the libraries built on the engine (the packages `nn` and `optim`,
 also loaded on first use), even where a student's own `nn.py` shadows `import nn`.
 """
@@ -22,13 +24,30 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops, vjp_tools
-from .combine import concat, maximum, minimum, stack, where
+from .combine import concat, hstack, maximum, minimum, stack, vstack, where
 from .differential_operators import compute_grads, grad, value_and_grad
 from .dtypes import get_default_dtype, set_default_dtype
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .registry import OPS, Op, op, passthrough
 from .value import Value
+from .assembly import array_split, chunk, pad, split
+from .casts import astype
+from .contract import (diag, diagonal, einsum, inner, kron, outer, tensordot, trace, tril,
+                       triu)
+from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand, randn,
+                       tensor, zeros, zeros_like)
+from .ops import (acos, acos as arccos, acosh, acosh as arccosh, asin, asin as arcsin, asinh,
+                  asinh as arcsinh, atan, atan as arctan, atan2, atan2 as arctan2, atanh,
+                  atanh as arctanh, ceil, cosh, erf, exp2, expm1, floor, floor_divide, fmod, hypot,
+                  lerp, log1p, log2, log10, logaddexp, reciprocal, remainder, rsqrt, sign, sinh,
+                  tan, trunc)
+from .ops import round_ as round  # PyTorch's and NumPy's name (this module calls no round)
+from .selection import (gather, index_select, isfinite, isinf, isnan, masked_fill, nan_to_num,
+                        scatter_add, sort, take_along_axis, topk)
+from .shaping import (broadcast_to, diff, expand, flip, moveaxis, repeat, repeat_interleave, roll, swapaxes,
+                      tile, view)
+from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, std, var
 
 __version__ = "0.1.0"
 """The version of this distribution, as a string."""
@@ -39,6 +58,19 @@ __all__ = [
     "minimum", "grad", "value_and_grad", "compute_grads", "gradcheck", "gradgradcheck",
     "GradcheckError", "op", "Op", "passthrough", "vjp_tools", "OPS", "draw_graph",
     "backward_steps", "step_through", "check", "__version__",
+    # the wider op set
+    "tan", "sinh", "cosh", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "asinh",
+    "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "log2", "log10", "log1p", "exp2", "expm1",
+    "reciprocal", "rsqrt", "sign", "erf", "floor", "ceil", "round", "trunc", "atan2", "arctan2",
+    "logaddexp", "hypot", "fmod", "remainder", "floor_divide", "lerp",
+    "prod", "var", "std", "logsumexp", "cumsum", "cumprod", "norm", "argmax", "argmin",
+    "view", "expand", "broadcast_to", "flip", "roll", "repeat", "repeat_interleave", "tile",
+    "split", "chunk", "array_split", "swapaxes", "moveaxis", "pad", "vstack", "hstack", "diff",
+    "einsum", "tensordot", "outer", "inner", "kron", "trace", "diagonal", "diag", "tril", "triu",
+    "gather", "take_along_axis", "index_select", "masked_fill", "scatter_add", "sort", "topk",
+    "isnan", "isinf", "isfinite", "nan_to_num", "astype",
+    "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "full_like", "eye", "arange",
+    "linspace", "randn", "rand",
 ]
 
 # Drawing needs graphviz, which `import autograd_core` must not: its names are

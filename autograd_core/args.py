@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["axes", "shape_arg", "index", "refuse_keywords"]
+__all__ = ["axes", "shape_arg", "index", "refuse_keywords", "spelled", "reduce_args", "one_axis",
+           "shape_of"]
 
 
 def _is_int(x: Any) -> bool:
@@ -90,3 +91,67 @@ def refuse_keywords(name: str, kwargs: dict) -> None:
         hints = [f"use {_NUMPY_SPELLING[k]}= instead of PyTorch's {k}=" if k in _NUMPY_SPELLING
                  else f"unexpected keyword argument {k!r}" for k in kwargs]
         raise TypeError(f"{name}: " + "; ".join(hints))
+
+
+def spelled(name: str, numpy_value: Any, torch_value: Any, numpy_name: str, torch_name: str,
+            default: Any = None) -> Any:
+    """The one of NumPy's and PyTorch's spellings of an argument that was given.
+
+    Args:
+        name: the function, for the error message.
+        numpy_value: the value given under NumPy's name (None if not given).
+        torch_value: the value given under PyTorch's name (None if not given).
+        numpy_name: NumPy's name (`axis`, `keepdims`, `ddof`, ...).
+        torch_name: PyTorch's name (`dim`, `keepdim`, `correction`, ...).
+        default: the value if neither was given.
+
+    Returns:
+        The value given, or `default`.
+
+    Raises:
+        TypeError: both were given.
+    """
+    if numpy_value is not None and torch_value is not None:
+        raise TypeError(f"{name}: give {numpy_name}= or {torch_name}= (PyTorch's name), not both")
+    if numpy_value is not None:
+        return numpy_value
+    return default if torch_value is None else torch_value
+
+
+def shape_of(v: Any) -> tuple:
+    """The shape of a Value (its data's) or of anything NumPy reads as an array."""
+    return np.shape(v.data if hasattr(v, "_data") else v)
+
+
+def reduce_args(name: str, v: Any, axis: Any, dim: Any, keepdims: Any, keepdim: Any) -> tuple:
+    """The axes (a sorted tuple, or None for all) and keepdims of a reduction, checked.
+
+    Args:
+        name: the function, for error messages.
+        v: the Value (or array) reduced.
+        axis: NumPy's spelling of the axes, or None.
+        dim: PyTorch's spelling, or None.
+        keepdims: NumPy's spelling, or None.
+        keepdim: PyTorch's spelling, or None.
+
+    Returns:
+        `(axes, keepdims)`.
+
+    Raises:
+        TypeError: both spellings of one argument, or an axis that is not an int.
+        ValueError: an axis out of range, or repeated.
+    """
+    ax = spelled(name, axis, dim, "axis", "dim")
+    keep = spelled(name, keepdims, keepdim, "keepdims", "keepdim", False)
+    return axes(ax, len(shape_of(v)), name), bool(keep)
+
+
+def one_axis(name: str, v: Any, axis: Any, dim: Any, default: Any = None) -> int | None:
+    """One axis, non-negative (None if neither spelling was given and there is no default)."""
+    ax = spelled(name, axis, dim, "axis", "dim", default)
+    if ax is None:
+        return None
+    if isinstance(ax, (tuple, list)):
+        raise TypeError(f"{name}: axis must be one int, got {ax!r}")
+    found = axes(ax, max(len(shape_of(v)), 1), name)
+    return found[0] if found else 0

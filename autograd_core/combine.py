@@ -8,11 +8,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import ops
-from .args import axes
+from .args import axes, shape_of as _shape_of
 from .checks import real_array
 from .mixins import ValueMixin
 
-__all__ = ["concat", "stack", "where", "maximum", "minimum", "operand"]
+__all__ = ["concat", "stack", "where", "maximum", "minimum", "operand", "vstack", "hstack"]
 
 
 def _holds_value(seq: Any) -> bool:
@@ -182,3 +182,49 @@ def minimum(a: Any, b: Any) -> Any:
         ValueError: as for `maximum`.
     """
     return ops.minimum(a, b)
+
+
+def _joined(name: str, values: Any, axis: int, lift: Any) -> Any:
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(f"{name}: expected a non-empty list or tuple of Values")
+    return concat([lift(x) for x in values], axis=axis)
+
+
+def vstack(values: Sequence) -> Any:
+    """The Values stacked as rows: 1-D ones become rows, then joined along axis 0 (as NumPy's).
+
+    Args:
+        values: a list or tuple of Values or arrays.
+
+    Returns:
+        A new Value, recorded by the `concat` op.
+
+    Raises:
+        TypeError: `values` is not a non-empty list or tuple.
+        ValueError: shapes that do not fit.
+    """
+    def row(x: Any) -> Any:
+        s = _shape_of(x)
+        return ops.reshape(x, shape=(1, -1)) if len(s) < 2 and hasattr(x, "_data") else \
+            (np.atleast_2d(x) if len(s) < 2 else x)
+    return _joined("vstack", values, 0, row)
+
+
+def hstack(values: Sequence) -> Any:
+    """The Values joined along axis 1 (along axis 0 if they are 1-D), as NumPy's.
+
+    Args:
+        values: a list or tuple of Values or arrays.
+
+    Returns:
+        A new Value, recorded by the `concat` op.
+
+    Raises:
+        TypeError: `values` is not a non-empty list or tuple.
+        ValueError: shapes that do not fit.
+    """
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError("hstack: expected a non-empty list or tuple of Values")
+    flat = len(_shape_of(values[0])) < 2
+    return _joined("hstack", values, 0 if flat else 1,
+                   lambda x: ops.reshape(x, shape=(-1,)) if not _shape_of(x) and hasattr(x, "_data") else x)

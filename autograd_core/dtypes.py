@@ -59,7 +59,8 @@ def get_default_dtype() -> np.dtype:
     return _default
 
 
-def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = True) -> np.ndarray:
+def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = True,
+             arg: str = "") -> np.ndarray:
     """A float ndarray made from user data, refusing anything that is not real numbers.
 
     Python numbers and int/bool arrays become the default dtype, float arrays
@@ -71,6 +72,8 @@ def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = Tru
         name: the argument's name, for error messages (e.g. `".grad"`).
         copy: always return an array of its own; without it, an ndarray that
             needs no conversion is returned as it is.
+        arg: the parameter of `name` that the data was given as (`"data"`
+            for `Value(data)`), named in the messages.
 
     Returns:
         The array.
@@ -81,6 +84,7 @@ def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = Tru
             converted. The message names `name`.
         ValueError: `dtype` is not a float dtype.
     """
+    what = f" for {arg}" if arg else ""
     python = not isinstance(data, (_ndarray, np.generic))
     if not python:
         arr = np.asarray(data)
@@ -88,12 +92,13 @@ def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = Tru
         try:
             arr = np.asarray(data)
         except (ValueError, TypeError) as e:
-            raise TypeError(f"{name}: cannot make an array from {type(data).__name__}: {e}") from None
+            raise TypeError(f"{name}: cannot make an array{what} from {type(data).__name__}: "
+                            f"{e}") from None
     else:
-        raise TypeError(f"{name}: expected real numbers (a number, a list or an array), "
+        raise TypeError(f"{name}: expected real numbers{what} (a number, a list or an array), "
                         f"got {type(data).__name__}")
     if arr.dtype.kind not in "biuf" or (arr.dtype.kind == "f" and arr.dtype not in FLOAT_DTYPES):
-        raise TypeError(f"{name}: expected real numbers, got an array of dtype {arr.dtype}")
+        raise TypeError(f"{name}: expected real numbers{what}, got an array of dtype {arr.dtype}")
     if dtype is not None:
         d = np.dtype(dtype)
         if d not in FLOAT_DTYPES:

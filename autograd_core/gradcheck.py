@@ -40,7 +40,8 @@ def _prepare(inputs: tuple) -> tuple[list, list, list]:
     xs, checked, names = [], [], []
     for k, x in enumerate(inputs):
         if isinstance(x, Value):
-            c = Value(np.array(x.data, dtype=np.float64), requires_grad=x.requires_grad,
+            # C order: the check perturbs the data through a flat view of it.
+            c = Value(np.array(x.data, dtype=np.float64, order="C"), requires_grad=x.requires_grad,
                       label=x.label)
             if x.requires_grad:
                 checked.append(k)

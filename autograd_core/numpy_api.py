@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import ops
+from . import numpy_functions, ops
 from .args import axes
 from .combine import concat, operand, stack, where
 from .mixins import ElementwiseMixin, ValueMixin
@@ -40,6 +40,13 @@ _UFUNCS: dict[np.ufunc, Callable] = {
     np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt, np.tanh: ops.tanh, np.sin: ops.sin,
     np.cos: ops.cos, np.absolute: ops.abs_, np.maximum: ops.maximum, np.minimum: ops.minimum,
     np.matmul: ops.matmul,
+    np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos, np.arctan: ops.atan,
+    np.arctan2: ops.atan2, np.sinh: ops.sinh, np.cosh: ops.cosh, np.arcsinh: ops.asinh,
+    np.arccosh: ops.acosh, np.arctanh: ops.atanh, np.log2: ops.log2, np.log10: ops.log10,
+    np.log1p: ops.log1p, np.exp2: ops.exp2, np.expm1: ops.expm1, np.reciprocal: ops.reciprocal,
+    np.sign: ops.sign, np.floor: ops.floor, np.ceil: ops.ceil, np.trunc: ops.trunc,
+    np.logaddexp: ops.logaddexp, np.hypot: ops.hypot, np.fmod: ops.fmod,
+    np.remainder: ops.remainder, np.floor_divide: ops.floor_divide,
 }
 
 # Ufuncs and functions whose results carry no gradient (booleans, indices,
@@ -176,7 +183,7 @@ def _bind(func: Callable, name: str, args: tuple, kwargs: dict, supported: tuple
     for key, value in bound.items():
         param = sig.parameters[key]
         if param.kind is param.VAR_KEYWORD:
-            refused += value
+            refused += [k for k in value if k not in _KEYWORDS.get(func, ())]
         elif key not in supported and not (
                 value is param.default or (isinstance(value, str) and value == param.default)):
             refused.append(key)
@@ -291,3 +298,8 @@ _FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
     np.broadcast_to: (lambda array, shape: ops.broadcast_to(
         array, shape=tuple(shape) if np.iterable(shape) else (shape,)), ("array", "shape")),
 }
+
+_FUNCTIONS.update(numpy_functions.FUNCTIONS)
+
+# The keywords a function with `**kwargs` takes on Values (passed on as `kwargs`).
+_KEYWORDS: dict[Callable, tuple] = {np.pad: ("constant_values",)}

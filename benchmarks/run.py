@@ -1,6 +1,6 @@
 """Engine benchmarks: ours against micrograd, PyTorch and NumPy by hand.
 
-    python benchmarks/run.py [--repeats N] [--only scalar,chain,small]
+    python benchmarks/run.py [--repeats N] [--only scalar,chain,demo,small] [--no-gc]
 
 Every contender runs in the same process, interleaved round by round, with
 BLAS pinned to one thread; the table shows medians and ratios to the first
@@ -47,9 +47,9 @@ def interleaved(contenders: dict, repeats: int) -> dict:
             gc.collect()
             if not GC:
                 gc.disable()
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             fn()
-            times[name].append(time.perf_counter() - t0)
+            times[name].append(time.process_time() - t0)
             gc.enable()
     return times
 
@@ -98,6 +98,61 @@ def chain(n):
     return run
 
 
+# (d) one step of micrograd's own demo, in micrograd-style code --------------
+# The moons MLP 2-16-16-1 of micrograd's demo notebook, svm max-margin loss with
+# L2 regularisation, SGD as `p.data -= lr * p.grad`; the same code drives both
+# Value classes. From the second step on every parameter's data has been
+# assigned through `.data`.
+def _moons(n=100, noise=0.1, seed=1):
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, np.pi, n)
+    upper = np.arange(n) % 2 == 0
+    x = np.where(upper, np.cos(t), 1 - np.cos(t))
+    y = np.where(upper, np.sin(t), 0.5 - np.sin(t))
+    X = np.stack([x, y], 1) + noise * rng.standard_normal((n, 2))
+    return X.tolist(), np.where(upper, 1, -1).tolist()
+
+
+DEMO_X, DEMO_Y = _moons()
+
+
+def demo_step(V):
+    """One training step of micrograd's demo, on `V` (a micrograd-like Value class)."""
+    rng = np.random.default_rng(2)
+    sizes = [2, 16, 16, 1]
+    layers = [[([V(w) for w in rng.uniform(-1, 1, nin).tolist()], V(0), i < len(sizes) - 2)
+               for _ in range(nout)]
+              for i, (nin, nout) in enumerate(zip(sizes, sizes[1:]))]
+    params = [p for layer in layers for w, b, _ in layer for p in w + [b]]
+
+    def model(x):
+        for layer in layers:
+            out = []
+            for w, b, nonlin in layer:
+                act = sum((wi * xi for wi, xi in zip(w, x)), b)
+                out.append(act.relu() if nonlin else act)
+            x = out
+        return x[0]
+
+    def step(k=[0]):
+        inputs = [list(map(V, xrow)) for xrow in DEMO_X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(DEMO_Y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum((p * p for p in params))
+        total_loss = data_loss + reg_loss
+        for p in params:
+            p.grad = 0
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k[0] / 100
+        k[0] += 1
+        for p in params:
+            p.data -= learning_rate * p.grad
+
+    step()  # the first step assigns every parameter's .data; the timed ones follow
+    return step
+
+
 # (c) one small tensor op forward and backward -----------------------------
 A8, B8 = _rng.standard_normal((8, 8)), _rng.standard_normal((8, 8))
 SMALL_REPS = 2000
@@ -130,7 +185,7 @@ def small_torch():
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=7)
-    ap.add_argument("--only", default="scalar,chain,small")
+    ap.add_argument("--only", default="scalar,chain,demo,small")
     ap.add_argument("--no-gc", action="store_true", help="disable the garbage collector while timing")
     args = ap.parse_args()
     global GC
@@ -155,6 +210,12 @@ def main() -> None:
         report(f"(b) chain x = x*1.0001 + 0.0001, {n} links = {2 * n} nodes, vs (a) per node",
                {"chain": [x / (2 * n) for x in t["autograd-core chain"]],
                 "graph (a)": [x / (7 * N_TERMS) for x in t["autograd-core graph (a)"]]}, 1, "node")
+    if "demo" in only:
+        c = {"autograd-core": demo_step(Value)}
+        if MgValue:
+            c["micrograd"] = demo_step(MgValue)
+        report("(d) one step of micrograd's demo (moons MLP 2-16-16-1, svm loss, L2, SGD)",
+               interleaved(c, args.repeats), 1, "step")
     if "small" in only:
         c = {"NumPy by hand": small_numpy, "autograd-core": small_ours}
         if torch:

@@ -74,7 +74,7 @@ def export_onnx(module: Module, example_input: Any, path: str | os.PathLike[str]
         x = x.astype(dtype)
     expected = _evaluate(module, x)
     if dtype == np.float64:  # ONNX Runtime has no float64 Conv or AveragePool
-        torch_module = double_safe(torch, torch_module)
+        torch_module = double_safe(torch, torch_module).eval()
     path = Path(path)
     batch = ({0: torch.export.Dim("batch")},) if x.ndim >= 2 else None
     with warnings.catch_warnings(), _quiet("torch.onnx"):

@@ -53,6 +53,13 @@ def test_digits_script_reports_held_out_accuracy():
     assert 0.9 <= final <= 1.0
 
 
+def test_wider_ops_benchmark_prints_its_table():
+    out = _run("benchmarks/wider_ops.py", "--repeats", "1", "--only", "var,einsum")
+    rows = [line for line in out.splitlines() if line.split()[:1] in (["var"], ["einsum"])]
+    assert len(rows) == 2 and all("ms" in r and ("PASS" in r or "MISS" in r) for r in rows), out
+    assert "summary:" in out
+
+
 def test_cnn_benchmark_checks_then_prints_both_tables():
     out = _run("benchmarks/cnn.py", "--quick")
     assert "check: Conv2d output and gradients equal the hand-written ones" in out

@@ -1,13 +1,48 @@
 """Value's conversions: to Python numbers and lists (`item`, `tolist`, `float(v)`,
 `int(v)`, `format(v, spec)`, `bool(v)`), to an ndarray (`numpy()`), to text
-(`repr`), and iteration over the first axis."""
+(`repr`), iteration over the first axis; casts to another float dtype
+(`astype`, `to`, `float()`, `double()`, `half()`), `clone()`, and PyTorch's
+inquiries (`size()`, `dim()`, `numel()`, `is_leaf`, `grad_fn`)."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ConvertMixin"]
+from .. import casts, ops
+
+__all__ = ["ConvertMixin", "Size"]
+
+
+class Size(int):
+    """`v.size`: NumPy's element count, an int that can also be called as PyTorch's `size()`.
+
+    `v.size()` gives the shape (a tuple) and `v.size(d)` the length of axis `d`.
+    """
+
+    def __new__(cls, shape: tuple) -> "Size":
+        s = int.__new__(cls, int(np.prod(shape, dtype=np.int64)))
+        s.shape = shape  # an int subclass cannot have __slots__: a __dict__ of one entry
+        return s
+
+    def __call__(self, dim: int | None = None) -> Any:
+        """The shape, or the length of axis `dim`, as PyTorch's `size()`.
+
+        Args:
+            dim: an axis (negative counts from the end), or None.
+
+        Returns:
+            The shape as a tuple, or one int.
+
+        Raises:
+            IndexError: `dim` is out of range.
+        """
+        if dim is None:
+            return tuple(self.shape)
+        n = len(self.shape)
+        if isinstance(dim, bool) or not isinstance(dim, int) or not -n <= dim < n:
+            raise IndexError(f"size: dim {dim!r} is out of range for a Value with {n} dimensions")
+        return self.shape[dim]
 
 
 class ConvertMixin:
@@ -72,3 +107,78 @@ class ConvertMixin:
     def __iter__(self):
         for i in range(len(self)):
             yield self[i]
+
+    # Casts, clone, and PyTorch's inquiries.
+    astype = casts.astype
+
+    def to(self, dtype: Any) -> Any:
+        """PyTorch's `to(dtype)`: `astype` (float16, float32 or float64; the gradient comes back).
+
+        Args:
+            dtype: a float dtype (NumPy's or `torch.float32` and the like).
+
+        Returns:
+            A new Value, recorded by the `cast` op.
+
+        Raises:
+            TypeError: an integer, boolean or complex dtype.
+        """
+        return casts.astype(self, dtype)
+
+    def float(self) -> Any:
+        """In float32, as PyTorch's `float()`.
+
+        Returns:
+            A new Value, recorded by the `cast` op.
+        """
+        return casts.astype(self, np.float32)
+
+    def double(self) -> Any:
+        """In float64, as PyTorch's `double()`.
+
+        Returns:
+            A new Value, recorded by the `cast` op.
+        """
+        return casts.astype(self, np.float64)
+
+    def half(self) -> Any:
+        """In float16, as PyTorch's `half()`.
+
+        Returns:
+            A new Value, recorded by the `cast` op.
+        """
+        return casts.astype(self, np.float16)
+
+    def clone(self) -> Any:
+        """A copy, recorded (the gradient passes through), as PyTorch's `clone()`.
+
+        Returns:
+            A new Value, recorded by the `clone` op.
+        """
+        return ops.clone(self)
+
+    def dim(self) -> int:
+        """The number of dimensions, as PyTorch's `dim()` (NumPy: `.ndim`).
+
+        Returns:
+            An int.
+        """
+        return self._data.ndim
+
+    def numel(self) -> int:
+        """The number of elements, as PyTorch's `numel()` (NumPy: `.size`).
+
+        Returns:
+            An int.
+        """
+        return self._data.size
+
+    @property
+    def is_leaf(self) -> bool:
+        """Whether no op produced this Value (made by the user, or outside recording), as in PyTorch."""
+        return self._op is None
+
+    @property
+    def grad_fn(self) -> str | None:
+        """The name of the op that produced this Value, or None for a leaf (PyTorch's `grad_fn`)."""
+        return None if self._op is None else self._op.name

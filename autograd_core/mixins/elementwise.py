@@ -1,16 +1,30 @@
 """Value's elementwise math: one recorded op per method, NumPy's and PyTorch's
-names side by side (`abs`, `pow`, `square`, `clip`, ...)."""
+names side by side (`abs`, `pow`, `square`, `clip`, `asin` and `arcsin`, ...)."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-from .. import ops, registry
+from .. import ops, registry, selection
 from ..checks import real_array
 from ..registry import NO_PARAMS as _P
 
 __all__ = ["ElementwiseMixin"]
+
+
+def _binary(op: Any) -> Any:
+    def method(self: Any, other: Any) -> Any:
+        return op(self, other)
+    method.__doc__ = f"`{op.name}(self, other)`: {op.doc}"
+    return method
+
+
+def _unary(op: Any) -> Any:
+    def method(self: Any) -> Any:
+        return op(self)
+    method.__doc__ = f"Elementwise {op.doc}"
+    return method
 
 
 def _bound(b: Any, none: float, name: str) -> Any:
@@ -101,3 +115,64 @@ class ElementwiseMixin:
             Value([0. , 0.5, 1. ], op='clip')
         """
         return ops.clip(self, lo=_bound(lo, -np.inf, "lo"), hi=_bound(hi, np.inf, "hi"))
+
+    # The wider op set: PyTorch's names with NumPy's beside them.
+    tan = _unary(ops.tan)
+    sinh = _unary(ops.sinh)
+    cosh = _unary(ops.cosh)
+    asin = arcsin = _unary(ops.asin)
+    acos = arccos = _unary(ops.acos)
+    atan = arctan = _unary(ops.atan)
+    asinh = arcsinh = _unary(ops.asinh)
+    acosh = arccosh = _unary(ops.acosh)
+    atanh = arctanh = _unary(ops.atanh)
+    log2 = _unary(ops.log2)
+    log10 = _unary(ops.log10)
+    log1p = _unary(ops.log1p)
+    exp2 = _unary(ops.exp2)
+    expm1 = _unary(ops.expm1)
+    reciprocal = _unary(ops.reciprocal)
+    rsqrt = _unary(ops.rsqrt)
+    sign = _unary(ops.sign)
+    erf = _unary(ops.erf)
+    floor = _unary(ops.floor)
+    ceil = _unary(ops.ceil)
+    trunc = _unary(ops.trunc)
+    atan2 = arctan2 = _binary(ops.atan2)
+    logaddexp = _binary(ops.logaddexp)
+    hypot = _binary(ops.hypot)
+    fmod = _binary(ops.fmod)
+    remainder = _binary(ops.remainder)
+    floor_divide = _binary(ops.floor_divide)
+
+    round = ops.round_
+
+    def lerp(self, end: Any, weight: Any) -> Any:
+        """`self + weight * (end - self)`, as PyTorch's `lerp`.
+
+        Args:
+            end: a Value, number or array.
+            weight: a Value, number or array.
+
+        Returns:
+            A new Value, recorded by the `lerp` op.
+        """
+        return ops.lerp(self, end, weight)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
+                   neginf: float | None = None) -> Any:
+        """NaN and infinities replaced by numbers (see `autograd_core.nan_to_num`).
+
+        Args:
+            nan: what NaN becomes.
+            posinf: what inf becomes (None: the dtype's largest).
+            neginf: what -inf becomes (None: the dtype's lowest).
+
+        Returns:
+            A new Value.
+        """
+        return selection.nan_to_num(self, nan, posinf, neginf)
+
+    isnan = selection.isnan
+    isinf = selection.isinf
+    isfinite = selection.isfinite

@@ -94,6 +94,18 @@ class OperatorMixin:
     def __rmatmul__(self, other: Operand) -> Any:
         return registry.apply(_matmul, (other, self), _P)
 
+    def __mod__(self, other: Operand) -> Any:
+        return registry.apply(ops.remainder, (self, other), _P)
+
+    def __rmod__(self, other: Operand) -> Any:
+        return registry.apply(ops.remainder, (other, self), _P)
+
+    def __floordiv__(self, other: Operand) -> Any:
+        return registry.apply(ops.floor_divide, (self, other), _P)
+
+    def __rfloordiv__(self, other: Operand) -> Any:
+        return registry.apply(ops.floor_divide, (other, self), _P)
+
     def __neg__(self) -> Any:
         return registry.apply(_neg, (self,), _P)
 

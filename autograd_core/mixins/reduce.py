@@ -1,12 +1,14 @@
-"""Value's reductions: `sum`, `mean`, `max`, `min` over axes, and `softmax` and
-`log_softmax` along one. NumPy's keywords (`axis=`, `keepdims=`); PyTorch's
-`dim=` and `keepdim=` raise `TypeError` saying which to write."""
+"""Value's reductions: `sum`, `mean`, `max`, `min`, `prod`, `var`, `std`,
+`logsumexp`, `norm` over axes, `softmax` and `log_softmax` along one, the
+scans `cumsum` and `cumprod`, and `argmax`, `argmin`, `any`, `all` (plain
+ndarrays). NumPy's keywords (`axis=`, `keepdims=`) or PyTorch's (`dim=`,
+`keepdim=`); both spellings of one argument raise `TypeError`."""
 from __future__ import annotations
 
 from typing import Any
 
-from .. import ops
-from ..args import axes, refuse_keywords
+from .. import ops, statistics
+from ..args import axes, reduce_args, refuse_keywords, spelled
 from ..registry import Op
 
 __all__ = ["ReduceMixin"]
@@ -17,13 +19,14 @@ class ReduceMixin:
 
     Args (of every method):
         axis: an int or a tuple of ints (negative counts from the end), or
-            None for all axes (`softmax`, `log_softmax`: one int, default -1).
-        keepdims: keep the reduced axes, with size 1.
+            None for all axes (`softmax`, `log_softmax`: one int, default -1);
+            PyTorch's `dim=` is the same.
+        keepdims: keep the reduced axes, with size 1 (PyTorch's `keepdim=`).
 
     Raises (every method):
-        TypeError: `axis` is not an int or a tuple of ints, or a keyword
-            other than `axis` and `keepdims` is given (PyTorch's `dim=` and
-            `keepdim=` say what to write instead).
+        TypeError: `axis` is not an int or a tuple of ints, both `axis=` and
+            `dim=` (or `keepdims=` and `keepdim=`) are given, or another
+            keyword is.
         ValueError: an axis out of range, or repeated.
 
     Examples:
@@ -39,28 +42,35 @@ class ReduceMixin:
 
     __slots__ = ()
 
-    def _reduce(self, op: Op, axis: Any, keepdims: bool, torch_names: dict) -> Any:
-        """The reduction `op` over `axis`, once its arguments are checked."""
-        refuse_keywords(op.name, torch_names)
-        return op(self, axis=axes(axis, self._data.ndim, op.name), keepdims=keepdims)
+    def _reduce(self, op: Op, axis: Any, keepdims: Any, dim: Any, keepdim: Any, more: dict) -> Any:
+        """The reduction `op` over `axis` (or `dim`), once its arguments are checked."""
+        refuse_keywords(op.name, more)
+        ax, keep = reduce_args(op.name, self, axis, dim, keepdims, keepdim)
+        return op(self, axis=ax, keepdims=keep)
 
-    def sum(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
+    def sum(self, axis: Any = None, keepdims: Any = None, *, dim: Any = None, keepdim: Any = None,
+            **more: Any) -> Any:
         """The sum over `axis`; the gradient is 1 for every summed element."""
-        return self._reduce(ops.sum_, axis, keepdims, torch_names)
+        return self._reduce(ops.sum_, axis, keepdims, dim, keepdim, more)
 
-    def mean(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
+    def mean(self, axis: Any = None, keepdims: Any = None, *, dim: Any = None, keepdim: Any = None,
+             **more: Any) -> Any:
         """The mean over `axis`; the gradient is 1/n for each of the n elements averaged."""
-        return self._reduce(ops.mean, axis, keepdims, torch_names)
+        return self._reduce(ops.mean, axis, keepdims, dim, keepdim, more)
 
-    def max(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
-        """The maximum over `axis`; tied elements share the gradient evenly (as `torch.amax`)."""
-        return self._reduce(ops.max_, axis, keepdims, torch_names)
+    def max(self, axis: Any = None, keepdims: Any = None, *, dim: Any = None, keepdim: Any = None,
+            **more: Any) -> Any:
+        """The maximum over `axis` (with `dim=` too, the values only: a Value); tied
+        elements share the gradient evenly (as `torch.amax`)."""
+        return self._reduce(ops.max_, axis, keepdims, dim, keepdim, more)
 
-    def min(self, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Any:
-        """The minimum over `axis`; tied elements share the gradient evenly (as `torch.amin`)."""
-        return self._reduce(ops.min_, axis, keepdims, torch_names)
+    def min(self, axis: Any = None, keepdims: Any = None, *, dim: Any = None, keepdim: Any = None,
+            **more: Any) -> Any:
+        """The minimum over `axis` (with `dim=` too, the values only); tied elements
+        share the gradient evenly (as `torch.amin`)."""
+        return self._reduce(ops.min_, axis, keepdims, dim, keepdim, more)
 
-    def softmax(self, axis: int = -1, **torch_names: Any) -> Any:
+    def softmax(self, axis: Any = None, *, dim: Any = None, **more: Any) -> Any:
         """`exp(v) / sum(exp(v))` along `axis`, computed stably (no overflow for large v).
 
         Examples:
@@ -68,10 +78,25 @@ class ReduceMixin:
             >>> Value([1.0, 2.0]).softmax()
             Value([0.2689, 0.7311], op='softmax')
         """
-        refuse_keywords("softmax", torch_names)
-        return ops.softmax(self, axis=axes(axis, self._data.ndim, "softmax"))
+        refuse_keywords("softmax", more)
+        ax = spelled("softmax", axis, dim, "axis", "dim", -1)
+        return ops.softmax(self, axis=axes(ax, self._data.ndim, "softmax"))
 
-    def log_softmax(self, axis: int = -1, **torch_names: Any) -> Any:
+    def log_softmax(self, axis: Any = None, *, dim: Any = None, **more: Any) -> Any:
         """`v - log(sum(exp(v)))` along `axis`, computed stably (no overflow for large v)."""
-        refuse_keywords("log_softmax", torch_names)
-        return ops.log_softmax(self, axis=axes(axis, self._data.ndim, "log_softmax"))
+        refuse_keywords("log_softmax", more)
+        ax = spelled("log_softmax", axis, dim, "axis", "dim", -1)
+        return ops.log_softmax(self, axis=axes(ax, self._data.ndim, "log_softmax"))
+
+    # The wider op set (each calls the function of its name in `autograd_core`).
+    prod = statistics.prod
+    var = statistics.var
+    std = statistics.std
+    logsumexp = statistics.logsumexp
+    norm = statistics.norm
+    cumsum = statistics.cumsum
+    cumprod = statistics.cumprod
+    argmax = statistics.argmax
+    argmin = statistics.argmin
+    any = statistics.any_
+    all = statistics.all_

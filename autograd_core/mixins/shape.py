@@ -1,13 +1,16 @@
 """Value's shape and indexing: `reshape`, `transpose`, `.T` and `v[idx]`, and
-PyTorch's spellings beside them (`permute`, `unsqueeze`, `squeeze`, `flatten`),
-each a reshape, transpose or getitem (no new derivative rules)."""
+PyTorch's spellings beside them (`permute`, `unsqueeze`, `squeeze`, `flatten`,
+`view`, `transpose(dim0, dim1)`, `mT`, `t()`), each a reshape, transpose or
+getitem (no new derivative rules); then the wider op set's shapes and
+selections (`flip`, `roll`, `repeat`, `split`, `gather`, `sort`, `topk`, ...),
+each calling the function of its name in `autograd_core`."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-from .. import ops
+from .. import assembly, contract, ops, selection, shaping
 from ..args import axes, index, shape_arg
 
 __all__ = ["ShapeMixin"]
@@ -47,17 +50,32 @@ class ShapeMixin:
         return ops.reshape(self, shape=shape_arg(shape, "reshape"))
 
     def transpose(self, *axes: Any) -> Any:
-        """The axes permuted (as ints or one tuple; none reverses them all, as `.T`).
+        """The axes permuted; the gradient is permuted back.
+
+        `transpose()` reverses the axes and `transpose(axes)` with a whole
+        permutation applies it, as NumPy's; `transpose(dim0, dim1)` with
+        exactly two ints swaps those two axes, as PyTorch's, on any number of
+        dimensions (on 2-D, `transpose(0, 1)` therefore transposes, where
+        NumPy would read "no change").
+
+        Args:
+            *axes: nothing, a permutation of all the axes (as ints or one
+                tuple), or two ints.
+
+        Returns:
+            A new Value, recorded by the `transpose` op.
 
         Raises:
             TypeError: an entry is not an int.
-            ValueError: `axes` is not a permutation of all the axes.
+            ValueError: `axes` is not a permutation of all the axes, or an axis is out of range.
         """
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return shaping.swapaxes(self, *axes)
         n = self._data.ndim
-        axes = shape_arg(axes, "transpose") if axes else tuple(range(n - 1, -1, -1))
-        if sorted(a % n if n else a for a in axes) != list(range(n)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the {n} axes")
-        return ops.transpose(self, axes=tuple(a % n for a in axes))
+        perm = shape_arg(axes, "transpose") if axes else tuple(range(n - 1, -1, -1))
+        if sorted(a % n if n else a for a in perm) != list(range(n)):
+            raise ValueError(f"transpose: axes {perm} are not a permutation of the {n} axes")
+        return ops.transpose(self, axes=tuple(a % n for a in perm))
 
     def permute(self, *dims: Any) -> Any:
         """The axes in the order `dims` (PyTorch's name; every axis must be named).
@@ -135,3 +153,64 @@ class ShapeMixin:
         """
         idx, accumulate = index(idx)
         return ops.getitem(self, index=idx, accumulate=accumulate)
+
+    # The wider op set (each calls the function of its name in `autograd_core`).
+    view = shaping.view
+    expand = shaping.expand
+    flip = shaping.flip
+    roll = shaping.roll
+    repeat = shaping.repeat
+    repeat_interleave = shaping.repeat_interleave
+    tile = shaping.tile
+    split = assembly.split
+    chunk = assembly.chunk
+    swapaxes = shaping.swapaxes
+    moveaxis = movedim = shaping.moveaxis
+    diff = shaping.diff
+    diagonal = contract.diagonal
+    trace = contract.trace
+    tril = contract.tril
+    triu = contract.triu
+    gather = selection.gather
+    take_along_axis = take_along_dim = selection.take_along_axis
+    index_select = selection.index_select
+    masked_fill = selection.masked_fill
+    scatter_add = selection.scatter_add
+    sort = selection.sort
+    topk = selection.topk
+
+    def broadcast_to(self, *shape: Any) -> Any:
+        """The Value broadcast to `shape` (ints or one tuple), as `np.broadcast_to`."""
+        return shaping.broadcast_to(self, shape_arg(shape, "broadcast_to"))
+
+    def expand_as(self, other: Any) -> Any:
+        """The Value broadcast to `other`'s shape, as PyTorch's `expand_as`.
+
+        Args:
+            other: a Value or array.
+
+        Returns:
+            A new Value, recorded by the `broadcast_to` op.
+        """
+        return shaping.expand(self, np.shape(other))
+
+    def t(self) -> Any:
+        """The transpose of a Value of at most 2 dimensions, as PyTorch's `t()`.
+
+        Returns:
+            A new Value (the Value itself for 0-d and 1-d).
+
+        Raises:
+            ValueError: more than 2 dimensions.
+        """
+        if self.ndim > 2:
+            raise ValueError(f"t: expects at most 2 dimensions, got shape {self.shape} "
+                             f"(use transpose(dim0, dim1) or mT)")
+        return self.transpose() if self.ndim == 2 else self
+
+    @property
+    def mT(self) -> Any:
+        """The last two axes swapped (a batch of matrices transposed), as PyTorch's `mT`."""
+        if self.ndim < 2:
+            raise ValueError(f"mT: needs at least 2 dimensions, got shape {self.shape}")
+        return shaping.swapaxes(self, -2, -1)

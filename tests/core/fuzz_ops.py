@@ -360,3 +360,10 @@ MAKERS: dict[str, Callable] = {
     "normal_cdf": unary("normal_cdf", ops.normal_cdf,
                         lambda t: 0.5 * (1 + torch.erf(t * 0.7071067811865476))),
 }
+
+
+from fuzz_ops_more import NO_SUMS as _NO_SUMS, SMOOTH as _SMOOTH, makers as _makers  # noqa: E402
+
+MAKERS.update(_makers(unary, binary))
+SMOOTH |= _SMOOTH
+NO_SUMS |= _NO_SUMS

@@ -274,3 +274,8 @@ def _np_scatter(a, idx, shape):
     z = np.zeros(shape)
     np.add.at(z, idx, a)
     return z
+
+
+from op_table_more import rows as _more_rows  # noqa: E402 (the rows above are the model for these)
+
+ROWS.update(_more_rows(Row, normal, positive, away_from_zero))

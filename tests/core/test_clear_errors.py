@@ -102,7 +102,7 @@ def test_a_users_op_with_a_gradient_of_the_wrong_shape_is_named() -> None:
 
 @pytest.mark.parametrize("bad", [1j, "1", None, np.array([1 + 1j])])
 def test_value_names_its_data_argument(bad) -> None:
-    with pytest.raises(TypeError, match=r"Value\(data\)"):
+    with pytest.raises(TypeError, match="Value: expected real numbers for data"):
         Value(bad)
 
 

@@ -41,7 +41,7 @@ def test_where_concat_stack_reshape_mismatches():
     with pytest.raises(ValueError, match="axis 2 is out of range"):
         Value(np.ones((2, 3))).sum(axis=2)
     with pytest.raises(ValueError, match="permutation"):
-        Value(np.ones((2, 3))).transpose(0, 0)
+        Value(np.ones((2, 3))).transpose(0, 0, 1)
 
 
 # ------------------------------------------------------------ type errors
@@ -56,7 +56,7 @@ def test_unsupported_operands_raise_type_error(bad):
 
 @pytest.mark.parametrize("bad", ["text", None, object(), np.array(["a", "b"]), 1 + 2j])
 def test_value_rejects_non_numeric_data(bad):
-    with pytest.raises(TypeError, match=r"Value\(data\): expected real numbers"):
+    with pytest.raises(TypeError, match="Value: expected real numbers for data"):
         Value(bad)
 
 

@@ -174,21 +174,22 @@ def test_format_without_spec_is_str_and_errors_name_the_problem():
 
 
 @pytest.mark.parametrize("method", ["sum", "mean", "max", "min", "softmax", "log_softmax"])
-def test_pytorch_keywords_say_what_to_write(method):
+def test_pytorch_dim_is_axis_and_both_are_refused(method):
     v = Value(X234)
-    with pytest.raises(TypeError, match=f"{method}: use axis= instead of PyTorch's dim="):
-        getattr(v, method)(dim=0)
+    np.testing.assert_array_equal(getattr(v, method)(dim=1).data, getattr(v, method)(axis=1).data)
+    with pytest.raises(TypeError, match=f"{method}: give axis= or dim= \\(PyTorch's name\\), not both"):
+        getattr(v, method)(axis=0, dim=0)
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         getattr(v, method)(bogus=1)
 
 
 @pytest.mark.parametrize("method", ["sum", "mean", "max", "min"])
-def test_keepdim_says_keepdims(method):
+def test_keepdim_is_keepdims(method):
     v = Value(X234)
-    with pytest.raises(TypeError, match="use keepdims= instead of PyTorch's keepdim="):
-        getattr(v, method)(axis=0, keepdim=True)
-    with pytest.raises(TypeError, match="use axis= .*; use keepdims="):
-        getattr(v, method)(dim=0, keepdim=True)
+    assert getattr(v, method)(dim=0, keepdim=True).shape == (1, 3, 4)
+    assert getattr(v, method)(axis=(0, 2), keepdim=True).shape == (1, 3, 1)
+    with pytest.raises(TypeError, match="give keepdims= or keepdim="):
+        getattr(v, method)(axis=0, keepdims=True, keepdim=True)
     assert getattr(v, method)(axis=0, keepdims=True).shape == (1, 3, 4)
 
 
