@@ -108,9 +108,11 @@ def _site_dirs() -> list[str]:
     """The folders this interpreter imports installed packages from: those of the
     environment the tests run in (a virtual environment's own, not its base
     interpreter's alone), never the source tree."""
-    here = str(ROOT)
+    # A folder inside the source tree, not one whose name merely starts with its
+    # path (CI's venv `/tmp/x/plain-venv` beside the clone `/tmp/x/plain`).
     dirs = [p for p in sys.path if p and Path(p).is_dir() and Path(p).name in
-            ("site-packages", "dist-packages") and not p.startswith(here)]
+            ("site-packages", "dist-packages")
+            and not Path(p).resolve().is_relative_to(ROOT.resolve())]
     return list(dict.fromkeys(dirs))
 
 

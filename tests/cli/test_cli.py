@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd_core.cli import main
+from autograd_core.cli import main, models
 
 pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
 
@@ -242,10 +242,10 @@ def test_help_describes_commands_and_flags(capsys):
     assert main(["train", "--help"]) == 0
     text = capsys.readouterr().out
     for flag in ("--dataset", "--hidden", "--optimizer", "--lr", "--epochs", "--batch-size",
-                 "--patience", "--seed", "--val-split", "--bits", "--out"):
+                 "--patience", "--seed", "--val-split", "--bits", "--out", "--model"):
         assert flag in text
     for name in ("xor", "parity", "moons", "spirals", "digits", "sgd", "momentum",
-                 "rmsprop", "adam", "example"):
+                 "rmsprop", "adam", "example", "mlp", "cnn"):
         assert name in text
     assert main(["demo", "--help"]) == 0
     assert "xor_graph.svg" in capsys.readouterr().out
@@ -268,6 +268,9 @@ def a_file(tmp_path):
     (["train", "--dataset", "moons", "--batch-size", "-4"], "--batch-size"),
     (["train", "--dataset", "moons", "--val-split", "1.5"], "--val-split"),
     (["train", "--dataset", "moons", "--optimizer", "lbfgs"], "--optimizer"),
+    (["train", "--dataset", "digits", "--model", "resnet"], "--model"),
+    (["train", "--dataset", "moons", "--model", "cnn"], "--model cnn"),
+    (["train", "--dataset", "digits", "--model", "cnn", "--hidden", "8"], "--hidden"),
     (["train", "--dataset", "moons", "--bits", "5"], "--bits"),
     (["train", "--dataset", "parity", "--bits", "99"], "--bits"),
     (["train", "--dataset", "moons", "--out", "{file}/sub"], "--out"),
@@ -298,3 +301,26 @@ def test_bad_argument_through_the_interpreter_has_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
     assert "--hidden" in proc.stderr
+
+
+def test_train_digits_cnn_reaches_98_percent_on_the_held_out_digits(tmp_path, capsys):
+    out_dir = tmp_path / "cnn"
+    assert main(["train", "--dataset", "digits", "--model", "cnn", "--out", str(out_dir),
+                 "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "Conv2d(1, 16, 3, padding=1)" in out and "MaxPool2d(2)" in out
+    m = re.search(r"^test accuracy on the (\d+) held-out rows \(never trained on\): "
+                  r"([\d.]+)%$", out, re.MULTILINE)
+    assert m, out
+    assert int(m[1]) == 359 and float(m[2]) >= 98.0
+    assert "restored the weights" not in out  # the held-out rows chose no weights
+    assert (out_dir / "loss_curve.png").read_bytes()[:8] == PNG_MAGIC
+    # The checkpoint holds that model: it scores the same on the same held-out rows.
+    model = models.cnn(8, 10)
+    nn.load(model, out_dir / "model.npz")
+    X, y = nn.datasets.digits()
+    split_rng = np.random.default_rng(np.random.SeedSequence(0).spawn(4)[1])
+    _, (X_val, y_val) = nn.train_val_split(X.reshape(-1, 1, 8, 8), y, 0.2, split_rng)
+    accuracy = np.mean(model(X_val).data.argmax(axis=1) == y_val)
+    assert accuracy == pytest.approx(float(m[2]) / 100, abs=1e-4)
+    assert accuracy >= 0.98
