@@ -184,10 +184,10 @@ def minimum(a: Any, b: Any) -> Any:
     return ops.minimum(a, b)
 
 
-def _joined(name: str, values: Any, axis: int, lift: Any) -> Any:
+def _joined(name: str, values: Any, axis: Any, lift: Any) -> Any:
     if not isinstance(values, (list, tuple)) or not values:
         raise TypeError(f"{name}: expected a non-empty list or tuple of Values")
-    return concat([lift(x) for x in values], axis=axis)
+    return concat([lift(x) for x in values], axis=axis(values) if callable(axis) else axis)
 
 
 def vstack(values: Sequence) -> Any:
@@ -223,8 +223,5 @@ def hstack(values: Sequence) -> Any:
         TypeError: `values` is not a non-empty list or tuple.
         ValueError: shapes that do not fit.
     """
-    if not isinstance(values, (list, tuple)) or not values:
-        raise TypeError("hstack: expected a non-empty list or tuple of Values")
-    flat = len(_shape_of(values[0])) < 2
-    return _joined("hstack", values, 0 if flat else 1,
+    return _joined("hstack", values, lambda vs: 0 if len(_shape_of(vs[0])) < 2 else 1,
                    lambda x: ops.reshape(x, shape=(-1,)) if not _shape_of(x) and hasattr(x, "_data") else x)

@@ -24,30 +24,23 @@ medians and the ratio.
 """
 from __future__ import annotations
 
-import os
+from one_thread import torch_or_none  # first: one BLAS thread before NumPy loads
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+import argparse
+import gc
+import statistics
+import time
+from typing import Callable
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from typing import Callable  # noqa: E402
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-import numpy as np  # noqa: E402
-from numpy.lib.stride_tricks import sliding_window_view  # noqa: E402
+import nn
+import optim
+from autograd_core import Value
+from nn import functional as F
 
-import nn  # noqa: E402
-import optim  # noqa: E402
-from autograd_core import Value  # noqa: E402
-from nn import functional as F  # noqa: E402
-
-try:
-    import torch
-    torch.set_num_threads(1)
-except ImportError:
-    torch = None
+torch = torch_or_none()
 
 F32 = np.float32
 

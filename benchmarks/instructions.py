@@ -13,18 +13,16 @@ run.py (b), per node), s3 (one step of micrograd's demo, run.py (d)), t1-t4
 """
 from __future__ import annotations
 
+import one_thread  # noqa: F401 (one BLAS thread, set before NumPy loads)
+
+import argparse
+import gc
 import os
-
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TRAINING = {"t1": "xor", "t2": "mlp64", "t3": "mlp784", "t4": "tanh16"}

@@ -8,27 +8,20 @@ row of each benchmark. Missing contenders (micrograd, torch) are left out.
 """
 from __future__ import annotations
 
-import os
+from one_thread import torch_or_none  # first: one BLAS thread before NumPy loads
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+import argparse
+import gc
+import statistics
+import sys
+import time
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.setrecursionlimit(100_000)
 from autograd_core import Value  # noqa: E402
 
-try:
-    import torch
-    torch.set_num_threads(1)
-except ImportError:
-    torch = None
+torch = torch_or_none()
 try:
     from micrograd.engine import Value as MgValue
 except ImportError:

@@ -25,32 +25,25 @@ autograd-core.
 """
 from __future__ import annotations
 
-import os
+from one_thread import torch_or_none  # first: one BLAS thread before NumPy loads
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+import argparse
+import gc
+import math
+import statistics
+import time
+import tracemalloc
+from dataclasses import dataclass
+from typing import Any, Callable
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import math  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from typing import Any, Callable  # noqa: E402
+import numpy as np
 
-import numpy as np  # noqa: E402
+import nn
+import optim
+from nn import functional as F
+from training_floor import floor_step
 
-import nn  # noqa: E402
-import optim  # noqa: E402
-from nn import functional as F  # noqa: E402
-from training_floor import floor_step  # noqa: E402
-
-try:
-    import torch
-    torch.set_num_threads(1)
-except ImportError:
-    torch = None
+torch = torch_or_none()
 
 F32 = np.float32
 CHECK_STEPS = 3

@@ -11,19 +11,16 @@ within the target of 2x.
 """
 from __future__ import annotations
 
-import os
+import one_thread  # noqa: F401 (one BLAS thread, set before NumPy loads)
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+import argparse
+import gc
+import time
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import time  # noqa: E402
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-import autograd_core as ag  # noqa: E402
-from autograd_core import Value  # noqa: E402
+import autograd_core as ag
+from autograd_core import Value
 
 TARGET = 2.0
 RNG = np.random.default_rng(0)

@@ -46,20 +46,9 @@ def _grads_by_name(model):
 
 def _torch_grads(theirs, model):
     """torch gradients under our names, a Linear's weight transposed back."""
-    linear_weights = {f"{n}.weight" for n, m in _paths(model) if type(m) is nn.Linear}
+    linear_weights = {f"{n}.weight" for n, m in model.named_modules()[1:] if type(m) is nn.Linear}
     return {n: (p.grad.T if n in linear_weights else p.grad).numpy()
             for n, p in theirs.named_parameters()}
-
-
-def _paths(model):
-    found = []
-
-    def walk(m, prefix):
-        for name, child in m.named_children():
-            found.append((prefix + name, child))
-            walk(child, prefix + name + ".")
-    walk(model, "")
-    return found
 
 
 def _same_output_and_grads(torch, model, theirs, x=X, target=TARGET):

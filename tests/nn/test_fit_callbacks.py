@@ -12,25 +12,7 @@ import nn.callbacks
 import nn.plots
 import nn.training
 from nn.callbacks import EarlyStopping, ProgressBar, TargetLoss
-
-
-class Scripted:
-    """A stand-in optimizer that sets the one weight to the next scripted value."""
-
-    def __init__(self, param, values):
-        self.param, self.values = param, iter(values)
-
-    def zero_grad(self):
-        self.param.grad = None
-
-    def step(self):
-        self.param.data[...] = next(self.values)
-
-
-def _one_weight(w0=5.0):
-    model = nn.Linear(1, 1, bias=False)
-    model.weight.data[...] = w0
-    return model
+from fit_stand_ins import Scripted, one_weight as _one_weight
 
 
 ONE, ZERO = np.ones((1, 1)), np.zeros((1, 1))

@@ -9,21 +9,9 @@ import pytest
 import nn
 import nn.functional as F
 import optim
+from fit_stand_ins import Scripted, one_weight as _one_weight
 
 matplotlib.use("Agg")
-
-
-class Scripted:
-    """A stand-in optimizer that sets the one weight to the next scripted value."""
-
-    def __init__(self, param, values):
-        self.param, self.values = param, iter(values)
-
-    def zero_grad(self):
-        self.param.grad = None
-
-    def step(self):
-        self.param.data[...] = next(self.values)
 
 
 class NoOp:
@@ -34,12 +22,6 @@ class NoOp:
 
     def step(self):
         pass
-
-
-def _one_weight(w0=5.0):
-    model = nn.Linear(1, 1, bias=False)
-    model.weight.data[...] = w0
-    return model
 
 
 # ------------------------------------------------ the classic numpy example

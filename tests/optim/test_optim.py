@@ -8,7 +8,7 @@ import pytest
 
 import optim
 from autograd_core import Value
-from optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
+from optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, MultiStepLR, OneCycleLR, StepLR
 
 SHAPES = [(5, 3), (4,), ()]
 
@@ -426,26 +426,33 @@ def test_schedules_by_hand():
         ExponentialLR(object(), gamma=0.9)
 
 
-@pytest.mark.parametrize("name,kw,n", SCHEDULES)
-def test_schedule_state_dict_round_trip(name, kw, n):
+ROUND_TRIPS = [lambda opt, name=name, kw=kw: getattr(optim.lr_scheduler, name)(opt, **kw)
+               for name, kw, _ in SCHEDULES] + [
+    lambda opt: MultiStepLR(opt, milestones=[2, 5], gamma=0.3),
+    lambda opt: OneCycleLR(opt, max_lr=0.5, total_steps=30, three_phase=True),
+]
+
+
+@pytest.mark.parametrize("make", ROUND_TRIPS)
+def test_schedule_state_dict_round_trip(make):
     opt = optim.Adam([Value(np.zeros(2))], lr=0.3)
-    sched = getattr(optim.lr_scheduler, name)(opt, **kw)
+    sched = make(opt)
     for _ in range(7):
         sched.step()
     saved_opt, saved = opt.state_dict(), sched.state_dict()
     expected = []
     for _ in range(7):
         sched.step()
-        expected.append(opt.lr)
+        expected.append((opt.lr, opt.betas))
     opt2 = optim.Adam([Value(np.zeros(2))], lr=0.01)
-    sched2 = getattr(optim.lr_scheduler, name)(opt2, **kw)
+    sched2 = make(opt2)
     opt2.load_state_dict(saved_opt)
     sched2.load_state_dict(saved)
     assert sched2.last_epoch == 7 and sched2.get_last_lr() == [saved_opt["hyperparameters"]["lr"]]
     got = []
     for _ in range(7):
         sched2.step()
-        got.append(opt2.lr)
+        got.append((opt2.lr, opt2.betas))
     assert got == expected
     with pytest.raises(ValueError, match="last_epoch must be an integer >= 0, got -3"):
         sched2.load_state_dict({**saved, "last_epoch": -3})

@@ -90,31 +90,6 @@ def test_multistep_and_lambda_refuse_bad_arguments():
     assert opt.lr == 0.1
 
 
-@pytest.mark.parametrize("make", [
-    lambda opt: MultiStepLR(opt, milestones=[2, 5], gamma=0.3),
-    lambda opt: OneCycleLR(opt, max_lr=0.5, total_steps=30, three_phase=True),
-])
-def test_new_schedules_state_dict_round_trip(make):
-    opt = optim.Adam([Value(np.zeros(2))], lr=0.3)
-    sched = make(opt)
-    for _ in range(7):
-        sched.step()
-    saved_opt, saved = opt.state_dict(), sched.state_dict()
-    expected = []
-    for _ in range(7):
-        sched.step()
-        expected.append((opt.lr, opt.betas))
-    opt2 = optim.Adam([Value(np.zeros(2))], lr=0.01)
-    sched2 = make(opt2)
-    opt2.load_state_dict(saved_opt)
-    sched2.load_state_dict(saved)
-    got = []
-    for _ in range(7):
-        sched2.step()
-        got.append((opt2.lr, opt2.betas))
-    assert got == expected
-
-
 def test_fit_steps_one_cycle_after_every_batch():
     torch = pytest.importorskip("torch", reason="compares with torch.optim.lr_scheduler")
     X, y = nn.datasets.moons(40, rng=0)
