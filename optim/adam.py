@@ -79,8 +79,8 @@ class Adam(Optimizer):
         keys = ("step", "exp_avg", "exp_avg_sq")
         return keys + ("max_exp_avg_sq",) if self.amsgrad else keys
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
-                scratch: list[np.ndarray]) -> None:
+    def _delta(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+               scratch: list[np.ndarray]) -> np.ndarray:
         step = self._count_step(state, p)
         beta1, beta2 = self.betas
         # Every operation writes into the state or tmp: no allocation per step.
@@ -103,7 +103,7 @@ class Adam(Optimizer):
         tmp += self.eps
         np.divide(m, tmp, out=tmp)
         tmp *= step_size
-        p -= tmp
+        return tmp
 
 
 class AdamW(Adam):

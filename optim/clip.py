@@ -12,7 +12,7 @@ import numpy as np
 from autograd_core import no_grad
 from autograd_core.checks import real_number
 
-from .optimizer import _grad_array
+from .foreach import grad_array
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_"]
 
@@ -74,7 +74,7 @@ def clip_grad_norm(params: Iterable[Any] | Any, max_norm: float,
     with_grad = [p for p in params if p.grad is not None]
     if not with_grad:
         return 0.0
-    grads = [_grad_array(p.grad) for p in with_grad]
+    grads = [grad_array(p.grad) for p in with_grad]
     # Like torch: the norm of the per-gradient norms.
     norms = np.array([np.linalg.norm(g.ravel(), ord=norm_type) if g.size else 0.0
                       for g in grads], dtype=np.float64)

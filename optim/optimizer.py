@@ -17,15 +17,10 @@ from autograd_core import Value
 from autograd_core.checks import real_number
 from autograd_core.versions import bump_versions
 
+from . import foreach
+from .foreach import grad_array
+
 __all__ = ["Optimizer", "lerp_"]
-
-
-def _grad_array(grad: Any) -> np.ndarray:
-    """The ndarray behind a gradient (an ndarray, or a Value after create_graph)."""
-    if isinstance(grad, np.ndarray):
-        return grad
-    data = getattr(grad, "data", grad)
-    return np.asarray(data)
 
 
 def lerp_(a: np.ndarray, b: np.ndarray, weight: float, tmp: np.ndarray) -> None:
@@ -57,12 +52,17 @@ class Optimizer:
 
     Subclasses list their hyperparameter names in `_hyper_names`, validate
     them in `_check_hyper` (returning the normalised values), name the state
-    entries a parameter gets in `_state_keys`, and update one parameter in
-    `_update`. State is created lazily on a parameter's first update. Weight
-    decay is applied here, before `_update`, as torch applies it: L2 decay
+    entries a parameter gets in `_state_keys`, and compute the update in
+    `_delta`. State is created lazily on a parameter's first update. Weight
+    decay is applied here, before `_delta`, as torch applies it: L2 decay
     adds `weight_decay * p` to the gradient; decoupled decay
     (`_decoupled_decay = True`, AdamW) shrinks the parameter instead,
     `p = p * (1 - lr * weight_decay)`.
+
+    Where all parameters take the same step (each has a gradient of its
+    dtype and shape, one dtype for all, equal state), the step runs once on
+    flat arrays, as torch's foreach path (see `optim.foreach`); otherwise
+    parameter by parameter. Both give bit-identical results.
 
     Args:
         params: an iterable of parameters (e.g. `model.parameters()`), each
@@ -81,6 +81,9 @@ class Optimizer:
     weight_decay: float = 0.0
     """The weight decay (0 for an optimizer without the hyperparameter)."""
     _decoupled_decay: bool = False
+    foreach: bool = True
+    """Step all parameters through one flat buffer where they allow it; set it
+    False (on the class or an instance) to always step parameter by parameter."""
 
     def __init__(self, params: Iterable[Any], **hyper: Any) -> None:
         if hasattr(params, "data") and hasattr(params, "grad"):
@@ -116,6 +119,7 @@ class Optimizer:
         """Each parameter's state (its buffers, and `step` where counted), by position; empty before its first update.
         """
         self._scratch: list[list[np.ndarray]] = [[] for _ in self.params]
+        self._flat: foreach.FlatGroup | None = None  # the flat step's buffers
 
     # -- hooks for subclasses ---------------------------------------------
     @classmethod
@@ -128,16 +132,19 @@ class Optimizer:
         raise NotImplementedError
 
     def _n_scratch(self) -> int:
-        """How many parameter-sized scratch buffers a step needs: one for `_update`'s
+        """How many parameter-sized scratch buffers a step needs: one for `_delta`'s
         work, and one more for the decayed gradient under L2 weight decay."""
         return 2 if self.weight_decay != 0 and not self._decoupled_decay else 1
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
-                scratch: list[np.ndarray]) -> None:
-        """Update the array `p` in place from gradient `g` (weight decay applied);
-        `scratch` holds `_n_scratch()` reusable arrays shaped like `p` (not part
-        of the state). Under L2 weight decay `g` is `scratch[0]`, so `_update`
-        works in `scratch[-1]` unless it allows for that."""
+    def _delta(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+               scratch: list[np.ndarray]) -> np.ndarray:
+        """The array the step subtracts from `p` (`p -= delta`), from gradient `g`
+        (weight decay applied); `p` is read for its shape and dtype only (the
+        flat step passes the flat gradient). `scratch` holds `_n_scratch()`
+        reusable arrays shaped like `p` (not part of the state). Under L2 weight
+        decay `g` is `scratch[0]`, so `_delta` works in `scratch[-1]` unless it
+        allows for that. Every operation must be elementwise: the flat step runs
+        it once on all parameters' arrays laid end to end."""
         raise NotImplementedError
 
     def _decay(self, p: np.ndarray, g: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -188,36 +195,43 @@ class Optimizer:
                 parameter's shape changed since its state was made.
         """
         loss = closure() if closure is not None else None
-        n_scratch = self._n_scratch()  # once per step, not once per parameter
-        decay = self.weight_decay != 0
-        changed = []  # the Values updated, whose version the step bumps
+        changed: list[Value] = []  # the Values updated, whose version the step bumps
         try:
-            for i, param in enumerate(self.params):
-                g = param.grad
-                if g is None:
-                    continue
-                p = param.data
-                if type(g) is not np.ndarray:  # the common ndarray grad skips a call
-                    g = _grad_array(g)
-                if g.shape != p.shape:
-                    raise ValueError(f"{type(self).__name__}.step: gradient of parameter {i} "
-                                     f"has shape {g.shape} but the parameter has shape {p.shape}")
-                # Scratch arrays are kept from step to step: no allocation per step.
-                scratch = self._scratch[i]
-                if len(scratch) < n_scratch or (
-                        scratch and (scratch[0].shape != p.shape or scratch[0].dtype is not p.dtype)):
-                    scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
-                    self._check_state(i, p)
-                if decay:
-                    g = self._decay(p, g, scratch[0])
-                self._update(p, g, self.state[i], scratch)
-                if type(param) is Value or isinstance(param, Value):
-                    changed.append(param)
+            # Flat, as torch's foreach path: the Adam step of the 64-128-10 MLP (4
+            # parameters) XXX
+            if not (self.foreach and foreach.flat_step(self, changed)):
+                self._step_each(changed)
         finally:
             # Graphs recorded before this step can no longer backward (one tick for
             # all parameters: a call per parameter would cost more than the check).
             bump_versions(changed)
         return loss
+
+    def _step_each(self, changed: list[Value]) -> None:
+        """The step parameter by parameter, appending the Values updated to `changed`."""
+        n_scratch = self._n_scratch()  # once per step, not once per parameter
+        decay = self.weight_decay != 0
+        for i, param in enumerate(self.params):
+            g = param.grad
+            if g is None:
+                continue
+            p = param.data
+            if type(g) is not np.ndarray:  # the common ndarray grad skips a call
+                g = grad_array(g)
+            if g.shape != p.shape:
+                raise ValueError(f"{type(self).__name__}.step: gradient of parameter {i} "
+                                 f"has shape {g.shape} but the parameter has shape {p.shape}")
+            # Scratch arrays are kept from step to step: no allocation per step.
+            scratch = self._scratch[i]
+            if len(scratch) < n_scratch or (
+                    scratch and (scratch[0].shape != p.shape or scratch[0].dtype is not p.dtype)):
+                scratch = self._scratch[i] = [np.empty_like(p) for _ in range(n_scratch)]
+                self._check_state(i, p)
+            if decay:
+                g = self._decay(p, g, scratch[0])
+            p -= self._delta(p, g, self.state[i], scratch)
+            if type(param) is Value or isinstance(param, Value):
+                changed.append(param)
 
     def _count_step(self, state: dict[str, Any], p: np.ndarray) -> int:
         """Count a parameter's step, creating its state (zeroed buffers) on the first."""

@@ -72,8 +72,8 @@ class RMSProp(Optimizer):
             keys += ("grad_avg",)
         return keys
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
-                scratch: list[np.ndarray]) -> None:
+    def _delta(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+               scratch: list[np.ndarray]) -> np.ndarray:
         self._count_step(state, p)
         # Every operation writes into the state or tmp: no allocation per step.
         tmp = scratch[-1]
@@ -99,7 +99,7 @@ class RMSProp(Optimizer):
             np.multiply(buf, self.lr, out=tmp)
         else:
             tmp *= self.lr
-        p -= tmp
+        return tmp
 
 
 RMSprop = RMSProp

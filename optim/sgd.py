@@ -80,8 +80,8 @@ class SGD(Optimizer):
         # parameter-sized array less under weight decay.
         return 1
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
-                scratch: list[np.ndarray]) -> None:
+    def _delta(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+               scratch: list[np.ndarray]) -> np.ndarray:
         tmp = scratch[0]  # may be g itself (the decayed gradient): allowed for below
         if self.momentum != 0:
             buf = state.get("momentum_buffer")
@@ -106,4 +106,4 @@ class SGD(Optimizer):
             else:
                 g = buf
         np.multiply(g, self.lr, out=tmp)
-        p -= tmp
+        return tmp

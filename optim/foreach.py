@@ -1,0 +1,184 @@
+"""The flat ("foreach") step: all parameters updated through one flat buffer.
+
+As `torch.optim`'s foreach path: the gradients are gathered into one
+contiguous array, the optimizer's update rule (its `_delta`) runs once on flat
+arrays, and each parameter subtracts its slice of the result. The state
+buffers (`exp_avg`, `momentum_buffer`, ...) live in one flat array per name,
+and each parameter's state entry is a view of its slice: only the gradients
+are gathered, and `state_dict`, `load_state_dict` and the per-parameter path
+see the same per-parameter arrays as before. Every operation of an update rule
+is elementwise, so the results are bit-identical to the per-parameter step's.
+
+`flat_step` declines (returns False, having changed nothing) and the
+per-parameter step runs instead when the parameters do not all take the same
+step: a gradient that is None, or of another shape or dtype than its
+parameter; parameters of different dtypes; states that differ (some
+parameters with state and others without, unequal step counts, state loaded
+in another layout); L2 weight decay where a parameter is a view (the decayed
+gradient of one parameter could then read another's update); fewer than two
+parameters.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Value
+
+__all__ = ["FlatGroup", "flat_step", "grad_array"]
+
+
+def grad_array(grad: Any) -> np.ndarray:
+    """The ndarray behind a gradient (an ndarray, or a Value after create_graph)."""
+    if isinstance(grad, np.ndarray):
+        return grad
+    data = getattr(grad, "data", grad)
+    return np.asarray(data)
+
+
+class FlatGroup:
+    """Flat buffers for parameters of given shapes and one dtype, with a view per parameter."""
+
+    __slots__ = ("shapes", "dtype", "bounds", "grad", "tmp", "grad_views", "tmp_views",
+                 "state")
+
+    def __init__(self, arrays: list[np.ndarray]) -> None:
+        self.shapes = [a.shape for a in arrays]
+        self.dtype = arrays[0].dtype
+        stops = np.cumsum([a.size for a in arrays]).tolist()
+        self.bounds = list(zip([0] + stops[:-1], stops))
+        self.grad = np.empty(stops[-1], self.dtype)
+        self.tmp = np.empty(stops[-1], self.dtype)
+        self.grad_views = self.views(self.grad)
+        self.tmp_views = self.views(self.tmp)
+        # state name -> (its flat array, the per-parameter views held in the states)
+        self.state: dict[str, tuple[np.ndarray, list[np.ndarray]]] = {}
+
+    def views(self, flat: np.ndarray) -> list[np.ndarray]:
+        """Each parameter's slice of `flat`, in its shape."""
+        return [flat[a:b].reshape(s) for (a, b), s in zip(self.bounds, self.shapes)]
+
+    def fits(self, arrays: list[np.ndarray]) -> bool:
+        """Whether `arrays` have this group's shapes and dtype."""
+        if len(arrays) != len(self.shapes):
+            return False
+        dtype = self.dtype
+        for a, s in zip(arrays, self.shapes):
+            if a.shape != s or a.dtype is not dtype:
+                return False
+        return True
+
+    def flat_state(self, states: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The state an update rule gets for the flat arrays (`{}` before the first
+        step), or None where the parameters' states differ. State made by the
+        per-parameter step or by `load_state_dict` is moved into flat buffers here."""
+        first = states[0]
+        if not first:
+            return None if any(states) else {}
+        out: dict[str, Any] = {}
+        linked = True
+        for name, value in first.items():
+            if name == "step":
+                for s in states:
+                    if s.get("step") != value:
+                        return None
+                out["step"] = value
+                continue
+            flat, views = self.state.get(name, (None, ()))
+            out[name] = flat
+            for s, v in zip(states, views):
+                if s.get(name) is not v:
+                    linked = False
+                    break
+            else:
+                linked = linked and flat is not None
+        for s in states:
+            if len(s) != len(first):
+                return None
+        return out if linked else self._adopt(states, out)
+
+    def _adopt(self, states: list[dict[str, Any]], out: dict[str, Any]) -> dict[str, Any] | None:
+        """Copy the per-parameter state arrays into flat buffers and hand the
+        states views of them; None (nothing changed) where they do not fit."""
+        names = [name for name in out if name != "step"]
+        for s, shape in zip(states, self.shapes):
+            for name in names:
+                a = s.get(name)
+                if type(a) is not np.ndarray or a.shape != shape or a.dtype != self.dtype:
+                    return None
+        for name in names:
+            out[name] = np.concatenate([s[name].reshape(-1) for s in states])
+        self.publish(states, out)
+        return out
+
+    def publish(self, states: list[dict[str, Any]], out: dict[str, Any]) -> None:
+        """Hand each parameter's state its view of the flat state `out` (new
+        buffers made by the update rule included), and the step count."""
+        for name, value in out.items():
+            if name == "step":
+                for s in states:
+                    s["step"] = value
+            elif self.state.get(name, (None,))[0] is not value:
+                views = self.views(value)
+                self.state[name] = (value, views)
+                for s, v in zip(states, views):
+                    s[name] = v
+
+
+def flat_step(opt: Any, changed: list) -> bool:
+    """Take `opt`'s step for all of its parameters at once, appending the Values
+    updated to `changed`; False, with nothing changed, where it does not apply
+    (see the module's docstring)."""
+    params, states = opt.params, opt.state
+    if len(params) < 2 or len(states) != len(params):
+        return False
+    datas, grads = [], []
+    for param in params:
+        g = param.grad
+        if g is None:
+            return False
+        if type(g) is not np.ndarray:
+            g = grad_array(g)
+        p = param.data
+        if g.shape != p.shape or g.dtype is not p.dtype:
+            return False
+        datas.append(p)
+        grads.append(g)
+    group = opt._flat
+    if group is None or not group.fits(datas):
+        dtype = datas[0].dtype
+        if any(p.dtype is not dtype for p in datas):
+            return False
+        group = opt._flat = FlatGroup(datas)
+    decay = opt.weight_decay != 0
+    l2 = decay and not opt._decoupled_decay
+    if l2 and any(p.base is not None for p in datas):
+        return False
+    fstate = group.flat_state(states)
+    if fstate is None:
+        return False
+    # From here on the step is taken: nothing declines.
+    g = group.grad
+    if l2:  # g = weight_decay * p + g, as the per-parameter step computes it
+        wd = opt.weight_decay
+        for view, p, grad in zip(group.grad_views, datas, grads):
+            np.multiply(p, wd, out=view)
+            view += grad
+        scratch = [g, group.tmp][:opt._n_scratch()]
+    else:
+        for view, grad in zip(group.grad_views, grads):
+            np.copyto(view, grad)
+        scratch = [group.tmp]
+    delta = opt._delta(g, g, fstate, scratch)
+    group.publish(states, fstate)
+    deltas = (group.tmp_views if delta is group.tmp else
+              group.grad_views if delta is g else group.views(delta))
+    shrink = 1.0 - opt.lr * opt.weight_decay if decay and not l2 else None
+    for param, p, d in zip(params, datas, deltas):
+        if shrink is not None:
+            p *= shrink  # decoupled decay, as `Optimizer._decay` applies it
+        p -= d
+        if type(param) is Value or isinstance(param, Value):
+            changed.append(param)
+    return True
