@@ -9,7 +9,8 @@ the cost of N iterations, so the import and set-up cancel. The garbage
 collector is off (its work depends on the rest of the heap). Workloads: s1
 (the scalar graph of run.py (a), per node, ours and micrograd), s2 (the chain of
 run.py (b), per node), s3 (one step of micrograd's demo, run.py (d)), t1-t4
-(the training steps of training.py, ours and the NumPy floor).
+(the training steps of training.py, ours and the NumPy floor), o1-o4 (the
+optimizer's step alone in t1-t4, ours, with the gradients of one step).
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ TRAINING = {"t1": "xor", "t2": "mlp64", "t3": "mlp784", "t4": "tanh16"}
 # workload -> (contenders, units of work per iteration)
 WORKLOADS = {"s1": (("ours", "micrograd"), 7 * 1430), "s2": (("ours",), 2 * 20_000),
              "s3": (("ours", "micrograd"), 1),
-             **{t: (("ours", "floor"), 1) for t in TRAINING}}
+             **{t: (("ours", "floor"), 1) for t in TRAINING},
+             **{"o" + t[1:]: (("ours",), 1) for t in TRAINING}}
 
 
 def workload(name: str, who: str):
@@ -45,10 +47,13 @@ def workload(name: str, who: str):
     if name == "s3":
         return run.demo_step(V)
     import training  # noqa: PLC0415
-    key = TRAINING[name]
+    key = TRAINING["t" + name[1:]]
     cfg = training.CONFIGS[key]
     X, T = training.make_batch(key, cfg)
     ours = training.build_ours(key, cfg, X, T)
+    if name[0] == "o":
+        ours.step()  # the gradients the optimizer's steps then reuse
+        return ours.opt_step
     if who == "ours":
         return ours.step
     return training.build_floor(key, cfg, [w.copy() for w in ours.get()], X, T).step

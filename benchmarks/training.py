@@ -83,6 +83,7 @@ class Contender:
     step: Callable[[], Any]
     get: Callable[[], list]
     put: Callable[[list], None]
+    opt_step: Callable[[], Any] | None = None  # the optimizer's step alone (ours)
 
 
 # ----------------------------------------------------------------- ours
@@ -111,7 +112,7 @@ def build_ours(name: str, cfg: Config, X: np.ndarray, T: np.ndarray) -> Contende
     def put(ws):
         for p, w in zip(params, ws):
             np.copyto(p.data, w)
-    return Contender(step, lambda: [p.data for p in params], put)
+    return Contender(step, lambda: [p.data for p in params], put, opt.step)
 
 
 # ------------------------------------------------------- the NumPy floor
