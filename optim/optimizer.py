@@ -19,6 +19,7 @@ from autograd_core.versions import bump_versions
 
 from . import foreach
 from .foreach import grad_array
+from .loading import loaded_state
 
 __all__ = ["Optimizer", "lerp_"]
 
@@ -288,71 +289,10 @@ class Optimizer:
             ValueError: its keys, class name, hyperparameters, positions, entries,
                 shapes or steps do not fit this optimizer.
         """
-        name = type(self).__name__
-        if not isinstance(state_dict, dict):
-            raise TypeError(f"{name}.load_state_dict expects a dict, "
-                            f"got {type(state_dict).__name__}")
-        expected = {"optimizer", "hyperparameters", "state"}
-        if set(state_dict) != expected:
-            raise ValueError(f"{name}.load_state_dict: expected keys {sorted(expected)}, "
-                             f"got {sorted(map(str, state_dict))}")
-        if state_dict["optimizer"] != name:
-            raise ValueError(f"cannot load a {state_dict['optimizer']} state into {name}")
-        hyper = state_dict["hyperparameters"]
-        if not isinstance(hyper, dict) or set(hyper) != set(self._hyper_names):
-            got = sorted(hyper) if isinstance(hyper, dict) else type(hyper).__name__
-            raise ValueError(f"{name}.load_state_dict: expected hyperparameters "
-                             f"{sorted(self._hyper_names)}, got {got}")
-        hyper = self._check_hyper(dict(hyper))
-        states = state_dict["state"]
-        if not isinstance(states, dict):
-            raise ValueError(f"{name}.load_state_dict: 'state' must be a dict")
-        # Which buffers a parameter has depends on the loaded hyperparameters.
-        candidate = object.__new__(type(self))
-        for key, value in hyper.items():
-            setattr(candidate, key, value)
-        keys = set(candidate._state_keys())
-        new_state: list[dict[str, Any]] = [{} for _ in self.params]
-        for pos, entry in states.items():
-            if isinstance(pos, (bool, np.bool_)) or not isinstance(pos, (int, np.integer)) \
-                    or not 0 <= pos < len(self.params):
-                raise ValueError(f"{name}.load_state_dict: state key {pos!r} is not a "
-                                 f"parameter position (0..{len(self.params) - 1})")
-            new_state[int(pos)] = self._load_entry(int(pos), entry, keys)
+        hyper, state = loaded_state(self, state_dict)  # all checked before any change
         for key, value in hyper.items():
             setattr(self, key, value)
-        self.state = new_state
-
-    def _load_entry(self, pos: int, entry: Any, keys: set[str]) -> dict[str, Any]:
-        """Validate and copy the saved state of parameter `pos`."""
-        name = type(self).__name__
-        if not isinstance(entry, dict) or not entry:
-            raise ValueError(f"{name}.load_state_dict: state of parameter {pos} must be "
-                             f"a non-empty dict")
-        if set(entry) != keys:
-            raise ValueError(f"{name}.load_state_dict: state of parameter {pos} has "
-                             f"entries {sorted(entry)}, expected {sorted(keys)}")
-        p = self.params[pos].data
-        out: dict[str, Any] = {}
-        for key, value in entry.items():
-            if key == "step":
-                if isinstance(value, (bool, np.bool_)) or not isinstance(
-                        value, (int, np.integer, float, np.floating)) \
-                        or not float(value).is_integer() or value < 1:
-                    raise ValueError(f"{name}.load_state_dict: step of parameter {pos} "
-                                     f"must be a positive integer, got {value!r}")
-                out[key] = int(value)
-                continue
-            arr = np.asarray(value)
-            if arr.shape != p.shape:
-                raise ValueError(f"{name}.load_state_dict: state '{key}' of parameter "
-                                 f"{pos} has shape {arr.shape}, the parameter {p.shape}")
-            if not (np.issubdtype(arr.dtype, np.floating)
-                    or np.issubdtype(arr.dtype, np.integer)):
-                raise ValueError(f"{name}.load_state_dict: state '{key}' of parameter "
-                                 f"{pos} has non-numeric dtype {arr.dtype}")
-            out[key] = np.array(arr, dtype=p.dtype, copy=True)
-        return out
+        self.state = state
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
