@@ -59,16 +59,6 @@ class FlatGroup:
         """Each parameter's slice of `flat`, in its shape."""
         return [flat[a:b].reshape(s) for (a, b), s in zip(self.bounds, self.shapes)]
 
-    def fits(self, arrays: list[np.ndarray]) -> bool:
-        """Whether `arrays` have this group's shapes and dtype."""
-        if len(arrays) != len(self.shapes):
-            return False
-        dtype = self.dtype
-        for a, s in zip(arrays, self.shapes):
-            if a.shape != s or a.dtype is not dtype:
-                return False
-        return True
-
     def flat_state(self, states: list[dict[str, Any]]) -> dict[str, Any] | None:
         """The state an update rule gets for the flat arrays (`{}` before the first
         step), or None where the parameters' states differ. State made by the
@@ -126,6 +116,17 @@ class FlatGroup:
                     s[name] = v
 
 
+def _regroup(opt: Any) -> FlatGroup | None:
+    """New flat buffers for `opt`'s parameters as they are now; None where their
+    dtypes differ."""
+    datas = [param.data for param in opt.params]
+    dtype = datas[0].dtype
+    if any(p.dtype is not dtype for p in datas):
+        return None
+    opt._flat = FlatGroup(datas)
+    return opt._flat
+
+
 def flat_step(opt: Any, changed: list) -> bool:
     """Take `opt`'s step for all of its parameters at once, appending the Values
     updated to `changed`; False, with nothing changed, where it does not apply
@@ -133,48 +134,46 @@ def flat_step(opt: Any, changed: list) -> bool:
     params, states = opt.params, opt.state
     if len(params) < 2 or len(states) != len(params):
         return False
-    datas, grads = [], []
-    for param in params:
+    group = opt._flat
+    if group is None or len(group.shapes) != len(params):
+        group = _regroup(opt)
+        if group is None:
+            return False
+    dtype, wd = group.dtype, opt.weight_decay
+    l2 = wd != 0 and not opt._decoupled_decay
+    datas = []
+    # One pass checks each parameter and gathers its gradient (decayed under L2
+    # decay: weight_decay * p + g, as the per-parameter step computes it).
+    for param, shape, view in zip(params, group.shapes, group.grad_views):
         g = param.grad
         if g is None:
             return False
         if type(g) is not np.ndarray:
             g = grad_array(g)
         p = param.data
-        if g.shape != p.shape or g.dtype is not p.dtype:
+        if g.shape != shape or p.shape != shape or g.dtype is not dtype \
+                or p.dtype is not dtype:
+            opt._flat = None  # the next step makes buffers for the shapes then
             return False
+        if l2:
+            if p.base is not None:
+                return False
+            np.multiply(p, wd, out=view)
+            view += g
+        else:
+            view[...] = g  # XXXcopy
         datas.append(p)
-        grads.append(g)
-    group = opt._flat
-    if group is None or not group.fits(datas):
-        dtype = datas[0].dtype
-        if any(p.dtype is not dtype for p in datas):
-            return False
-        group = opt._flat = FlatGroup(datas)
-    decay = opt.weight_decay != 0
-    l2 = decay and not opt._decoupled_decay
-    if l2 and any(p.base is not None for p in datas):
-        return False
     fstate = group.flat_state(states)
     if fstate is None:
         return False
     # From here on the step is taken: nothing declines.
     g = group.grad
-    if l2:  # g = weight_decay * p + g, as the per-parameter step computes it
-        wd = opt.weight_decay
-        for view, p, grad in zip(group.grad_views, datas, grads):
-            np.multiply(p, wd, out=view)
-            view += grad
-        scratch = [g, group.tmp][:opt._n_scratch()]
-    else:
-        for view, grad in zip(group.grad_views, grads):
-            np.copyto(view, grad)
-        scratch = [group.tmp]
+    scratch = [g, group.tmp][:opt._n_scratch()] if l2 else [group.tmp]
     delta = opt._delta(g, g, fstate, scratch)
     group.publish(states, fstate)
     deltas = (group.tmp_views if delta is group.tmp else
               group.grad_views if delta is g else group.views(delta))
-    shrink = 1.0 - opt.lr * opt.weight_decay if decay and not l2 else None
+    shrink = 1.0 - opt.lr * wd if wd != 0 and not l2 else None
     for param, p, d in zip(params, datas, deltas):
         if shrink is not None:
             p *= shrink  # decoupled decay, as `Optimizer._decay` applies it
