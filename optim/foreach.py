@@ -139,6 +139,13 @@ def flat_step(opt: Any, changed: list) -> bool:
         group = _regroup(opt)
         if group is None:
             return False
+    # The states first: where steps differ (a parameter once skipped), every later
+    # step declines here, before any gradient is gathered.
+    fstate = group.flat_state(states)
+    if fstate is None:
+        if any(param.data.shape != s for param, s in zip(params, group.shapes)):
+            opt._flat = None  # state for parameters of new shapes: new buffers next step
+        return False
     dtype, wd = group.dtype, opt.weight_decay
     l2 = wd != 0 and not opt._decoupled_decay
     datas = []
@@ -163,9 +170,6 @@ def flat_step(opt: Any, changed: list) -> bool:
         else:
             view[...] = g  # XXXcopy
         datas.append(p)
-    fstate = group.flat_state(states)
-    if fstate is None:
-        return False
     # From here on the step is taken: nothing declines.
     g = group.grad
     scratch = [g, group.tmp][:opt._n_scratch()] if l2 else [group.tmp]

@@ -219,3 +219,20 @@ def test_l2_decay_with_a_view_parameter_steps_one_by_one(flat_calls):
     base.grad, view.grad = np.ones(6), np.ones(2)
     opt.step()
     assert flat_calls == [False]
+
+
+def test_new_shapes_and_their_loaded_state_get_new_buffers(flat_calls):
+    a, b = Value(np.ones(3)), Value(np.ones(2))
+    opt = optim.SGD([a, b], lr=0.1, momentum=0.5)
+    a.grad, b.grad = np.ones(3), np.ones(2)
+    opt.step()
+    a.data = np.ones(4)  # a new shape, and state to match it
+    opt.load_state_dict({**opt.state_dict(), "state": {0: {"momentum_buffer": np.ones(4)},
+                                                       1: {"momentum_buffer": np.ones(2)}}})
+    for _ in range(2):
+        a.grad, b.grad = np.ones(4), np.ones(2)
+        opt.step()
+    assert flat_calls == [True, False, True]
+    # buffers 1 -> 1.5 -> 1.75: a = 1 - 0.15 - 0.175
+    np.testing.assert_allclose(a.data, np.full(4, 0.675), rtol=1e-15)
+    assert opt.state[0]["momentum_buffer"].base is opt.state[1]["momentum_buffer"].base
