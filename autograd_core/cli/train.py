@@ -54,6 +54,7 @@ DATASETS: dict[str, DatasetSpec] = {
     "digits": DatasetSpec("scikit-learn's 1,797 8x8 handwritten digits", False, 30, 64, 0.2,
                           lr_scale=0.5),
 }
+"""The datasets of ``--dataset``, by name, with their defaults."""
 
 # The CNN's own defaults on the digits (epochs, batch size, Adam's learning rate).
 CNN_DEFAULTS = DatasetSpec("", False, 15, 32, 0.2)
