@@ -236,3 +236,14 @@ def test_new_shapes_and_their_loaded_state_get_new_buffers(flat_calls):
     # buffers 1 -> 1.5 -> 1.75: a = 1 - 0.15 - 0.175
     np.testing.assert_allclose(a.data, np.full(4, 0.675), rtol=1e-15)
     assert opt.state[0]["momentum_buffer"].base is opt.state[1]["momentum_buffer"].base
+
+
+def test_large_parameters_step_one_by_one(flat_calls):
+    # 10010 elements in two parameters: more than MAX_MEAN_SIZE (4096) on average.
+    params = [Value(np.ones((100, 100))), Value(np.ones(10))]
+    opt = optim.Adam(params, lr=0.1, eps=0.0)
+    for p in params:
+        p.grad = np.ones(p.data.shape)
+    opt.step()
+    assert flat_calls == [False]
+    np.testing.assert_allclose(params[1].data, 0.9, rtol=1e-12)
