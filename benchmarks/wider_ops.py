@@ -15,7 +15,12 @@ leaf Values made before the clock starts, with an output gradient given as
 a Value (so `backward` copies nothing), against the forward and the
 gradient by hand from the same arrays and the same output gradient (made
 before too). Making the leaves (`Value(x)` copies `x`) and the seed is the
-same for every op and is not timed on either side.
+same for every op and is not timed on either side. What each side made (our
+output and leaves with their gradients; the arrays by hand) is kept until
+that side's next round and freed before it, outside the clock: so both
+allocate into the same recycled memory, and neither pays the page faults of
+fresh memory that the other does not (an extra 390 faults on 10^5 elements
+took ours from 1.1 ms to 1.9 ms on cumsum, against 1.0 ms by hand).
 """
 from __future__ import annotations
 
@@ -60,18 +65,23 @@ class ours:
             with ag.no_grad():
                 seed = np.ones(self.fn(*vs).shape)
         seed = Value(seed, requires_grad=False)
-        return lambda: self.fn(*vs).backward(seed)
+
+        def run():
+            out = self.fn(*vs)
+            out.backward(seed)
+            return out, vs
+        return run
 
 
 def _tan(a):
     t = np.tan(a)
-    return G * (1 + t * t)
+    return t, G * (1 + t * t)
 
 
 def _logsumexp(m):
     mx = m.max(axis=1, keepdims=True)
     out = np.log(np.exp(m - mx).sum(axis=1, keepdims=True)) + mx
-    return np.exp(m - out)
+    return out, np.exp(m - out)
 
 
 def _var(m):
@@ -83,43 +93,41 @@ def _var(m):
 def _std(m):
     v, g = _var(m)
     s = np.sqrt(v)
-    return g * (0.5 / s)
+    return s, g * (0.5 / s)
 
 
 def _cumsum(a):
-    np.cumsum(a)
-    return np.cumsum(G[::-1])[::-1]
+    return np.cumsum(a), np.cumsum(G[::-1])[::-1]
 
 
 def _cumprod(b):
     out = np.cumprod(b)
-    return np.cumsum((G * out)[::-1])[::-1] / b
+    return out, np.cumsum((G * out)[::-1])[::-1] / b
 
 
 def _prod(m):
     out = m.prod(axis=1, keepdims=True)
-    return out * 1 / m
+    return out, out * 1 / m
 
 
 def _einsum(s):
-    np.einsum("ij,jk->ik", s, s)
-    return np.einsum("ik,jk->ij", s, s), np.einsum("ij,ik->jk", s, s)
+    return np.einsum("ij,jk->ik", s, s), np.einsum("ik,jk->ij", s, s), np.einsum("ij,ik->jk", s, s)
 
 
 def _sort(m):
     idx = np.argsort(m, axis=1, kind="stable")
-    np.take_along_axis(m, idx, 1)
+    out = np.take_along_axis(m, idx, 1)
     g = np.zeros_like(m)
     np.put_along_axis(g, idx, GM, 1)
-    return g
+    return out, g
 
 
 def _gather(m):
-    np.take_along_axis(m, IDX, 1)
+    out = np.take_along_axis(m, IDX, 1)
     g = np.zeros_like(m)
     rows = np.arange(100)[:, None]
     np.add.at(g, (rows, IDX), GM)
-    return g
+    return out, g
 
 
 CASES = {
@@ -135,7 +143,7 @@ CASES = {
     "std": (ours(lambda m: ag.std(m, 0), M), lambda: _std(M)),
     "logsumexp": (ours(lambda m: ag.logsumexp(m, 1), M), lambda: _logsumexp(M)),
     "prod": (ours(lambda p: ag.prod(p, 1), P), lambda: _prod(P)),
-    "norm": (ours(ag.norm, A), lambda: (lambda n: A / n)(np.sqrt((A * A).sum()))),
+    "norm": (ours(ag.norm, A), lambda: (lambda n: (n, A / n))(np.sqrt((A * A).sum()))),
     "cumsum": (ours(lambda a: ag.cumsum(a, 0), A, seed=G), lambda: _cumsum(A)),
     "cumprod": (ours(lambda b: ag.cumprod(b, 0), B, seed=G), lambda: _cumprod(B)),
     "flip": (ours(lambda a: ag.flip(a, 0), A, seed=G), lambda: (np.flip(A).copy(), np.flip(G).copy())),
@@ -171,11 +179,13 @@ def main() -> None:
     for name in names:
         mine, hand = CASES[name]
         times = {"ours": [], "hand": []}
+        made = {}
         for _ in range(args.repeats):
             for key, fn in (("ours", mine.prepare()), ("hand", hand)):
+                made.pop(key, None)  # the last round's arrays, freed outside the clock
                 gc.collect()
                 t0 = time.perf_counter()
-                fn()
+                made[key] = fn()
                 times[key].append(time.perf_counter() - t0)
         a, b = min(times["ours"]), min(times["hand"])
         verdict = "PASS" if a <= TARGET * b else "MISS"
