@@ -14,7 +14,7 @@ import numpy as np
 from .. import vjp_tools
 from ..registry import op
 from .elementwise import _select
-from .numeric import F16, in_float32
+from .numeric import in_float32
 from .reductions import _kshape
 from .arrange import flip
 
