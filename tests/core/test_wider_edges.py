@@ -120,3 +120,13 @@ def test_shapes_and_products_at_edges_match_torch(name, fn, tfn, dtype):
     if name in ("prod", "cumprod", "cumsum") and dtype is not np.float64:
         x = np.where(np.isfinite(x), x, 2.0)  # float16 and float32 sum and multiply in other orders than PyTorch
     _run(fn, tfn, [x], dtype, cot=np.arange(np.asarray(fn(Value(x)).shape).prod()).reshape(fn(Value(x)).shape) % 3)
+
+
+@pytest.mark.parametrize("name,fn", [("prod", lambda a: ag.prod(a, 1)), ("prod all", lambda a: ag.prod(a)),
+                                     ("cumprod", lambda a: ag.cumprod(a, 1)), ("cumprod 0", lambda a: ag.cumprod(a, 0))])
+def test_second_derivatives_of_products_at_zeros_match_finite_differences(name, fn):
+    x = np.array([[0.0, 1.5, -2.0, 0.5], [0.0, 0.0, 3.0, 1.25], [0.75, 0.0, 2.0, -1.0]])  # one and two zeros a row
+    assert ag.gradgradcheck(fn, Value(x), atol=1e-6)
+    v = Value(x)
+    fn(v).sum().backward(create_graph=True)
+    assert np.isfinite(v.grad.data).all()
