@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+import autograd_core as ag
 from autograd_core import ops
 from fuzz_draw import Ctx, Step
 
@@ -147,9 +148,10 @@ def _einsum(c: Ctx, pool: list) -> Step | None:
         spec = c.draw(st.sampled_from(["i,i->", "i,j->ij"]))
         other = (s[0],) if spec == "i,i->" else (c.draw(st.integers(0, 2)),)
     else:
-        spec = c.draw(st.sampled_from(["ij,jk->ik", "ij,ij->i", "ij,kj->jk"]))
-        other = {"ij,jk->ik": (s[1], 2), "ij,ij->i": s, "ij,kj->jk": (2, s[1])}[spec]
-    return Step(f"einsum({spec!r}, #{i}, fresh)", lambda a, b: ops.einsum(a, b, subscripts=spec),
+        spec = c.draw(st.sampled_from(["ij,jk->ik", "ij,ij->i", "ij,kj->jk", "...j,...j->..."]))
+        other = {"ij,jk->ik": (s[1], 2), "ij,ij->i": s, "ij,kj->jk": (2, s[1]),
+                 "...j,...j->...": (1, s[1])}[spec]  # a size-1 axis under '...' broadcasts
+    return Step(f"einsum({spec!r}, #{i}, fresh)", lambda a, b: ag.einsum(spec, a, b),
                 lambda a, b: torch.einsum(spec, a, b), (i,), (c.fresh(other),))
 
 
