@@ -51,7 +51,7 @@ ONES_DIFF = np.ones(99_999)
 G32 = G.astype(np.float32)
 
 
-class ours:
+class Ours:
     """Forward and backward on Values made from `arrays`, the output gradient `seed` (ones if None)."""
 
     def __init__(self, fn, *arrays, seed=None):
@@ -131,38 +131,38 @@ def _gather(m):
 
 
 CASES = {
-    "tan": (ours(ag.tan, A, seed=G), lambda: _tan(A)),
-    "log1p": (ours(ag.log1p, B, seed=G), lambda: (np.log1p(B), G / (1 + B))),
-    "atan2": (ours(ag.atan2, A, B, seed=G), lambda: (np.arctan2(A, B), G * B / (A * A + B * B),
+    "tan": (Ours(ag.tan, A, seed=G), lambda: _tan(A)),
+    "log1p": (Ours(ag.log1p, B, seed=G), lambda: (np.log1p(B), G / (1 + B))),
+    "atan2": (Ours(ag.atan2, A, B, seed=G), lambda: (np.arctan2(A, B), G * B / (A * A + B * B),
                                                      G * -A / (A * A + B * B))),
-    "logaddexp": (ours(ag.logaddexp, A, B, seed=G), lambda: (np.logaddexp(A, B), G / (1 + np.exp(B - A)),
+    "logaddexp": (Ours(ag.logaddexp, A, B, seed=G), lambda: (np.logaddexp(A, B), G / (1 + np.exp(B - A)),
                                                              G / (1 + np.exp(A - B)))),
-    "erf": (ours(ag.erf, A, seed=G), lambda: (__import__("scipy.special").special.erf(A),
+    "erf": (Ours(ag.erf, A, seed=G), lambda: (__import__("scipy.special").special.erf(A),
                                              G * 2 / np.sqrt(np.pi) * np.exp(-A * A))),
-    "var": (ours(lambda m: ag.var(m, 0), M), lambda: _var(M)),
-    "std": (ours(lambda m: ag.std(m, 0), M), lambda: _std(M)),
-    "logsumexp": (ours(lambda m: ag.logsumexp(m, 1), M), lambda: _logsumexp(M)),
-    "prod": (ours(lambda p: ag.prod(p, 1), P), lambda: _prod(P)),
-    "norm": (ours(ag.norm, A), lambda: (lambda n: (n, A / n))(np.sqrt((A * A).sum()))),
-    "cumsum": (ours(lambda a: ag.cumsum(a, 0), A, seed=G), lambda: _cumsum(A)),
-    "cumprod": (ours(lambda b: ag.cumprod(b, 0), B, seed=G), lambda: _cumprod(B)),
-    "flip": (ours(lambda a: ag.flip(a, 0), A, seed=G), lambda: (np.flip(A).copy(), np.flip(G).copy())),
-    "roll": (ours(lambda a: ag.roll(a, 7, 0), A, seed=G), lambda: (np.roll(A, 7), np.roll(G, -7))),
-    "pad": (ours(lambda m: ag.pad(m, (1, 1, 1, 1)), M),
+    "var": (Ours(lambda m: ag.var(m, 0), M), lambda: _var(M)),
+    "std": (Ours(lambda m: ag.std(m, 0), M), lambda: _std(M)),
+    "logsumexp": (Ours(lambda m: ag.logsumexp(m, 1), M), lambda: _logsumexp(M)),
+    "prod": (Ours(lambda p: ag.prod(p, 1), P), lambda: _prod(P)),
+    "norm": (Ours(ag.norm, A), lambda: (lambda n: (n, A / n))(np.sqrt((A * A).sum()))),
+    "cumsum": (Ours(lambda a: ag.cumsum(a, 0), A, seed=G), lambda: _cumsum(A)),
+    "cumprod": (Ours(lambda b: ag.cumprod(b, 0), B, seed=G), lambda: _cumprod(B)),
+    "flip": (Ours(lambda a: ag.flip(a, 0), A, seed=G), lambda: (np.flip(A).copy(), np.flip(G).copy())),
+    "roll": (Ours(lambda a: ag.roll(a, 7, 0), A, seed=G), lambda: (np.roll(A, 7), np.roll(G, -7))),
+    "pad": (Ours(lambda m: ag.pad(m, (1, 1, 1, 1)), M),
             lambda: (np.pad(M, 1), ONES_PAD[1:-1, 1:-1].copy())),
-    "repeat": (ours(lambda m: ag.repeat(m, 2, 1), M),
+    "repeat": (Ours(lambda m: ag.repeat(m, 2, 1), M),
                lambda: (np.tile(M, (2, 1)), ONES_REP.reshape(2, 100, 1000).sum(0))),
-    "repeat_interleave": (ours(lambda m: ag.repeat_interleave(m, 2, 1), M),
+    "repeat_interleave": (Ours(lambda m: ag.repeat_interleave(m, 2, 1), M),
                           lambda: (np.repeat(M, 2, 1), ONES_RI.reshape(100, 1000, 2).sum(2))),
-    "diff": (ours(lambda a: ag.diff(a), A), lambda: (np.diff(A), np.diff(np.concatenate([[0], -ONES_DIFF, [0]])))),
-    "einsum": (ours(lambda s: ag.einsum("ij,jk->ik", s, s), S), lambda: _einsum(S)),
-    "tensordot": (ours(lambda s: ag.tensordot(s, s, 1), S), lambda: _einsum(S)),
-    "sort": (ours(lambda m: ag.sort(m, 1).values, M, seed=GM), lambda: _sort(M)),
-    "gather": (ours(lambda m: ag.gather(m, 1, IDX), M, seed=GM), lambda: _gather(M)),
-    "masked_fill": (ours(lambda m: ag.masked_fill(m, M > 0, 0.0), M, seed=GM),
+    "diff": (Ours(lambda a: ag.diff(a), A), lambda: (np.diff(A), np.diff(np.concatenate([[0], -ONES_DIFF, [0]])))),
+    "einsum": (Ours(lambda s: ag.einsum("ij,jk->ik", s, s), S), lambda: _einsum(S)),
+    "tensordot": (Ours(lambda s: ag.tensordot(s, s, 1), S), lambda: _einsum(S)),
+    "sort": (Ours(lambda m: ag.sort(m, 1).values, M, seed=GM), lambda: _sort(M)),
+    "gather": (Ours(lambda m: ag.gather(m, 1, IDX), M, seed=GM), lambda: _gather(M)),
+    "masked_fill": (Ours(lambda m: ag.masked_fill(m, M > 0, 0.0), M, seed=GM),
                     lambda: (np.where(M > 0, 0.0, M), np.where(M > 0, 0.0, GM))),
-    "tril": (ours(ag.tril, S), lambda: (np.tril(S), np.tril(ONES_S))),
-    "astype": (ours(lambda a: ag.astype(a, np.float32), A, seed=G32),
+    "tril": (Ours(ag.tril, S), lambda: (np.tril(S), np.tril(ONES_S))),
+    "astype": (Ours(lambda a: ag.astype(a, np.float32), A, seed=G32),
                lambda: (A.astype(np.float32), G32.astype(np.float64))),
 }
 
