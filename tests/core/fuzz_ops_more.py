@@ -55,7 +55,8 @@ def _stat(name: str) -> Callable:
                 return torch.linalg.vector_norm(t, dim=dims or None, keepdim=keep)
             if name == "prod" and len(dims) != 1 and t.ndim:  # torch.prod takes one dim
                 moved = t.permute([k for k in range(t.ndim) if k not in dims] + list(dims))
-                out = moved.reshape(moved.shape[:t.ndim - len(dims)] + (-1,)).prod(-1)
+                n = int(np.prod([t.shape[d] for d in dims]))  # not -1: ambiguous for 0 elements
+                out = moved.reshape(moved.shape[:t.ndim - len(dims)] + (n,)).prod(-1)
                 return out.reshape([1 if k in dims else n for k, n in enumerate(t.shape)]) if keep else out
             return getattr(torch, name)(t, dims[0] if name == "prod" else dims, keepdim=keep)
         return Step(f"{name}(#{i}, axis={axes}, keepdims={keep}, {kw})",
