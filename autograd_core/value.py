@@ -22,7 +22,7 @@ from .mixins import ValueMixin
 from .mixins.convert import Size
 from .modes import _DEFAULTS, _changed, _local, enable_grad
 from .registry import Op
-from .versions import bump_version, clock as _clock
+from .versions import bump_version, tick as _tick
 
 __all__ = ["Value", "apply"]
 
@@ -79,8 +79,9 @@ class Value(ValueMixin):
     # _data: an ndarray, or a NumPy scalar for 0-d results (see apply);
     # _parents: a list of the input Values, None where a constant entered
     # (made a Value on first access of .parents); _args: the inputs' data, as
-    # the op saw it; _born: the version clock's reading when the node was
-    # recorded; _written: its reading at the last change in place (set then).
+    # the op saw it; _born: the version clock's tick when the node was
+    # recorded (later nodes have larger ones); _written: the tick of its last
+    # change in place (set then).
     __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
                  "_params", "_scope", "_pending", "_born", "_written", "__weakref__")
     # NumPy's functions on Values map onto the ops (numpy_api.py); the operators
@@ -421,7 +422,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
         v._parents = parents
         v._args = datas
         v._params = params
-        v._born = _clock.now
+        v._born = _tick()
     else:
         v.requires_grad = False
         v._op = None
