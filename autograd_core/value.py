@@ -77,9 +77,11 @@ class Value(ValueMixin):
     """
 
     # _data: an ndarray, or a NumPy scalar for 0-d results (see apply);
-    # _parents: a list of the input Values, None where a constant entered
-    # (made a Value on first access of .parents); _args: the inputs' data, as
-    # the op saw it; _born: the version clock's tick when the node was
+    # _parents: a tuple of the input Values, None where a constant entered
+    # (made a Value on first access of .parents); _args: a tuple of the inputs'
+    # data, as the op saw it (tuples, not lists: a tuple of arrays and NumPy
+    # scalars leaves the garbage collector's tracking at its first collection,
+    # so the collector follows two objects per node instead of three: S2_GC); _born: the version clock's tick when the node was
     # recorded (later nodes have larger ones); _written: the tick of its last
     # change in place (set then).
     __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
@@ -163,9 +165,9 @@ class Value(ValueMixin):
         ps = self._parents
         if any(p is None for p in ps):
             dtype = self._data.dtype
-            ps = self._parents = [_leaf(const(a, dtype)) if p is None else p
-                                  for p, a in zip(ps, self._args)]
-        return tuple(ps)
+            ps = self._parents = tuple([_leaf(const(a, dtype)) if p is None else p
+                                        for p, a in zip(ps, self._args)])
+        return ps
 
     @property
     def op(self) -> str:
@@ -299,15 +301,15 @@ def _leaf(data: Any) -> Value:
     return v
 
 
-def _constants(inputs: tuple, datas: list) -> list:
+def _constants(inputs: tuple, datas: list) -> tuple:
     """Raw data for the non-Value operands, in the dtype of the first Value
     (the default dtype if there is none)."""
     for x in inputs:
         if isinstance(x, Value):
             dtype = x._data.dtype
-            return [d if isinstance(y, Value) else const(y, dtype, True)
-                    for y, d in zip(inputs, datas)]
-    return default_consts(inputs)
+            return tuple([d if isinstance(y, Value) else const(y, dtype, True)
+                          for y, d in zip(inputs, datas)])
+    return tuple(default_consts(inputs))
 
 
 def _operands(inputs: tuple) -> tuple:
@@ -330,8 +332,8 @@ def _operands(inputs: tuple) -> tuple:
                 convert = True
     if convert or not values:
         # Python numbers next to a Value stay as they are (see dtypes.const).
-        datas = _constants(inputs, datas)
-    return datas, parents, record
+        return _constants(inputs, datas), tuple(parents), record
+    return tuple(datas), tuple(parents), record
 
 
 def apply(op: Op, inputs: tuple, params: dict) -> Value:
@@ -372,12 +374,12 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
             ta, tb = type(a), type(b)
             if ta is Value and (tb is Value or tb is float or tb is int):
                 if tb is Value:
-                    datas, parents = [a._data, b._data], [a, b]
+                    datas, parents = (a._data, b._data), (a, b)
                     record = a.requires_grad or b.requires_grad
                 else:
-                    datas, parents, record = [a._data, b], [a, None], a.requires_grad
+                    datas, parents, record = (a._data, b), (a, None), a.requires_grad
             elif tb is Value and (ta is float or ta is int):
-                datas, parents, record = [a, b._data], [None, b], b.requires_grad
+                datas, parents, record = (a, b._data), (None, b), b.requires_grad
             if datas is not None:
                 try:
                     out = op.forward(datas[0], datas[1])
@@ -385,7 +387,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
                     raise _forward_error(op, datas, e) from None
         elif n == 1 and type(inputs[0]) is Value:
             a = inputs[0]
-            datas, parents, record = [a._data], [a], a.requires_grad
+            datas, parents, record = (a._data,), (a,), a.requires_grad
             try:
                 out = op.forward(datas[0])
             except (ValueError, IndexError, TypeError) as e:
