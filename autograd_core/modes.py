@@ -20,18 +20,42 @@ class Modes:
     """One thread's modes: whether ops record, whether anomalies are checked, the module scope.
 
     Made once per thread, on first use; `current()` gives the calling
-    thread's.
+    thread's. Setting a field keeps `_changed` up to date.
     """
 
     __slots__ = ("grad_enabled", "anomaly", "scope")
 
     def __init__(self) -> None:
-        self.grad_enabled = True
+        set_field = object.__setattr__  # the defaults: nothing for `changed` to note
+        set_field(self, "grad_enabled", True)
         """Whether ops record the graph (`no_grad` turns it off)."""
-        self.anomaly = False
+        set_field(self, "anomaly", False)
         """Whether `detect_anomaly` is on."""
-        self.scope: tuple = ()
+        set_field(self, "scope", ())
         """The modules whose `forward` is running, outermost first."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        # set.add and set.discard are atomic under the GIL: no lock. Only this
+        # thread writes its Modes, so it is in `changed` whenever it differs.
+        if self.grad_enabled is True and self.anomaly is False and self.scope == ():
+            _changed.discard(self)
+        else:
+            _changed.add(self)
+
+
+_changed: set = set()
+"""The `Modes` of the threads whose modes differ from the defaults (grad mode on,
+no anomaly detection, no module scope) at this moment.
+
+`value.apply` reads the calling thread's modes only when this set is not
+empty: a test of a set's truth costs about a tenth of a thread-local lookup.
+A thread that finds it empty has the default modes, since it would have added
+its own `Modes` before its op (a thread that ends with a mode still set leaves
+it here: ops then take the thread-local lookup, never a wrong mode)."""
+
+_DEFAULTS = Modes()
+"""The default modes, which `value.apply` uses while `_changed` is empty (never set it)."""
 
 
 class _PerThread(threading.local):
@@ -45,8 +69,9 @@ _local = _PerThread()
 def current() -> Modes:
     """This thread's modes.
 
-    `value.apply` reads `_local.modes` once per op instead: a thread-local
-    lookup costs several plain attribute reads.
+    `value.apply` reads `_local.modes` once per op instead, and only when
+    `_changed` is not empty: a thread-local lookup costs several plain
+    attribute reads.
 
     Returns:
         The calling thread's `Modes`.

@@ -20,9 +20,9 @@ from .backward import walk
 from .dtypes import const, default_consts, to_array
 from .mixins import ValueMixin
 from .mixins.convert import Size
-from .modes import _local, enable_grad
+from .modes import _DEFAULTS, _changed, _local, enable_grad
 from .registry import Op
-from .versions import bump_version, clock as _clock
+from .versions import bump_version, tick as _tick
 
 __all__ = ["Value", "apply"]
 
@@ -77,10 +77,15 @@ class Value(ValueMixin):
     """
 
     # _data: an ndarray, or a NumPy scalar for 0-d results (see apply);
-    # _parents: a list of the input Values, None where a constant entered
-    # (made a Value on first access of .parents); _args: the inputs' data, as
-    # the op saw it; _born: the version clock's reading when the node was
-    # recorded; _written: its reading at the last change in place (set then).
+    # _parents: a tuple of the input Values, None where a constant entered
+    # (made a Value on first access of .parents); _args: a tuple of the inputs'
+    # data, as the op saw it (tuples, not lists: a tuple of arrays and NumPy
+    # scalars leaves the garbage collector's tracking at its first collection,
+    # so the collector follows two objects per node instead of three: the
+    # collector's share of the long chain, GC on minus GC off, 3.55 -> 3.14 us
+    # per node, benchmarks/run.py --only chain [--no-gc]); _born: the version clock's tick when the node was
+    # recorded (later nodes have larger ones); _written: the tick of its last
+    # change in place (set then).
     __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
                  "_params", "_scope", "_pending", "_born", "_written", "__weakref__")
     # NumPy's functions on Values map onto the ops (numpy_api.py); the operators
@@ -162,9 +167,9 @@ class Value(ValueMixin):
         ps = self._parents
         if any(p is None for p in ps):
             dtype = self._data.dtype
-            ps = self._parents = [_leaf(const(a, dtype)) if p is None else p
-                                  for p, a in zip(ps, self._args)]
-        return tuple(ps)
+            ps = self._parents = tuple([_leaf(const(a, dtype)) if p is None else p
+                                        for p, a in zip(ps, self._args)])
+        return ps
 
     @property
     def op(self) -> str:
@@ -298,15 +303,15 @@ def _leaf(data: Any) -> Value:
     return v
 
 
-def _constants(inputs: tuple, datas: list) -> list:
+def _constants(inputs: tuple, datas: list) -> tuple:
     """Raw data for the non-Value operands, in the dtype of the first Value
     (the default dtype if there is none)."""
     for x in inputs:
         if isinstance(x, Value):
             dtype = x._data.dtype
-            return [d if isinstance(y, Value) else const(y, dtype, True)
-                    for y, d in zip(inputs, datas)]
-    return default_consts(inputs)
+            return tuple([d if isinstance(y, Value) else const(y, dtype, True)
+                          for y, d in zip(inputs, datas)])
+    return tuple(default_consts(inputs))
 
 
 def _operands(inputs: tuple) -> tuple:
@@ -329,8 +334,8 @@ def _operands(inputs: tuple) -> tuple:
                 convert = True
     if convert or not values:
         # Python numbers next to a Value stay as they are (see dtypes.const).
-        datas = _constants(inputs, datas)
-    return datas, parents, record
+        return _constants(inputs, datas), tuple(parents), record
+    return tuple(datas), tuple(parents), record
 
 
 def apply(op: Op, inputs: tuple, params: dict) -> Value:
@@ -371,12 +376,12 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
             ta, tb = type(a), type(b)
             if ta is Value and (tb is Value or tb is float or tb is int):
                 if tb is Value:
-                    datas, parents = [a._data, b._data], [a, b]
+                    datas, parents = (a._data, b._data), (a, b)
                     record = a.requires_grad or b.requires_grad
                 else:
-                    datas, parents, record = [a._data, b], [a, None], a.requires_grad
+                    datas, parents, record = (a._data, b), (a, None), a.requires_grad
             elif tb is Value and (ta is float or ta is int):
-                datas, parents, record = [a, b._data], [None, b], b.requires_grad
+                datas, parents, record = (a, b._data), (None, b), b.requires_grad
             if datas is not None:
                 try:
                     out = op.forward(datas[0], datas[1])
@@ -384,7 +389,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
                     raise _forward_error(op, datas, e) from None
         elif n == 1 and type(inputs[0]) is Value:
             a = inputs[0]
-            datas, parents, record = [a._data], [a], a.requires_grad
+            datas, parents, record = (a._data,), (a,), a.requires_grad
             try:
                 out = op.forward(datas[0])
             except (ValueError, IndexError, TypeError) as e:
@@ -400,7 +405,10 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
             out = out[()]
     elif not isinstance(out, _generic):
         out = np.asarray(out)[()]
-    modes = _local.modes  # one thread-local lookup per op (see modes.current)
+    # The calling thread's modes, looked up only while some thread has a mode set
+    # (see modes._changed): 17,830 -> 17,487 instructions per node of a scalar graph
+    # (`benchmarks/instructions.py --only s1`).
+    modes = _local.modes if _changed else _DEFAULTS
     if modes.anomaly and not np.isfinite(out).all():
         raise FloatingPointError(
             f"{op.name}: forward output of shape {np.shape(out)} holds NaN or inf "
@@ -418,7 +426,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
         v._parents = parents
         v._args = datas
         v._params = params
-        v._born = _clock.now
+        v._born = _tick()
     else:
         v.requires_grad = False
         v._op = None

@@ -3,12 +3,15 @@ the forward pass that recorded it.
 
 One process-wide clock ticks at every in-place change of a Value (an in-place
 operator under `no_grad`, `v[idx] = x`, assigning `.data`, an optimizer's
-step, loading a state dict) and stamps the changed Value, and the memory it
-wrote into. Each recorded node is stamped with the clock's reading when it
-was made. The backward walk compares a node's stamp with the clock: equal,
-nothing changed since (one comparison per node, the whole cost on the hot
-path); older, it looks at the node's output and inputs and raises if one of
-them was changed after the node was made.
+step, loading a state dict), and stamps the changed Value and the memory it
+wrote into; `clock.now` is the tick of the last change. It also ticks at
+every node recorded, and stamps the node (`_born`): so the stamps give the
+order in which nodes were made, the order the backward walk follows (newest
+first), and whether something changed after a node was made. The backward
+walk compares a node's stamp with `clock.now`: newer, nothing changed since
+(one comparison per node, the whole cost on the hot path); older, it looks
+at the node's output and inputs and raises if one of them was changed after
+the node was made.
 
 Values that share memory share the check, as PyTorch's views share their
 base's version counter: a write stamps the array that owns the memory
@@ -26,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["clock", "bump_version", "bump_versions", "check_node"]
+__all__ = ["clock", "tick", "bump_version", "bump_versions", "check_node"]
 
 
 class _Clock:
-    """The clock's reading (`now`), read by `value.apply` for every node."""
+    """The tick of the last change in place (`now`), read once per backward pass."""
 
     __slots__ = ("now",)
 
@@ -39,8 +42,11 @@ class _Clock:
 
 
 clock = _Clock()
-"""The process-wide version clock; `clock.now` is its reading."""
+"""The process-wide version clock; `clock.now` is the tick of the last change in place."""
 _ticks = itertools.count(1)  # next() on it is atomic under the GIL
+tick = _ticks.__next__
+"""The clock's next tick (an int larger than every tick before): `value.apply`
+stamps each node it records with one."""
 
 
 # id(the array that owns some memory) -> the clock's reading at the last write

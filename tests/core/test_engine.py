@@ -7,7 +7,7 @@ import pytest
 
 import autograd_core as ag
 from autograd_core import Value, no_grad
-from autograd_core.backward import toposort
+from autograd_core.backward import toposort, walk_order
 from autograd_core.differential_operators import compute_grads
 
 
@@ -211,6 +211,19 @@ def test_toposort_puts_every_node_before_its_parents():
         for p in n.parents:
             assert pos[id(n)] < pos[id(p)]
     assert len(toposort(a * 2, include_constants=True)) == 3
+
+
+def test_the_walk_visits_the_nodes_newest_first_then_the_leaves():
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c
+    f = Value(3.0, requires_grad=False) * e
+    order = walk_order(f)
+    assert order[:4] == [f, e, d, c]
+    assert {id(n) for n in order[4:]} == {id(a), id(b)}  # the constant 3 requires no grad
+    assert walk_order(c)[0] is c and len(walk_order(c)) == 3
+    assert walk_order(a) == [a]  # a leaf as the root: the walk is the leaf alone
 
 
 def test_compute_grads_leaves_grad_untouched():
