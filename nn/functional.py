@@ -56,7 +56,8 @@ def _target(fn: str, target: Any, input: Value) -> Any:
     data that is not real numbers raises `TypeError` (never converted)."""
     shape = input.shape
     if type(target) is np.ndarray and target.shape == shape and target.dtype is input.dtype:
-        return target  # the usual batch of targets: nothing to convert (CALLGRIND_NOTE_TARGET)
+        return target  # the usual batch of targets: nothing to convert (7.1k -> 4.5k
+        # instructions a call on a (4, 1) float32 target; callgrind, N and 2N calls)
     if not isinstance(target, Value):
         target = real_array(f"{fn}: target", target).astype(input.dtype, copy=False)
     if target.shape != shape:
@@ -247,7 +248,8 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean", ignore_ind
         t = real_array(f"{fn}: target", t)
     if t.shape == rest:
         # The usual targets, classes in range and none ignored, found with one reduce:
-        # the general path's checks cost four ufuncs and two reduces more (CALLGRIND_NOTE_CE).
+        # the general path's checks cost four ufuncs and two reduces more (203.7k ->
+        # 176.3k instructions a call on 64 rows of 10 classes; callgrind, N and 2N calls).
         probs = valid = None
         if type(t) is np.ndarray and type(ignore_index) is int and ignore_index < 0:
             probs = _all_classes(t, c, input.dtype)

@@ -203,10 +203,11 @@ def sigmoid(a):
         return sigmoid.forward(a.astype(np.float32)).astype(F16)
     # exp(-a) cannot overflow: `a.min()` through the ufunc itself (a.min's Python
     # wrapper, skipped, cost a third of the test), or for a few elements Python's
-    # min of a list (CALLGRIND_NOTE_SIGMOID). A NaN first fails the test, as with
-    # a.min(); a NaN further on is passed over, and gives NaN on either branch.
-    n = a.size
-    if n and (min(a.ravel().tolist()) if n <= _FEW else _amin(a, None)) > _EXP_SAFE.get(a.dtype, 0.0):
+    # min of a list (the forward on 4 float32 elements 28.1k -> 23.2k instructions,
+    # on 16 28.2k -> 26.3k; callgrind, N and 2N calls). A NaN first fails the
+    # test, as with a.min(); one further on is passed over, and gives NaN on either branch.
+    n, limit = a.size, _EXP_SAFE.get(a.dtype, 0.0)
+    if n and (min(a.ravel().tolist()) if n <= _FEW else _amin(a, None)) > limit:
         e = np.negative(a)
         np.exp(e, out=e)
         e += 1
