@@ -11,7 +11,7 @@ The engine's modules import one another one way, bottom to top: `dtypes`,
 `modes`, `registry` (the op record), `vjp_tools` and `args`; the op table
 `ops/`; `backward` (the walk); `combine` (concat, stack, where) and the
 functions of the wider op set (`statistics`, `shaping`, `assembly`,
-`contract`, `selection`, `casts`); `mixins/` (Value's methods by kind),
+`contract`, `matrices`, `selection`, `casts`); `mixins/` (Value's methods by kind),
 `numpy_api` (with `numpy_functions`) and `value` (`Value`, and applying an
 op); `creation`, `differential_operators` (grad) and `gradcheck`. Drawing
 (`viz/`), the checks of hand-written gradients (`check/`) and the command line
@@ -33,8 +33,8 @@ from .registry import OPS, Op, op, passthrough
 from .value import Value
 from .assembly import array_split, chunk, pad, split
 from .casts import astype
-from .contract import (diag, diagonal, einsum, inner, kron, outer, tensordot, trace, tril,
-                       triu)
+from .contract import einsum, inner, kron, outer, tensordot
+from .matrices import diag, diagonal, trace, tril, triu
 from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand, randn,
                        tensor, zeros, zeros_like)
 from .ops import (acos, acos as arccos, acosh, acosh as arccosh, asin, asin as arcsin, asinh,
@@ -48,6 +48,7 @@ from .selection import (gather, index_select, isfinite, isinf, isnan, masked_fil
 from .shaping import (broadcast_to, diff, expand, flip, moveaxis, repeat, repeat_interleave, roll, swapaxes,
                       tile, view)
 from .statistics import argmax, argmin, cumprod, cumsum, logsumexp, norm, prod, std, var
+from .statistics import all_ as all, any_ as any  # PyTorch's and NumPy's names (this module calls neither)
 
 __version__ = "0.1.0"
 """The version of this distribution, as a string."""
@@ -63,7 +64,7 @@ __all__ = [
     "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "log2", "log10", "log1p", "exp2", "expm1",
     "reciprocal", "rsqrt", "sign", "erf", "floor", "ceil", "round", "trunc", "atan2", "arctan2",
     "logaddexp", "hypot", "fmod", "remainder", "floor_divide", "lerp",
-    "prod", "var", "std", "logsumexp", "cumsum", "cumprod", "norm", "argmax", "argmin",
+    "prod", "var", "std", "logsumexp", "cumsum", "cumprod", "norm", "argmax", "argmin", "any", "all",
     "view", "expand", "broadcast_to", "flip", "roll", "repeat", "repeat_interleave", "tile",
     "split", "chunk", "array_split", "swapaxes", "moveaxis", "pad", "vstack", "hstack", "diff",
     "einsum", "tensordot", "outer", "inner", "kron", "trace", "diagonal", "diag", "tril", "triu",

@@ -114,12 +114,15 @@ def array_split(v: Any, indices_or_sections: Any, axis: int = 0, *, equal: bool 
 def pad(v: Any, pad: Sequence[int], value: float = 0.0) -> Any:
     """PyTorch's constant `pad`: widths in pairs from the last axis back, `(left, right, top, bottom, ...)`.
 
-    `np.pad(v, pad_width)` keeps NumPy's order (one pair per axis, first
-    axis first). The gradient is the inner part of the upstream one.
+    A negative width crops that side, as in PyTorch (`pad(v, (-1, 2))` drops
+    the first element of the last axis and adds two after it); NumPy's
+    `np.pad` refuses negative widths, and `np.pad(v, pad_width)` on a Value
+    keeps NumPy's rules and order (one pair per axis, first axis first). The
+    gradient is the upstream one without the border, and 0 where a width cropped.
 
     Args:
         v: a Value.
-        pad: an even number of non-negative ints, at most two per axis.
+        pad: an even number of ints, at most two per axis; negative ones crop.
         value: the number the border holds.
 
     Returns:
@@ -127,17 +130,21 @@ def pad(v: Any, pad: Sequence[int], value: float = 0.0) -> Any:
 
     Raises:
         TypeError: widths that are not ints.
-        ValueError: an odd number of widths, more pairs than axes, or a negative width.
+        ValueError: an odd number of widths, more pairs than axes, or widths
+            that crop more elements than an axis has (as PyTorch refuses).
     """
     widths = [_int("pad", "pad", w) for w in pad]
     shape = _shape(v)
     if len(widths) % 2 or len(widths) // 2 > len(shape):
         raise ValueError(f"pad: {len(widths)} widths for a Value of shape {shape} "
                          f"(a pair per axis, last axis first)")
-    if any(w < 0 for w in widths):
-        raise ValueError(f"pad: negative widths {tuple(widths)} are not supported")
-    pairs = [tuple(widths[i:i + 2]) for i in range(0, len(widths), 2)][::-1]
-    return pad_widths(v, ((0, 0),) * (len(shape) - len(pairs)) + tuple(pairs), value)
+    pairs = ((0, 0),) * (len(shape) - len(widths) // 2) + tuple(
+        tuple(widths[i:i + 2]) for i in range(0, len(widths), 2))[::-1]
+    for axis, ((lo, hi), n) in enumerate(zip(pairs, shape)):
+        if max(-lo, 0) + max(-hi, 0) > n:
+            raise ValueError(f"pad: widths {tuple(widths)} crop {max(-lo, 0) + max(-hi, 0)} elements "
+                             f"from axis {axis} of shape {shape}, which has {n}")
+    return ops.pad(v, widths=pairs, value=float(value))
 
 
 def pad_widths(v: Any, widths: Any, value: float = 0.0) -> Any:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import assembly, combine, contract, ops, selection, shaping, statistics
+from . import assembly, combine, contract, matrices, ops, selection, shaping, statistics
 
 __all__ = ["FUNCTIONS"]
 
@@ -50,20 +50,20 @@ FUNCTIONS: dict[Callable, tuple[Callable, tuple]] = {
               ("a", "axis", "keepdims")),
     np.cumsum: (lambda a, axis=None: statistics.cumsum(a, axis), ("a", "axis")),
     np.cumprod: (lambda a, axis=None: statistics.cumprod(a, axis), ("a", "axis")),
-    np.linalg.norm: (contract.linalg_norm, ("x", "ord", "axis", "keepdims")),
+    np.linalg.norm: (matrices.linalg_norm, ("x", "ord", "axis", "keepdims")),
     np.sort: (_sort, ("a", "axis")),
     np.einsum: (_einsum, ("operands", "optimize")),
     np.tensordot: (contract.tensordot, ("a", "b", "axes")),
     np.outer: (contract.outer, ("a", "b")),
     np.inner: (contract.inner, ("a", "b")),
     np.kron: (contract.kron, ("a", "b")),
-    np.trace: (lambda a, offset=0, axis1=0, axis2=1: contract.trace(a, offset, axis1, axis2),
+    np.trace: (lambda a, offset=0, axis1=0, axis2=1: matrices.trace(a, offset, axis1, axis2),
                ("a", "offset", "axis1", "axis2")),
-    np.diagonal: (lambda a, offset=0, axis1=0, axis2=1: contract.diagonal(a, offset, axis1, axis2),
+    np.diagonal: (lambda a, offset=0, axis1=0, axis2=1: matrices.diagonal(a, offset, axis1, axis2),
                   ("a", "offset", "axis1", "axis2")),
-    np.diag: (lambda v, k=0: contract.diag(v, k), ("v", "k")),
-    np.tril: (lambda m, k=0: contract.tril(m, k), ("m", "k")),
-    np.triu: (lambda m, k=0: contract.triu(m, k), ("m", "k")),
+    np.diag: (lambda v, k=0: matrices.diag(v, k), ("v", "k")),
+    np.tril: (lambda m, k=0: matrices.tril(m, k), ("m", "k")),
+    np.triu: (lambda m, k=0: matrices.triu(m, k), ("m", "k")),
     np.split: (lambda ary, indices_or_sections, axis=0: assembly.array_split(
         ary, indices_or_sections, axis, equal=True), ("ary", "indices_or_sections", "axis")),
     np.array_split: (lambda ary, indices_or_sections, axis=0: assembly.array_split(

@@ -150,15 +150,15 @@ def roll(v: Any, shifts: Any, dims: Any = None, *, axis: Any = None) -> Any:
 def tile(v: Any, reps: Any) -> Any:
     """NumPy's `tile`: the Value repeated `reps[i]` times along axis i, as a whole.
 
-    Fewer reps than axes repeat the last axes; more add leading axes. A
-    reshape, a broadcast and a reshape: the gradient sums the copies.
+    Fewer reps than axes repeat the last axes; more add leading axes. The
+    gradient sums the copies.
 
     Args:
         v: a Value.
         reps: an int or a tuple of non-negative ints.
 
     Returns:
-        A new Value.
+        A new Value, recorded by the `tile` op.
 
     Raises:
         TypeError: reps that are not ints.
@@ -167,12 +167,7 @@ def tile(v: Any, reps: Any) -> Any:
     reps = _shape_arg((reps,) if not isinstance(reps, (tuple, list)) else tuple(reps), "tile")
     if any(r < 0 for r in reps):
         raise ValueError(f"tile: negative repetitions {reps}")
-    shape = _shape(v)
-    n = max(len(shape), len(reps))
-    shape, reps = (1,) * (n - len(shape)) + shape, (1,) * (n - len(reps)) + reps
-    spread = ops.broadcast_to(ops.reshape(v, shape=tuple(x for s in shape for x in (1, s))),
-                              shape=tuple(x for r, s in zip(reps, shape) for x in (r, s)))
-    return ops.reshape(spread, shape=tuple(r * s for r, s in zip(reps, shape)))
+    return ops.tile(v, reps=(1,) * (len(_shape(v)) - len(reps)) + reps)
 
 
 def repeat(v: Any, *sizes: Any) -> Any:

@@ -3,7 +3,7 @@
 One forward pass on an example input records a graph whose nodes name their
 op (`Value.op`), their inputs (`Value.parents`) and their keyword parameters
 (the axes, shapes and indices the op ran with). Walked from the output, it is
-a straight-line program; `TracedModule` replays it with PyTorch's functions
+a straight-line program; `TracedModule` (`nn.bridge_replay`) replays it with PyTorch's functions
 (`nn.bridge_ops.TORCH_OPS`, one entry per op), its leaves being the module's parameters
 (torch Parameters under the same names), its buffers, the input, and
 constants. The layers that `nn.bridge_layers` maps are not traced into:
@@ -34,78 +34,10 @@ from autograd_core import Value, enable_grad, get_default_dtype
 from . import hooks
 from .bridge_ops import TORCH_OPS
 from .bridge_optim import qualname
+from .bridge_replay import Ref, place, traced_class
 from .module import Module
 
-__all__ = ["trace", "traced_class"]
-
-
-class _Ref:
-    """A reference, inside a recorded step, to a value the replay supplies."""
-
-    __slots__ = ("kind", "key", "transposed")
-
-    def __init__(self, kind: str, key: Any, transposed: bool = False) -> None:
-        self.kind, self.key, self.transposed = kind, key, transposed
-
-    def __repr__(self) -> str:
-        return f"{self.kind}:{self.key}{'.T' if self.transposed else ''}"
-
-
-def _resolve(obj: Any, module: Any, inputs: tuple, env: list) -> Any:
-    """`obj` with every `_Ref` in it (in tuples, lists, dicts) replaced by its value."""
-    if type(obj) is _Ref:
-        if obj.kind == "step":
-            return env[obj.key]
-        if obj.kind == "input":
-            return inputs[obj.key]
-        t = module.get_parameter(obj.key) if obj.kind == "param" else module.get_buffer(obj.key)
-        return t.T if obj.transposed else t
-    if type(obj) in (tuple, list):
-        return type(obj)(_resolve(o, module, inputs, env) for o in obj)
-    if type(obj) is dict:
-        return {k: _resolve(v, module, inputs, env) for k, v in obj.items()}
-    return obj
-
-
-_CLASS: list[type] = []
-
-
-def traced_class(torch: Any) -> type:
-    """`TracedModule`, made on first use (so that `nn` imports without torch)."""
-    if _CLASS:
-        return _CLASS[0]
-
-    class TracedModule(torch.nn.Module):
-        """A module carried from autograd-core by tracing: it replays the recorded ops.
-
-        Its parameters and buffers have the names they had there; the layers
-        the bridge maps are its submodules; `steps` is the program, one
-        `(op or submodule path, inputs, parameters)` per recorded node.
-        """
-
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.traced_from = name
-            self.steps: list[tuple[str, str, tuple, dict]] = []
-            self.output: Any = None
-            self.op_table = TORCH_OPS
-
-        def forward(self, input: Any) -> Any:
-            inputs, env = (input,), []
-            for kind, target, args, params in self.steps:
-                args = _resolve(args, self, inputs, env)
-                params = _resolve(params, self, inputs, env)
-                if kind == "op":
-                    env.append(self.op_table[target](torch, *args, **params))
-                else:
-                    env.append(self.get_submodule(target)(*args, **params))
-            return _resolve(self.output, self, inputs, env)
-
-        def extra_repr(self) -> str:
-            return f"traced from {self.traced_from}: {len(self.steps)} steps"
-
-    _CLASS.append(TracedModule)
-    return TracedModule
+__all__ = ["trace"]
 
 
 def trace(carrier: Any, module: Module, example_input: Any) -> Any:
@@ -147,7 +79,7 @@ class _Tracer:
         self.calls: dict[int, tuple[Module, tuple, dict, Any]] = {}
         self.depth = 0
         self.root = traced_class(self.torch)(type(module).__name__)
-        self.refs: dict[int, _Ref] = {}
+        self.refs: dict[int, Ref] = {}
 
     def run(self, example_input: Any) -> Any:
         x = self._input(example_input)
@@ -193,10 +125,10 @@ class _Tracer:
         for name, p in self.module.named_parameters():
             owner = self._mapped_owner(name)
             if owner is None:
-                _place(self.torch, self.root, name, self.carrier.parameter(p), "parameter")
+                place(self.torch, self.root, name, self.carrier.parameter(p), "parameter")
         for name, b in _named_buffers(self.module):
             if self._mapped_owner(name) is None:
-                _place(self.torch, self.root, name, self.torch.tensor(b), "buffer")
+                place(self.torch, self.root, name, self.torch.tensor(b), "buffer")
 
     def _mapped_owner(self, name: str) -> Module | None:
         """The mapped layer (placed whole on the root) that holds the parameter `name`."""
@@ -214,7 +146,7 @@ class _Tracer:
         try:
             self.root.get_submodule(path)
         except AttributeError:
-            _place(self.torch, self.root, path, self.carrier(original), "module")
+            place(self.torch, self.root, path, self.carrier(original), "module")
         return path
 
     # -- the program ---------------------------------------------------------------
@@ -226,7 +158,7 @@ class _Tracer:
         raise TypeError(f"to_torch: {self.name}.forward returned {type(out).__name__}, "
                         f"not a Value (or a tuple of Values): it cannot be traced")
 
-    def _ref(self, root: Value) -> _Ref:
+    def _ref(self, root: Value) -> Ref:
         """The reference to `root`'s value, after the steps that compute it (added in
         dependency order by an iterative depth-first walk)."""
         stack = [(root, False)]
@@ -251,16 +183,16 @@ class _Tracer:
             return []
         return list(v.parents)
 
-    def _step(self, v: Value) -> _Ref:
+    def _step(self, v: Value) -> Ref:
         """Add the step computing `v` (or return the reference to a leaf)."""
         if v is self.input:
-            return _Ref("input", 0)
+            return Ref("input", 0)
         steps = self.root.steps
         if id(v) in self.calls:
             layer, args, kwargs, _ = self.calls[id(v)]
             path = self._layer(self.originals[id(layer)])
             steps.append(("module", path, self._operands(args), self._operands(kwargs)))
-            return _Ref("step", len(steps) - 1)
+            return Ref("step", len(steps) - 1)
         if v.op == "":
             return self._leaf(v)
         if v.op not in TORCH_OPS:
@@ -270,7 +202,7 @@ class _Tracer:
         args = tuple(self.refs[id(p)] for p in v.parents)
         params = self._operands(dict(v.params))
         steps.append(("op", self._batch_free(v, params), args, params))
-        return _Ref("step", len(steps) - 1)
+        return Ref("step", len(steps) - 1)
 
     def _batch_free(self, v: Value, params: dict) -> str:
         """The op to replay: a reshape or broadcast that keeps the example's batch axis
@@ -285,13 +217,13 @@ class _Tracer:
                 return v.op + "_batch"
         return v.op
 
-    def _leaf(self, v: Value) -> _Ref:
+    def _leaf(self, v: Value) -> Ref:
         """A parameter (by its name on the root), a buffer, or a constant."""
         found = self.param_names.get(id(v))
         if found is not None:
             name, original = found
             theirs = self.carrier.parameter(original, self._transposed(original))
-            return _Ref("param", self._param_path(theirs), self._transposed(original))
+            return Ref("param", self._param_path(theirs), self._transposed(original))
         return self._constant(v.data)
 
     def _transposed(self, original: Value) -> bool:
@@ -312,7 +244,7 @@ class _Tracer:
         return obj is x or (isinstance(x, np.ndarray) and obj.shape == x.shape
                             and obj.dtype == x.dtype and np.array_equal(obj, x))
 
-    def _constant(self, data: Any) -> _Ref:
+    def _constant(self, data: Any) -> Ref:
         """A buffer of the module, or a new non-persistent buffer. Array
         operands reach the graph as copies, so a buffer is recognised by
         identity or, failing that, by equal shape, dtype and contents."""
@@ -322,17 +254,17 @@ class _Tracer:
                          if np.shape(b) == np.shape(data) and np.asarray(b).dtype == data.dtype
                          and np.array_equal(b, data)), None)
         if name is not None and np.shape(data) == self.copy_buffer_shapes[name]:
-            return _Ref("buffer", name)
+            return Ref("buffer", name)
         name = f"_constant{len(self.root._buffers)}"
         self.root.register_buffer(name, self.torch.tensor(np.asarray(data)), persistent=False)
-        return _Ref("buffer", name)
+        return Ref("buffer", name)
 
     def _operands(self, obj: Any) -> Any:
         """Arguments and op parameters, with Values and arrays as references."""
         if isinstance(obj, Value):
             return self.refs[id(obj)] if id(obj) in self.refs else self._ref(obj)
         if isinstance(obj, np.ndarray):
-            return _Ref("input", 0) if self._is_input(obj) else self._constant(obj)
+            return Ref("input", 0) if self._is_input(obj) else self._constant(obj)
         if type(obj) in (tuple, list):
             return type(obj)(self._operands(o) for o in obj)
         if type(obj) is dict:
@@ -359,21 +291,3 @@ def _module_paths(module: Module) -> dict[str, Module]:
 
     walk(module, "")
     return paths
-
-
-def _place(torch: Any, root: Any, path: str, obj: Any, kind: str) -> None:
-    """Set `obj` at the dotted `path` under `root`, making plain containers on the way."""
-    *parents, last = path.split(".")
-    node = root
-    for part in parents:
-        child = node._modules.get(part)
-        if child is None:
-            child = torch.nn.Module()
-            node.add_module(part, child)
-        node = child
-    if kind == "parameter":
-        node.register_parameter(last, obj)
-    elif kind == "buffer":
-        node.register_buffer(last, obj)
-    else:
-        node.add_module(last, obj)

@@ -70,3 +70,16 @@ def test_cnn_benchmark_checks_then_prints_both_tables():
         assert "check: the first 3 losses agree with PyTorch's" in out
         assert any(line.strip().startswith("autograd-core ") and "target <= 2.00x" in line
                    for line in lines), out
+
+
+def test_drawing_benchmark_prints_every_row():
+    out = _run("benchmarks/drawing.py", "--repeat", "1", "--depth", "2000")
+    rows = [line for line in out.splitlines() if line.startswith("  ") and "median" not in line]
+    assert any("refusing a chain of 4001 nodes" in r for r in rows), out
+    assert any("collapsing 4003 nodes to their module" in r for r in rows), out
+    assert any("a chain of 499 nodes" in r for r in rows), out
+    assert any("already drawn" in r or "skipped" in r for r in rows), out
+    for row in rows:
+        if "skipped" not in row:
+            median, worst = map(float, row.split()[-2:])
+            assert 0 <= median <= worst, row

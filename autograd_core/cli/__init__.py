@@ -4,7 +4,8 @@ The one part of `autograd_core` that uses the `nn` and `optim` packages.
 `main(argv)` runs the command (the ``autograd-core`` entry point), also as
 ``python -m autograd_core`` and ``python -m autograd_core.cli``. Modules: `app`
 (argument parsing and ``main``), `demo` (the ``demo`` command), `train` (the
-``train`` command), `models` (its models: the MLP and the digits CNN) and
+``train`` command), `models` (its models: the MLP and the digits CNN), `report`
+(the text it prints about the run), `plots` (the pictures it writes) and
 `exercises` (the ``exercises`` command).
 """
 

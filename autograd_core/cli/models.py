@@ -16,6 +16,7 @@ MODELS = {
     "mlp": "an nn.MLP with relu hidden layers (--hidden)",
     "cnn": "two 3x3 Conv2d + ReLU + MaxPool2d(2) blocks, then a Linear head (digits only)",
 }
+"""The models of ``--model``, by name, with what each is."""
 
 CNN_CHANNELS = (16, 32)
 """The channels of the CNN's two convolutions."""

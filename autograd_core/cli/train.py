@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from .models import MODELS, build, image_shape
+from .plots import plot_boundary, plot_history
+from .report import loss_text, percent, stop_line
 
 __all__ = ["CNN_DEFAULTS", "DATASETS", "MODELS", "OPTIMIZERS", "CliError", "prepare_out_dir", "run_train"]
 
@@ -52,6 +54,7 @@ DATASETS: dict[str, DatasetSpec] = {
     "digits": DatasetSpec("scikit-learn's 1,797 8x8 handwritten digits", False, 30, 64, 0.2,
                           lr_scale=0.5),
 }
+"""The datasets of ``--dataset``, by name, with their defaults."""
 
 # The CNN's own defaults on the digits (epochs, batch size, Adam's learning rate).
 CNN_DEFAULTS = DatasetSpec("", False, 15, 32, 0.2)
@@ -112,102 +115,9 @@ def _optimizer(name: str, params: list, lr: float) -> Any:
     return optim.Adam(params, lr=lr)
 
 
-def _scores(model: Any, points: np.ndarray, binary: bool) -> np.ndarray:
-    """P(class 1) for a binary model, else the predicted class, at each point."""
-    from autograd_core import no_grad
-
-    model.eval()
-    with no_grad():
-        out = model(points).data
-    model.train()
-    if binary:
-        return 1.0 / (1.0 + np.exp(-np.clip(out[:, 0], -60, 60)))
-    return out.argmax(axis=1).astype(np.float64)
-
-
-def _plot_boundary(path: str, model: Any, train: tuple, val: tuple | None,
-                   binary: bool, n_classes: int, title: str) -> None:
-    """Save the model's decision regions over the 2-D input plane with the data on top."""
-    from matplotlib.figure import Figure
-
-    X_all = train[0] if val is None else np.concatenate([train[0], val[0]])
-    lo, hi = X_all.min(axis=0), X_all.max(axis=0)
-    pad = 0.15 * np.maximum(hi - lo, 1e-6) + 0.1
-    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], 200)
-    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], 200)
-    gx, gy = np.meshgrid(xs, ys)
-    z = _scores(model, np.column_stack([gx.ravel(), gy.ravel()]), binary).reshape(gx.shape)
-    fig = Figure(figsize=(5.5, 5))
-    ax = fig.subplots()
-    cmap = "coolwarm" if binary else "tab10"
-    if binary:
-        ax.contourf(gx, gy, z, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.35)
-        ax.contour(gx, gy, z, levels=[0.5], colors="k", linewidths=1.5)
-    else:
-        ax.contourf(gx, gy, z, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap,
-                    vmin=0, vmax=9, alpha=0.3)
-    labels = (lambda y: y.ravel()) if binary else (lambda y: y)
-    vmax = 1 if binary else 9
-    size = 25 if len(X_all) > 50 else 80
-    ax.scatter(train[0][:, 0], train[0][:, 1], c=labels(train[1]), cmap=cmap, vmin=0,
-               vmax=vmax, edgecolors="k", linewidths=0.5, s=size, label="train")
-    if val is not None:
-        ax.scatter(val[0][:, 0], val[0][:, 1], c=labels(val[1]), cmap=cmap, vmin=0,
-                   vmax=vmax, marker="^", edgecolors="k", linewidths=0.8, s=1.6 * size,
-                   label="validation")
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    ax.set_title(title)
-    ax.legend(loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-
-
-def _plot_history(path: str, history: Any, title: str) -> None:
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(6, 4.4), layout="constrained")
-    ax = fig.subplots()
-    history.plot(ax=ax)  # with a dotted line at the best epoch
-    ax.set_title(title)
-    fig.savefig(path, dpi=100)
-
-
-def _stop_line(history: Any, patience: int | None) -> str:
-    """How the run ended, and which epoch's weights the model keeps."""
-    best = None if history.best_epoch is None else history.best_epoch + 1
-    if history.stop_reason == "patience":
-        return (f"stopped after {history.epochs_run} epochs: the validation loss did not "
-                f"improve for {patience} epochs; restored the weights of epoch {best}")
-    line = f"trained for {history.epochs_run} epochs"
-    if patience is None or best is None:
-        return line
-    if best == history.epochs_run:
-        return line + " (the last had the lowest validation loss; its weights are kept)"
-    return (line + f"; restored the weights of epoch {best}, which had the lowest "
-            "validation loss (the numbers below are for those weights, not the last epoch's)")
-
-
-def _loss_text(x: float) -> str:
-    """A loss in at most 10 characters: 4 decimals, or 4 significant digits when
-    it is very large (a diverging run) or very small."""
-    return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e5 else f"{x:.4g}"
-
-
-def _percent(x: float, decimals: int = 0) -> str:
-    """``x`` as a percentage, with more decimals where rounding would make a
-    fraction below 1 read 100% (0.9958 is 99.6%, not 100%)."""
-    text = f"{x:.{decimals}%}"
-    while x < 1 and text.startswith("100") and decimals < 6:
-        decimals += 1
-        text = f"{x:.{decimals}%}"
-    return text
-
-
-def run_train(args: argparse.Namespace) -> int:
-    """Run the ``train`` command on parsed arguments; returns the exit status."""
-    from autograd_core import nn
-
+def _checked_flags(args: argparse.Namespace) -> tuple[DatasetSpec, str]:
+    """Check the flags that depend on each other and fill in their defaults; return
+    the dataset's settings (the CNN's, with ``--model cnn``) and the output folder."""
     spec = DATASETS[args.dataset]
     if args.model == "cnn":
         if args.dataset != "digits":
@@ -226,6 +136,14 @@ def run_train(args: argparse.Namespace) -> int:
                           os.path.join("runs", args.dataset))
     if args.bits is None:
         args.bits = 4
+    return spec, out
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Run the ``train`` command on parsed arguments; returns the exit status."""
+    from autograd_core import nn
+
+    spec, out = _checked_flags(args)
     data_rng, split_rng, model_rng, fit_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(args.seed).spawn(4))
     X, y, n_out = _load(args, spec, data_rng)
@@ -275,34 +193,34 @@ def run_train(args: argparse.Namespace) -> int:
     history = nn.fit(model, loss_fn, opt, train[0], train[1], epochs, batch_size=batch,
                      validation=val, patience=patience, progress=not args.no_progress,
                      rng=fit_rng, scheduler=schedule)
-    print(_stop_line(history, patience))
+    print(stop_line(history, patience))
     # Both losses are classification losses, so nn.evaluate also gives the accuracy.
     rows = [("train", *nn.evaluate(model, loss_fn, *train))]
     if val is not None:
         rows.append(("validation", *nn.evaluate(model, loss_fn, *val)))
     print(f"{'final':<12}{'loss':>10}{'accuracy':>10}")
     for name, loss, acc in rows:
-        print(f"{name:<12}{_loss_text(loss):>10}{_percent(acc, 2):>10}")
+        print(f"{name:<12}{loss_text(loss):>10}{percent(acc, 2):>10}")
     if args.model == "cnn" and val is not None and not patience:
         print(f"test accuracy on the {len(val[0])} held-out rows (never trained on): "
-              f"{_percent(rows[1][2], 2)}")
+              f"{percent(rows[1][2], 2)}")
     end_loss = rows[0][1]
     if not math.isfinite(end_loss) or end_loss > start_loss:
-        print(f"training diverged: the training loss went from {_loss_text(start_loss)} "
-              f"before training to {_loss_text(end_loss)}; try a smaller --lr "
+        print(f"training diverged: the training loss went from {loss_text(start_loss)} "
+              f"before training to {loss_text(end_loss)}; try a smaller --lr "
               f"(this run used {lr:g})")
 
     written = []
     curve = os.path.join(out, "loss_curve.png")
-    _plot_history(curve, history, f"{args.dataset}: {args.optimizer}, lr {lr:g}")
+    plot_history(curve, history, f"{args.dataset}: {args.optimizer}, lr {lr:g}")
     written.append(curve)
     ckpt = nn.save(model, os.path.join(out, "model.npz"))
     written.append(f"{ckpt}  (nn.load({rebuild}, path) reads it)")
     if args.dataset in TWO_D:
         boundary = os.path.join(out, "decision_boundary.png")
-        accs = ", ".join(f"{name} {_percent(acc)}" for name, _, acc in rows)
-        _plot_boundary(boundary, model, train, val, spec.binary, classes,
-                       f"{args.dataset}: decision boundary ({accs})")
+        accs = ", ".join(f"{name} {percent(acc)}" for name, _, acc in rows)
+        plot_boundary(boundary, model, train, val, spec.binary, classes,
+                      f"{args.dataset}: decision boundary ({accs})")
         written.append(boundary)
     print("wrote:")
     for line in written:

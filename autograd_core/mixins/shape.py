@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import assembly, contract, ops, selection, shaping
+from .. import assembly, matrices, ops, selection, shaping
 from ..args import axes, index, shape_arg
 
 __all__ = ["ShapeMixin"]
@@ -167,10 +167,10 @@ class ShapeMixin:
     swapaxes = shaping.swapaxes
     moveaxis = movedim = shaping.moveaxis
     diff = shaping.diff
-    diagonal = contract.diagonal
-    trace = contract.trace
-    tril = contract.tril
-    triu = contract.triu
+    diagonal = matrices.diagonal
+    trace = matrices.trace
+    tril = matrices.tril
+    triu = matrices.triu
     gather = selection.gather
     take_along_axis = take_along_dim = selection.take_along_axis
     index_select = selection.index_select

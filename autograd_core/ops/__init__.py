@@ -6,7 +6,7 @@ broadcasting, indexing, concat, stack), `fused` (the layer and loss ops
 that `nn` uses), `activations` (softplus, and the normal distribution
 function of GELU), `conv` (im2col and col2im, convolution, max pooling),
 `math` (trigonometry, logs, rounding and the other elementwise functions),
-`scans` (prod, var, std, logsumexp, norm, cumsum, cumprod), `arrange` (flip,
+`scans` (prod, var, std, logsumexp, norm, cumsum, cumprod), `arrange` (flip, tile,
 roll, pad, tril, triu, diff), `linalg` (einsum, tensordot) and `convert`
 (casts between float dtypes, clone); `numeric` holds the sums and divisions they share (float16
 accumulated in float32, as PyTorch does). Each module's ops are registered in `registry.OPS`, which the
@@ -30,7 +30,7 @@ from .math import (acos, acosh, asin, asinh, atan, atan2, atanh, ceil, cosh, erf
                    floor, floor_divide, fmod, hypot, lerp, log1p, log2, log10, logaddexp,
                    nan_to_num, reciprocal, remainder, round_, rsqrt, sign, sinh, tan, trunc)
 from .scans import cumprod, cumsum, logsumexp, norm, prod, std, var
-from .arrange import diff, flip, pad, roll, tril, triu
+from .arrange import diff, flip, pad, roll, tile, tril, triu
 from .linalg import einsum, tensordot
 from .convert import cast, clone
 
@@ -48,4 +48,4 @@ __all__ = ["OPS", "abs_", "add", "bce", "bce_with_logits", "broadcast_to", "clip
            "expm1", "floor", "floor_divide", "fmod", "hypot", "lerp", "log1p", "log2", "log10",
            "logaddexp", "nan_to_num", "reciprocal", "remainder", "round_", "rsqrt", "sign", "sinh",
            "tan", "trunc", "cumprod", "cumsum", "logsumexp", "norm", "prod", "std", "var", "flip",
-           "pad", "roll", "tril", "triu", "diff", "einsum", "tensordot", "cast", "clone"]
+           "pad", "roll", "tile", "tril", "triu", "diff", "einsum", "tensordot", "cast", "clone"]

@@ -1,7 +1,7 @@
-"""Ops that rearrange elements: flip, roll, pad, tril, triu and diff, each
-forward beside its VJP.
+"""Ops that rearrange elements: flip, roll, tile, pad, tril, triu and diff,
+each forward beside its VJP.
 
-The other shape functions (`tile`, `repeat`, `split`, `moveaxis`, ...) are
+The other shape functions (`repeat_interleave`, `split`, `moveaxis`, ...) are
 compositions of `reshape`, `broadcast_to`, `transpose` and `getitem`, whose
 gradients are exact; these have rules of their own, as cheap as their
 forwards.
@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import vjp_tools
 from ..registry import op
+from .numeric import total
 
 
 def _flipped(g: Any, axes: tuple) -> Any:
@@ -37,10 +38,45 @@ def roll(a, shifts, axes):
     return np.roll(a, shifts, axes)
 
 
-@op(lambda g, out, a, widths, value: g[tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, np.shape(vjp_tools.data(a))))])
+def _tile_ga(g: Any, out: Any, a: Any, reps: tuple) -> Any:
+    # g seen as (r0, [s0,] r1, s1, ...), one r per copy and one s per axis of a, summed over the r's:
+    # a reshape (a view) and one sum, straight to a's shape (measured: repeat(2, 1)'s backward on
+    # 100 x 1000, best of 40, 0.48 ms as reshape, broadcast and reshape ops -> 0.37 ms)
+    shape = np.shape(vjp_tools.data(a))
+    reps = (1,) * (len(shape) - len(reps)) + tuple(reps)  # fewer reps than axes: NumPy's 1s in front
+    lead = len(reps) - len(shape)
+    split = reps[:lead] + tuple(x for r, s in zip(reps[lead:], shape) for x in (r, s))
+    axes = tuple(range(lead)) + tuple(lead + 2 * i for i in range(len(shape)))
+    g = g.reshape(split)
+    return g.sum(axis=axes) if vjp_tools.is_value(g) else total(g, axes)
+
+
+@op(_tile_ga)
+def tile(a, reps):
+    """a repeated reps[i] times along axis i, as a whole (NumPy's tile);  d/da = g summed over the copies."""
+    return np.tile(a, reps)
+
+
+def _cropped(a: Any, widths: tuple) -> tuple:
+    """`a` without what the negative widths crop (a view), and the widths left to pad."""
+    crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, a.shape))
+    return a[crop], tuple((max(lo, 0), max(hi, 0)) for lo, hi in widths)
+
+
+def _pad_ga(g: Any, out: Any, a: Any, widths: tuple, value: float) -> Any:
+    back = tuple((-lo, -hi) for lo, hi in widths)  # the padding cropped, the cropped padded with 0
+    if vjp_tools.is_value(g):
+        return pad(g, widths=back, value=0.0)
+    inner, grow = _cropped(g, back)
+    return np.pad(inner, grow) if any(lo or hi for lo, hi in grow) else inner  # without crops, a view
+
+
+@op(_pad_ga)
 def pad(a, widths, value):
-    """a surrounded by `value`, widths[i] = (before, after) on axis i;  d/da = the inner part of g."""
-    return np.pad(a, widths, constant_values=value)
+    """a surrounded by `value`, widths[i] = (before, after) on axis i, a negative width cropping
+    (as PyTorch's pad);  d/da = g cropped where a was padded, 0 where a was cropped."""
+    inner, grow = _cropped(a, widths)
+    return np.pad(inner, grow, constant_values=value)
 
 
 def _triangle(g: Any, k: int, lower: bool) -> Any:

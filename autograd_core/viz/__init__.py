@@ -10,7 +10,8 @@ Modules: `draw` (the drawings), `plan` (which nodes, scopes and names are drawn)
 `format` (node text and colours), `render` (SVG without the `dot` executable),
 `wasm` (the in-process renderer that `render` uses, and its limit), `step`
 (the slider widget, an `ipywidgets.VBox`: ipywidgets is imported when the first
-one is made), `stepper` (its self-contained HTML form).
+one is made), `frame` (what each of its steps shows: the chain-rule line and the
+picture), `stepper` (its self-contained HTML form).
 """
 
 from typing import Any

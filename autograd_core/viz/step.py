@@ -13,17 +13,14 @@ JavaScript.
 
 from __future__ import annotations
 
-import html
-import re
 import time
 from typing import Any
 
 import ipywidgets
 import numpy as np
 
-from ..backward import edge_grad
 from .draw import step_drawer
-from .format import format_array, format_number, grad_array
+from .frame import ChainRule, frame_html, svg_only
 from .stepper import stepper_html
 
 __all__ = ["StepThrough", "step_through"]
@@ -36,106 +33,6 @@ PRERENDER_SECONDS = 1.0
 
 _OPTIONS = ("rankdir", "show_grad", "max_nodes")
 _PLACEHOLDER = '<div style="color:#888">drawing step {k}\u2026</div>'
-_LINE_STYLE = "font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;margin:4px 0 8px 0"
-
-
-_PLAIN_NAME = re.compile(r"[\w.#]+")
-
-
-def _number(x: Any) -> str:
-    """A number for a product: 4 significant digits, negatives in parentheses."""
-    text = format_number(x)
-    return f"({text})" if text.startswith("-") else text
-
-
-def _array(x: Any) -> str:
-    text = format_array(x)
-    return f"({text})" if text.startswith("min ") else text
-
-
-class _ChainRule:
-    """The line of chain rule each step of the backward pass applies."""
-
-    def __init__(self, root: Any, plan: Any, state: dict) -> None:
-        self.root = root
-        numbered = sorted((v for v in plan.order if id(v) in state["number"]),
-                          key=lambda v: state["number"][id(v)])
-        self.numbered = numbered
-        self.grads = {id(v): grad_array(state["grads"][id(v)]) for v in numbered}
-        self.names = self._names(plan, numbered)
-        self.uses: dict[int, list[tuple[Any, int]]] = {id(v): [] for v in numbered}
-        for c in numbered:  # consumers come before their inputs
-            for slot, p in enumerate(c.parents if c.op else ()):
-                if id(p) in self.uses:
-                    self.uses[id(p)].append((c, slot))
-
-    @staticmethod
-    def _names(plan: Any, numbered: list) -> dict[int, str]:
-        """A parameter's name, else the label; `#k` (the step) where there is none,
-        and `label#k` where several Values share one. A label that is an expression
-        (`x1*w1`) is put in parentheses, so that `∂(x1*w1)/∂w1` reads right."""
-        base = {id(v): plan.names.get(id(v)) or v.label for v in numbered}
-        counts: dict[str, int] = {}
-        for name in base.values():
-            counts[name] = counts.get(name, 0) + 1
-        names = {}
-        for k, v in enumerate(numbered, 1):
-            name = base[id(v)]
-            name = name if name and counts[name] == 1 else f"{name}#{k}"
-            names[id(v)] = name if _PLAIN_NAME.fullmatch(name) else f"({name})"
-        return names
-
-    def line(self, k: int) -> str:
-        """The text shown at step k (0 is before the pass, 1 the root)."""
-        head = f"step {k} of {len(self.numbered)}: "
-        if k == 0:
-            return head + ("before the backward pass: no gradient yet; step 1 starts at "
-                           + self.names[id(self.root)])
-        v = self.numbered[k - 1]
-        name, grad = self.names[id(v)], self.grads[id(v)]
-        total = format_number(grad.item()) if grad.size == 1 else format_array(grad)
-        if v is self.root:
-            if grad.size == 1 and grad.item() == 1.0:
-                return head + (f"{name}.grad = 1 (the pass starts here: "
-                               f"\u2202{name}/\u2202{name} = 1)")
-            return head + f"{name}.grad = {total} (the gradient given to backward())"
-        symbols, numbers = [], []
-        products = grad.size == 1  # scalars: local derivative × consumer's gradient
-        for c, slot in self.uses[id(v)]:
-            cname, g = self.names[id(c)], self.grads[id(c)]
-            symbols.append(f"\u2202{cname}/\u2202{name}\u00b7{cname}.grad")
-            products = products and g.size == 1
-            numbers.append((c, slot, g))
-        if products:
-            terms = [f"{_number(np.asarray(edge_grad(c, slot, np.ones_like(g))).item())} \u00d7 "
-                     f"{_number(g.item())}" for c, slot, g in numbers]
-        else:
-            terms = [_array(np.asarray(edge_grad(c, slot, g))) for c, slot, g in numbers]
-        parts = [f"{name}.grad", " + ".join(symbols), " + ".join(terms)]
-        if products or len(terms) > 1:
-            parts.append(total)
-        return head + " = ".join(parts)
-
-
-def _svg_only(svg: str) -> str:
-    """The `<svg>` element of a rendered picture, without the XML prologue (for inline HTML)."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
-
-
-#: Pictures up to this wide (in points) are shrunk to the page's width, as far as
-#: half their size; wider ones keep their size and scroll, so their text stays legible.
-FIT_WIDTH_PT = 1800
-_WIDTH = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"')
-_FIT = "<style>.autograd-core-fit svg {max-width: 100%; height: auto}</style>"
-
-
-def _picture_html(svg: str) -> str:
-    """The picture in a box that shrinks it to the page's width or scrolls it."""
-    found = _WIDTH.match(svg)
-    fit = found is not None and float(found[1]) <= FIT_WIDTH_PT
-    return (f'{_FIT if fit else ""}<div class="{"autograd-core-fit" if fit else ""}" '
-            f'style="overflow:auto;max-width:100%">{svg}</div>')
 
 
 class StepThrough(ipywidgets.VBox):
@@ -163,7 +60,7 @@ class StepThrough(ipywidgets.VBox):
                             f"draw_graph's options are {list(_OPTIONS)}")
         draw_step, plan, state = step_drawer(root, caller="step_through", **draw_graph_options)
         self._draw_step = draw_step
-        self._rule = _ChainRule(root, plan, state)
+        self._rule = ChainRule(root, plan, state)
         self.steps = len(state["number"])
         self._html: dict[int, str] = {}
         self._svgs: dict[int, str] = {}
@@ -190,10 +87,9 @@ class StepThrough(ipywidgets.VBox):
     def _rendered(self, k: int) -> str:
         """The HTML of step k: its line and picture, rendered now if not yet."""
         if k not in self._html:
-            svg = _svg_only(self._draw_step(k).pipe(format="svg", encoding="utf-8"))
+            svg = svg_only(self._draw_step(k).pipe(format="svg", encoding="utf-8"))
             self._svgs[k] = svg
-            self._html[k] = (f'<div style="{_LINE_STYLE}">{html.escape(self._rule.line(k))}</div>'
-                             + _picture_html(svg))
+            self._html[k] = frame_html(self._rule.line(k), svg)
             if self._children:  # the widget is built: its placeholder gives way
                 self._children[k].value = self._html[k]
         return self._html[k]

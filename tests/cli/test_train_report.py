@@ -7,6 +7,7 @@ import pytest
 
 import nn
 from autograd_core.cli import main
+from autograd_core.cli import report
 from autograd_core.cli import train as train_cmd
 
 pytestmark = pytest.mark.slow  # seconds per test: left out of pytest -m "not slow"
@@ -46,9 +47,9 @@ def test_says_when_the_best_epochs_weights_were_restored(tmp_path, capsys):
 
 def test_says_when_the_last_epoch_was_the_best():
     history = nn.History(loss=[0.5, 0.4], val_loss=[0.6, 0.5], epochs_run=2, best_epoch=1)
-    assert train_cmd._stop_line(history, 20) == (
+    assert report.stop_line(history, 20) == (
         "trained for 2 epochs (the last had the lowest validation loss; its weights are kept)")
-    assert train_cmd._stop_line(history, None) == "trained for 2 epochs"
+    assert report.stop_line(history, None) == "trained for 2 epochs"
 
 
 def test_a_diverging_run_keeps_the_table_and_says_so(tmp_path, capsys):
@@ -77,7 +78,7 @@ def test_a_good_run_does_not_claim_divergence(tmp_path, capsys):
     (0.5, 0, "50%"), (0.0, 0, "0%"), (0.99999, 2, "99.999%"), (0.9958, 2, "99.58%"),
 ])
 def test_percentages_never_round_up_to_100(x, decimals, text):
-    assert train_cmd._percent(x, decimals) == text
+    assert report.percent(x, decimals) == text
 
 
 @pytest.mark.parametrize("x, text", [
@@ -85,12 +86,12 @@ def test_percentages_never_round_up_to_100(x, decimals, text):
     (1.2e-5, "1.2e-05"), (0.0, "0.0000"), (float("nan"), "nan"), (float("inf"), "inf"),
 ])
 def test_losses_fit_in_ten_characters(x, text):
-    assert train_cmd._loss_text(x) == text and len(text) <= 10
+    assert report.loss_text(x) == text and len(text) <= 10
 
 
 def test_the_boundary_title_does_not_round_up(tmp_path, capsys, monkeypatch):
     titles = []
-    monkeypatch.setattr(train_cmd, "_plot_boundary",
+    monkeypatch.setattr(train_cmd, "plot_boundary",
                         lambda path, *args: titles.append(args[-1]))
     real = nn.evaluate
     monkeypatch.setattr(nn, "evaluate", lambda *a: (real(*a)[0], 0.9958))

@@ -131,7 +131,8 @@ def _reshape(c: Ctx, pool: list) -> Step:
 def _transpose(c: Ctx, pool: list) -> Step:
     i = c.pick(pool)
     perm = tuple(c.draw(st.permutations(range(len(pool[i])))))
-    return Step(f"transpose(#{i}, {perm})", lambda v: v.transpose(*perm), lambda t: t.permute(perm), (i,))
+    # one tuple: NumPy's whole permutation (two ints would be PyTorch's swap of two axes)
+    return Step(f"transpose(#{i}, {perm})", lambda v: v.transpose(perm), lambda t: t.permute(perm), (i,))
 
 
 def _broadcast_to(c: Ctx, pool: list) -> Step:

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+import autograd_core as ag
 from autograd_core import ops
 from fuzz_draw import Ctx, Step
 
@@ -34,7 +35,7 @@ BINARY = {"atan2": _tensors(torch.atan2), "logaddexp": _tensors(torch.logaddexp)
           "remainder": _tensors(torch.remainder),
           "floor_divide": _tensors(lambda a, b: torch.div(a, b, rounding_mode="floor"))}  # floor_divide has no gradient
 SMOOTH = {"tan", "sinh", "cosh", "atan", "asinh", "exp2", "expm1", "erf", "logaddexp", "lerp",
-          "var", "std", "logsumexp", "cumsum", "flip", "roll", "pad", "einsum", "tensordot", "cast", "clone", "tril",
+          "var", "std", "logsumexp", "cumsum", "flip", "roll", "tile", "pad", "einsum", "tensordot", "cast", "clone", "tril",
           "triu", "diff"}
 NO_SUMS = set(UNARY) | {"round", "nan_to_num", "flip", "roll", "pad", "cast", "clone", "tril", "triu"}
 
@@ -54,7 +55,8 @@ def _stat(name: str) -> Callable:
                 return torch.linalg.vector_norm(t, dim=dims or None, keepdim=keep)
             if name == "prod" and len(dims) != 1 and t.ndim:  # torch.prod takes one dim
                 moved = t.permute([k for k in range(t.ndim) if k not in dims] + list(dims))
-                out = moved.reshape(moved.shape[:t.ndim - len(dims)] + (-1,)).prod(-1)
+                n = int(np.prod([t.shape[d] for d in dims]))  # not -1: ambiguous for 0 elements
+                out = moved.reshape(moved.shape[:t.ndim - len(dims)] + (n,)).prod(-1)
                 return out.reshape([1 if k in dims else n for k, n in enumerate(t.shape)]) if keep else out
             return getattr(torch, name)(t, dims[0] if name == "prod" else dims, keepdim=keep)
         return Step(f"{name}(#{i}, axis={axes}, keepdims={keep}, {kw})",
@@ -87,7 +89,14 @@ def _arrange(name: str) -> Callable:
             k = c.draw(st.integers(-3, 3))
             return Step(f"roll(#{i}, {k}, {ax})", lambda v: ops.roll(v, shifts=(k,), axes=(ax,)),
                         lambda t: torch.roll(t, k, ax), (i,))
-        lo, hi, val = c.draw(st.integers(0, 2)), c.draw(st.integers(0, 2)), c.draw(st.sampled_from([0.0, -1.5]))
+        if name == "tile":
+            reps = tuple(c.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n + 1)))
+            return Step(f"tile(#{i}, {reps})", lambda v: ops.tile(v, reps=reps),
+                        lambda t: t.repeat(*reps), (i,))  # PyTorch's repeat is NumPy's tile
+        size = pool[i][-1]  # negative widths crop, at most the whole axis (as PyTorch allows)
+        lo = c.draw(st.integers(-min(size, 2), 2))
+        hi = c.draw(st.integers(-min(size - max(-lo, 0), 2), 2))
+        val = c.draw(st.sampled_from([0.0, -1.5]))
         widths = ((0, 0),) * (n - 1) + ((lo, hi),)
         return Step(f"pad(#{i}, {widths}, {val})", lambda v: ops.pad(v, widths=widths, value=val),
                     lambda t: TF.pad(t, (lo, hi), value=val), (i,))
@@ -140,9 +149,10 @@ def _einsum(c: Ctx, pool: list) -> Step | None:
         spec = c.draw(st.sampled_from(["i,i->", "i,j->ij"]))
         other = (s[0],) if spec == "i,i->" else (c.draw(st.integers(0, 2)),)
     else:
-        spec = c.draw(st.sampled_from(["ij,jk->ik", "ij,ij->i", "ij,kj->jk"]))
-        other = {"ij,jk->ik": (s[1], 2), "ij,ij->i": s, "ij,kj->jk": (2, s[1])}[spec]
-    return Step(f"einsum({spec!r}, #{i}, fresh)", lambda a, b: ops.einsum(a, b, subscripts=spec),
+        spec = c.draw(st.sampled_from(["ij,jk->ik", "ij,ij->i", "ij,kj->jk", "...j,...j->..."]))
+        other = {"ij,jk->ik": (s[1], 2), "ij,ij->i": s, "ij,kj->jk": (2, s[1]),
+                 "...j,...j->...": (1, s[1])}[spec]  # a size-1 axis under '...' broadcasts
+    return Step(f"einsum({spec!r}, #{i}, fresh)", lambda a, b: ag.einsum(spec, a, b),
                 lambda a, b: torch.einsum(spec, a, b), (i,), (c.fresh(other),))
 
 
@@ -172,7 +182,7 @@ def makers(unary: Callable, binary: Callable) -> dict:
     found.update({name: binary(name, getattr(ops, name), fn) for name, fn in BINARY.items()})
     found.update({name: _stat(name) for name in ("prod", "var", "std", "norm", "logsumexp")})
     found.update({name: _scan(name) for name in ("cumsum", "cumprod")})
-    found.update({name: _arrange(name) for name in ("flip", "roll", "pad")})
+    found.update({name: _arrange(name) for name in ("flip", "roll", "tile", "pad")})
     found.update({"lerp": _lerp, "round": _round, "nan_to_num": _nan_to_num, "einsum": _einsum,
                   "tensordot": _tensordot, "cast": _cast, "clone": _clone,
                   "tril": _triangle("tril"), "triu": _triangle("triu"), "diff": _diff})

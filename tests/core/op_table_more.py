@@ -10,6 +10,7 @@ from autograd_core import ops
 UNARY = [((),), ((5,),), ((2, 3),)]
 BCAST = [((3,), (3,)), ((3, 1), (1, 4)), ((), (2, 3)), ((2, 3), (3,))]
 W34 = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+ZEROS34 = np.ones((3, 4)) - np.isin(np.arange(12), [5, 8, 11]).reshape(3, 4)  # one zero in row 1, two in row 2
 
 
 def _torch():
@@ -78,7 +79,8 @@ def rows(Row, normal, positive, away_from_zero):
         "prod": Row(lambda a: ops.prod(a, axis=(1,), keepdims=False), lambda a: a.prod(axis=1),
                     lambda a: a.prod(dim=1), [((3, 4),), ((2, 3, 4),)],
                     cases=[(lambda a: ops.prod(a, axis=None, keepdims=False), (2, 3)),
-                           (lambda a: ops.prod(a, axis=(0, 2), keepdims=True), (2, 3, 2))]),
+                           (lambda a: ops.prod(a, axis=(0, 2), keepdims=True), (2, 3, 2)),
+                           (lambda a: ops.prod(ops.mul(a, ZEROS34), axis=(1,), keepdims=False), (3, 4))]),
         "var": Row(lambda a: ops.var(a, axis=(0,), ddof=1, keepdims=False), lambda a: a.var(axis=0, ddof=1),
                    lambda a: a.var(dim=0), [((3, 4),), ((4, 3, 2),)],
                    cases=[(lambda a: ops.var(a, axis=None, ddof=0, keepdims=False), (3, 4)),
@@ -96,15 +98,20 @@ def rows(Row, normal, positive, away_from_zero):
         "cumsum": Row(lambda a: ops.cumsum(a, axis=1), lambda a: np.cumsum(a, 1), lambda a: t().cumsum(a, 1),
                       [((3, 4),), ((2, 3, 4),)], cases=[(lambda a: ops.cumsum(a, axis=0), (5,))]),
         "cumprod": Row(lambda a: ops.cumprod(a, axis=1), lambda a: np.cumprod(a, 1),
-                       lambda a: t().cumprod(a, 1), [((3, 4),), ((2, 3, 4),)], [away_from_zero]),
+                       lambda a: t().cumprod(a, 1), [((3, 4),), ((2, 3, 4),)], [away_from_zero],
+                       cases=[(lambda a: ops.cumprod(ops.mul(a, ZEROS34), axis=1), (3, 4))]),
         "flip": Row(lambda a: ops.flip(a, axes=(0,)), lambda a: np.flip(a, 0), lambda a: t().flip(a, (0,)),
                     [((3, 4),), ((5,),)], cases=[(lambda a: ops.flip(a, axes=(0, 2)), (2, 3, 2))]),
         "roll": Row(lambda a: ops.roll(a, shifts=(1,), axes=(0,)), lambda a: np.roll(a, 1, 0),
                     lambda a: t().roll(a, 1, 0), [((3, 4),), ((5,),)],
                     cases=[(lambda a: ops.roll(a, shifts=(2, -1), axes=(0, 1)), (3, 4))]),
+        "tile": Row(lambda a: ops.tile(a, reps=(2, 1)), lambda a: np.tile(a, (2, 1)), lambda a: a.repeat(2, 1),
+                    [((3, 4),), ((1, 2),)], cases=[(lambda a: ops.tile(a, reps=(2, 1, 3)), (2, 3)),
+                                                   (lambda a: ops.tile(a, reps=(3,)), (4,))]),
         "pad": Row(lambda a: ops.pad(a, widths=((1, 0), (2, 1)), value=0.5),
                    lambda a: np.pad(a, ((1, 0), (2, 1)), constant_values=0.5),
-                   lambda a: t().nn.functional.pad(a, (2, 1, 1, 0), value=0.5), [((3, 4),), ((1, 2),)]),
+                   lambda a: t().nn.functional.pad(a, (2, 1, 1, 0), value=0.5), [((3, 4),), ((1, 2),)],
+                   cases=[(lambda a: ops.pad(a, widths=((-1, 1), (2, -2)), value=0.5), (3, 4))]),
         "tril": Row(lambda a: ops.tril(a, k=0), np.tril, lambda a: t().tril(a), [((3, 4),), ((2, 3, 3),)],
                     cases=[(lambda a: ops.tril(a, k=-1), (4, 3))]),
         "triu": Row(lambda a: ops.triu(a, k=1), lambda a: np.triu(a, 1), lambda a: t().triu(a, 1),

@@ -88,6 +88,8 @@ def test_reductions_and_selection_at_edges_match_torch(case, dtype):
     ("cumprod", lambda a: ag.cumprod(a, 0), lambda a: a.cumprod(0)),
     ("sort", lambda a: ag.sort(a, 0).values, lambda a: a.sort(0).values),
     ("flip", lambda a: ag.flip(a, 0), lambda a: a.flip(0)),
+    ("tile", lambda a: ag.tile(a, (2, 3)), lambda a: a.tile((2, 3))),
+    ("pad crop", lambda a: ag.pad(a, (-1, 1, 1, 0)), lambda a: torch.nn.functional.pad(a, (-1, 1, 1, 0))),
 ])
 def test_empty_arrays_match_torch(name, fn, tfn):
     _run(fn, tfn, [np.zeros((0, 3))], np.float64)
@@ -100,3 +102,31 @@ def test_float16_statistics_accumulate_in_float32():
     assert ag.var(Value(x)).data == np.float16(x.astype(np.float64).var(ddof=1))
     assert float(ag.logsumexp(Value(np.full(10, 11.0, np.float16))).data) == pytest.approx(11 + np.log(10), rel=1e-3)
     assert float(ag.norm(Value(np.full(4, 300.0, np.float16))).data) == 600.0  # 300**2 overflows float16 alone
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+@pytest.mark.parametrize("name,fn,tfn", [
+    ("tile", lambda a: ag.tile(a, (2, 1, 2)), lambda a: a.tile((2, 1, 2))),
+    ("repeat", lambda a: ag.repeat(a, 3, 1), lambda a: a.repeat(3, 1)),
+    ("pad crop", lambda a: ag.pad(a, (-2, 1, 0, -1), value=np.inf), lambda a: torch.nn.functional.pad(a, (-2, 1, 0, -1), value=np.inf)),
+    ("einsum broadcast", lambda a: ag.einsum("...j,...j->...", a, a[:1]), lambda a: torch.einsum("...j,...j->...", a, a[:1])),
+    ("prod", lambda a: ag.prod(a, 1), lambda a: a.prod(1)),
+    ("cumprod", lambda a: ag.cumprod(a, 1), lambda a: a.cumprod(1)),
+    ("cumsum", lambda a: ag.cumsum(a, 1), lambda a: a.cumsum(1)),
+])
+def test_shapes_and_products_at_edges_match_torch(name, fn, tfn, dtype):
+    x = EDGES.reshape(3, 4)  # 0, -0, ±inf and NaN among ordinary numbers
+    if name in ("prod", "cumprod", "cumsum") and dtype is not np.float64:
+        x = np.where(np.isfinite(x), x, 2.0)  # float16 and float32 sum and multiply in other orders than PyTorch
+    _run(fn, tfn, [x], dtype, cot=np.arange(np.asarray(fn(Value(x)).shape).prod()).reshape(fn(Value(x)).shape) % 3)
+
+
+@pytest.mark.parametrize("name,fn", [("prod", lambda a: ag.prod(a, 1)), ("prod all", lambda a: ag.prod(a)),
+                                     ("cumprod", lambda a: ag.cumprod(a, 1)), ("cumprod 0", lambda a: ag.cumprod(a, 0))])
+def test_second_derivatives_of_products_at_zeros_match_finite_differences(name, fn):
+    x = np.array([[0.0, 1.5, -2.0, 0.5], [0.0, 0.0, 3.0, 1.25], [0.75, 0.0, 2.0, -1.0]])  # one and two zeros a row
+    assert ag.gradgradcheck(fn, Value(x), atol=1e-6)
+    v = Value(x)
+    fn(v).sum().backward(create_graph=True)
+    assert np.isfinite(v.grad.data).all()

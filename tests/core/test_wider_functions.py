@@ -16,6 +16,8 @@ SQ = RNG.standard_normal((4, 4))
 V5 = RNG.standard_normal(5)
 POS = RNG.uniform(0.5, 2.0, (3, 4))
 IDX = np.array([[0, 3, 3], [1, 1, 0], [2, 0, 2]])
+ONE_ZERO = X * (np.arange(12).reshape(3, 4) != 5)  # a zero in row 1
+TWO_ZEROS = X * ~np.isin(np.arange(12).reshape(3, 4), [4, 6, 11])  # two zeros in row 1, one in row 2
 T = lambda: torch  # noqa: E731
 
 # (name, ours on Values, PyTorch's on tensors, inputs, smooth)
@@ -63,6 +65,25 @@ CASES = [
     ("np.array_split", lambda a: np.array_split(a, 3, axis=1)[0], lambda a: a.tensor_split(3, 1)[0], [X], False),
     ("swapaxes", lambda a: ag.swapaxes(a, 0, 2), lambda a: a.transpose(0, 2), [X3], False),
     ("moveaxis", lambda a: np.moveaxis(a, 0, -1), lambda a: a.movedim(0, -1), [X3], False),
+    ("prod one zero", lambda a: ag.prod(a, 1), lambda a: a.prod(1), [ONE_ZERO], True),
+    ("prod two zeros", lambda a: ag.prod(a, dim=1), lambda a: a.prod(1), [TWO_ZEROS], True),
+    ("np.prod zeros", lambda a: np.prod(a), lambda a: a.prod(), [ONE_ZERO], True),
+    ("prod zeros axes", lambda a: ag.prod(a, (0, 2)), lambda a: a.permute(1, 0, 2).reshape(3, -1).prod(1),
+     [X3 * (np.arange(24).reshape(2, 3, 4) % 7 != 3)], True),
+    ("cumprod one zero", lambda a: ag.cumprod(a, 1), lambda a: a.cumprod(1), [ONE_ZERO], True),
+    ("cumprod two zeros", lambda a: ag.cumprod(a, dim=1), lambda a: a.cumprod(1), [TWO_ZEROS], True),
+    ("np.cumprod zeros", lambda a: np.cumprod(a, 0), lambda a: a.cumprod(0), [TWO_ZEROS.T], True),
+    ("tile leading axes", lambda a: ag.tile(a, (2, 1, 3)), lambda a: a.tile((2, 1, 3)), [X], True),
+    ("pad crop", lambda a: ag.pad(a, (-1, 2, 1, -2), value=-1.0),
+     lambda a: torch.nn.functional.pad(a, (-1, 2, 1, -2), value=-1.0), [X], True),
+    ("pad crop all", lambda a: ag.pad(a, (-2, -2)), lambda a: torch.nn.functional.pad(a, (-2, -2)), [X], True),
+    ("einsum broadcast ...", lambda a, b: ag.einsum("...ij,...jk", a, b), lambda a, b: torch.einsum("...ij,...jk", a, b),
+     [RNG.standard_normal((2, 1, 3, 4)), RNG.standard_normal((5, 4, 6))], True),
+    ("np.einsum broadcast ...", lambda a, b: np.einsum("i...,i...->...", a, b),
+     lambda a, b: torch.einsum("i...,i...->...", a, b), [X[:, :1], X], True),
+    ("einsum broadcast summed", lambda a, b: ag.einsum("...ij,...jk->ik", a, b),
+     lambda a, b: torch.einsum("...ij,...jk->ik", a, b), [RNG.standard_normal((2, 1, 3, 4)), RNG.standard_normal((5, 4, 6))],
+     True),
     ("pad", lambda a: ag.pad(a, (1, 2, 0, 1), value=-1.0),
      lambda a: torch.nn.functional.pad(a, (1, 2, 0, 1), value=-1.0), [X], False),
     ("np.pad", lambda a: np.pad(a, ((0, 1), (1, 2)), constant_values=-1.0),
@@ -155,6 +176,22 @@ def test_gather_and_scatter_add_accumulate_repeated_indices():
     np.testing.assert_array_equal(out.data, [[1.0, 2.0]])
     (out * np.array([[10.0, 20.0]])).sum().backward()
     np.testing.assert_array_equal(s.grad, [[20.0, 20.0, 10.0]])
+
+
+@requires_torch
+def test_any_and_all_are_plain_arrays_as_in_torch():
+    x = np.array([[0.0, np.nan, 0.0], [0.0, -0.0, 2.0], [1.0, 1.0, np.inf]])
+    v, t = Value(x), torch.tensor(x)
+    for ours, theirs in [(ag.any(v), t.any()), (ag.all(v), t.all()), (ag.any(v, dim=1), t.any(1)),
+                         (ag.all(v, 0, keepdim=True), t.all(0, keepdim=True)), (v.any(dim=0), t.any(0)),
+                         (v.all(1), t.all(1)), (ag.any(v[:0], 0), t[:0].any(0)), (ag.all(v[:0]), t[:0].all())]:
+        assert type(ours) is np.ndarray and ours.dtype == np.bool_
+        np.testing.assert_array_equal(ours, theirs.numpy())
+    for ours, theirs in [(np.any(v, axis=1), t.any(1)), (np.all(v), t.all())]:  # NumPy's, on the data
+        assert not isinstance(ours, Value)
+        np.testing.assert_array_equal(ours, theirs.numpy())
+    with pytest.raises(TypeError, match="^any: "):
+        ag.any(v, axis=0, dim=0)
 
 
 def test_argmax_any_and_friends_are_plain_arrays():

@@ -1,7 +1,5 @@
 """nn.fit and History: the classic numpy examples, convergence, stopping rules."""
 
-import time
-
 import matplotlib
 import numpy as np
 import pytest
@@ -74,16 +72,14 @@ def test_digits_mlp_reaches_95_percent_on_held_out_split():
     X, y = nn.datasets.digits()
     (X_train, y_train), (X_val, y_val) = nn.train_val_split(X, y, 0.2, rng=0)
     model = nn.MLP(64, [64, 10], rng=0)
-    start = time.perf_counter()
+    # How long the 10 epochs take is measured by benchmarks/digits.py.
     history = nn.fit(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=0.01),
                      X_train, y_train, epochs=10, batch_size=64,
                      validation=(X_val, y_val), progress=False, rng=0)
-    elapsed = time.perf_counter() - start
     model.eval()
     accuracy = (model(X_val).data.argmax(axis=1) == y_val).mean()
     assert accuracy >= 0.95
     assert history.val_accuracy[-1] == pytest.approx(accuracy)
-    assert elapsed < 30
 
 
 # ----------------------------------------------------------- stopping rules
