@@ -184,6 +184,7 @@ def tanh(a):
 
 # Below minus these, exp(-a) overflows (log of the dtype's largest value, rounded down).
 _amin = np.minimum.reduce
+_FEW = 32  # up to this many elements, the overflow test takes Python's min of a list
 _EXP_SAFE = {np.dtype(np.float64): -709.0, np.dtype(np.float32): -88.0, np.dtype(np.float16): -11.0}
 
 
@@ -201,8 +202,12 @@ def sigmoid(a):
     if a.dtype is F16:
         return sigmoid.forward(a.astype(np.float32)).astype(F16)
     # exp(-a) cannot overflow: `a.min()` through the ufunc itself (a.min's Python
-    # wrapper, skipped, cost a third of the test; NaN fails it as a.min() does).
-    if a.size and _amin(a, None) > _EXP_SAFE.get(a.dtype, 0.0):
+    # wrapper, skipped, cost a third of the test), or for a few elements Python's
+    # min of a list (the forward on 4 float32 elements 28.1k -> 23.2k instructions,
+    # on 16 28.2k -> 26.3k; callgrind, N and 2N calls). A NaN first fails the
+    # test, as with a.min(); one further on is passed over, and gives NaN on either branch.
+    n, limit = a.size, _EXP_SAFE.get(a.dtype, 0.0)
+    if n and (min(a.ravel().tolist()) if n <= _FEW else _amin(a, None)) > limit:
         e = np.negative(a)
         np.exp(e, out=e)
         e += 1
