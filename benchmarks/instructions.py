@@ -5,7 +5,12 @@
 
 Each workload runs under `valgrind --tool=callgrind` twice, for N and 2N
 iterations after one warm-up iteration; the difference of the two totals is
-the cost of N iterations, so the import and set-up cancel. The garbage
+the cost of N iterations, so the import and set-up cancel. N defaults to each
+workload's own (`ITERATIONS`): a step of a few hundred thousand instructions needs
+hundreds of iterations before the allocator's and the interpreter's one-off work,
+which can differ by millions of instructions between two runs, stops showing (with
+N=2, the XOR floor once came out negative). The hash seed is fixed, for the same
+reason. The garbage
 collector is off (its work depends on the rest of the heap). Workloads: s1
 (the scalar graph of run.py (a), per node, ours and micrograd), s2 (the chain of
 run.py (b), per node), s3 (one step of micrograd's demo, run.py (d)), t1-t4
@@ -32,6 +37,9 @@ WORKLOADS = {"s1": (("ours", "micrograd"), 7 * 1430), "s2": (("ours",), 2 * 20_0
              "s3": (("ours", "micrograd"), 1),
              **{t: (("ours", "floor"), 1) for t in TRAINING},
              **{"o" + t[1:]: (("ours",), 1) for t in TRAINING}}
+# workload -> default iterations N: about 1e8 instructions or more in N iterations
+ITERATIONS = {"s1": 2, "s2": 2, "s3": 2, "t1": 200, "t2": 40, "t3": 2, "t4": 20,
+              "o1": 400, "o2": 100, "o3": 4, "o4": 100}
 
 
 def workload(name: str, who: str):
@@ -65,7 +73,7 @@ def count(name: str, who: str, n: int) -> int:
         out = Path(tmp) / "cg.out"
         subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                         sys.executable, __file__, "--run", name, who, str(n)],
-                       check=True, capture_output=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+                       check=True, capture_output=True, env={**os.environ, "PYTHONPATH": os.getcwd(), "PYTHONHASHSEED": "0"})
         return int(re.search(r"^summary:\s*(\d+)", out.read_text(), re.M).group(1))
 
 
@@ -73,7 +81,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default=",".join(WORKLOADS))
-    ap.add_argument("-n", type=int, default=2, help="iterations N (also runs 2N)")
+    ap.add_argument("-n", type=int, default=None,
+                    help="iterations N (also runs 2N); default: each workload's ITERATIONS")
     ap.add_argument("--run", nargs=3, metavar=("WORKLOAD", "WHO", "N"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
@@ -86,7 +95,8 @@ def main() -> None:
         return
     for name in args.only.split(","):
         who_all, per = WORKLOADS[name]
-        costs = {who: (count(name, who, 2 * args.n) - count(name, who, args.n)) / (args.n * per)
+        n = args.n or ITERATIONS[name]
+        costs = {who: (count(name, who, 2 * n) - count(name, who, n)) / (n * per)
                  for who in who_all}
         base = costs[who_all[0]]
         row = "   ".join(f"{who} {c:12,.0f}" + ("" if who == who_all[0] else f" (ours x{base / c:.3f})")

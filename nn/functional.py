@@ -185,8 +185,8 @@ def _one_hot(fn: str, idx: np.ndarray, c: int, dtype: np.dtype) -> np.ndarray:
 def _all_classes(t: np.ndarray, c: int, dtype: np.dtype) -> np.ndarray | None:
     """The one-hot rows of integer class targets that all lie in `0..c-1` (so none is
     a negative `ignore_index`), else None: the general path checks and reports them."""
-    if t.dtype.kind not in "iu" or not t.size or np.minimum.reduce(t, None) < 0:
-        return None  # take() would wrap a negative class
+    if t.dtype.kind != "i" or not t.size or np.minimum.reduce(t, None) < 0:
+        return None  # take() would wrap a negative class (and an unsigned one past int64's)
     try:
         return _eye(c, dtype).take(t.reshape(-1), axis=0)
     except IndexError:  # a class >= c
