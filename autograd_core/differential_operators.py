@@ -10,7 +10,8 @@ import numpy as np
 
 from .backward import walk
 from .modes import current as _current_modes, enable_grad
-from .value import Value, _seed
+from .node import _seed
+from .value import Value
 
 __all__ = ["compute_grads", "value_and_grad", "grad"]
 

@@ -48,14 +48,14 @@ _changed: set = set()
 """The `Modes` of the threads whose modes differ from the defaults (grad mode on,
 no anomaly detection, no module scope) at this moment.
 
-`value.apply` reads the calling thread's modes only when this set is not
+`node.apply` reads the calling thread's modes only when this set is not
 empty: a test of a set's truth costs about a tenth of a thread-local lookup.
 A thread that finds it empty has the default modes, since it would have added
 its own `Modes` before its op (a thread that ends with a mode still set leaves
 it here: ops then take the thread-local lookup, never a wrong mode)."""
 
 _DEFAULTS = Modes()
-"""The default modes, which `value.apply` uses while `_changed` is empty (never set it)."""
+"""The default modes, which `node.apply` uses while `_changed` is empty (never set it)."""
 
 
 class _PerThread(threading.local):
@@ -69,7 +69,7 @@ _local = _PerThread()
 def current() -> Modes:
     """This thread's modes.
 
-    `value.apply` reads `_local.modes` once per op instead, and only when
+    `node.apply` reads `_local.modes` once per op instead, and only when
     `_changed` is not empty: a thread-local lookup costs several plain
     attribute reads.
 

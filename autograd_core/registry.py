@@ -3,9 +3,10 @@
 This module is the bottom of the engine: it knows nothing of `Value`. The op
 modules (`autograd_core.ops`) define their forwards and VJPs with the `op`
 decorator, exactly as a user writes an op, and are registered into `OPS`;
-`value.py`, above them, applies an op to Values. Calling an `Op` goes through
-`registry.apply`, which `value.py` sets to `value.apply` when it is imported:
-the one place where a lower module uses a name from a higher one.
+`node.py`, above them, applies an op to Values. Calling an `Op` goes through
+`registry.apply`, which `value.py` sets to `node.apply` when it is imported:
+the place where a lower module uses a name from a higher one (as `node.py`
+uses `Value`, given the same way).
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def _not_installed(op: "Op", inputs: tuple, params: dict) -> Any:
 
 apply: Callable[["Op", tuple, dict], Any] = _not_installed
 """`apply(op, inputs, params)`: run `op` and record the node; set by value.py to
-`value.apply` (the hand-off described above). Look it up when calling
+`node.apply` (the hand-off described above). Look it up when calling
 (`registry.apply(...)`), never import the name: it is replaced."""
 
 
@@ -61,7 +62,7 @@ class Op:
     the graph of the backward pass. Ops with a variable number of inputs give
     `vjp_all` instead, which returns one gradient per input. Calling an op
     applies it to Values, numbers or arrays and returns a Value (see
-    `value.apply`).
+    `node.apply`).
 
     Args:
         name: the op's name.

@@ -45,7 +45,7 @@ clock = _Clock()
 """The process-wide version clock; `clock.now` is the tick of the last change in place."""
 _ticks = itertools.count(1)  # next() on it is atomic under the GIL
 tick = _ticks.__next__
-"""The clock's next tick (an int larger than every tick before): `value.apply`
+"""The clock's next tick (an int larger than every tick before): `node.apply`
 stamps each node it records with one."""
 
 

@@ -215,8 +215,8 @@ ENGINE = {name: path for name, path in MODULES.items() if _within(name, "autogra
 
 
 def test_no_import_cycle_in_autograd_core_even_inside_functions():
-    # The one hand-off from a lower module to a higher one is an assignment
-    # (`registry.apply = apply` in value.py), not an import.
+    # The hand-offs from lower modules to a higher one are assignments
+    # (`node.Value = Value` and `registry.apply = apply` in value.py), not imports.
     graph = {name: {t for t in targets if t in ENGINE}
              for name, targets in _imports(module_level=False).items() if name in ENGINE}
     cycles = _cycles(graph)

@@ -1,7 +1,7 @@
 """The parts of `Value` beyond its core, one module per kind of method.
 
-`value.py` holds the core (construction, properties, `backward`, and `apply`,
-which records a node); `Value` inherits the rest from these mixins. A new
+`value.py` holds the core (construction, properties, `backward`; `node.py`
+has `apply`, which records a node); `Value` inherits the rest from these mixins. A new
 method goes where its kind is, whatever library its name comes from (NumPy's
 and PyTorch's spellings sit side by side):
 

@@ -34,7 +34,7 @@ class OperatorMixin:
     """Mixed into `Value`: its operators, in place or not.
 
     The binary operators take Values, Python numbers and ndarrays on either
-    side, with NumPy's broadcasting. They call `registry.apply` (`value.apply`)
+    side, with NumPy's broadcasting. They call `registry.apply` (`node.apply`)
     directly rather than the op (`ops.add(self, other)`): one Python call less
     per node, which saves 7% of a scalar `+` (callgrind: 9,070 instead of 9,700
     instructions).
