@@ -91,6 +91,8 @@ def log_softmax(a, axis):
     """a - log(sum(exp(a)));  d/da = g - softmax(a) * sum(g)."""
     if not a.size:
         return a.copy()
-    s = a - a.max(axis=axis, keepdims=True)
-    s -= np.log(np.exp(s).sum(axis=axis, keepdims=True))
+    # The reduces through their ufuncs, as `a.max` and `.sum` call them (the same
+    # results), without the methods' Python wrappers (NumPy's _methods).
+    s = a - np.maximum.reduce(a, axis, None, None, True)
+    s -= np.log(np.add.reduce(np.exp(s), axis, None, None, True))
     return s
