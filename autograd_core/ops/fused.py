@@ -54,14 +54,9 @@ def _mse_vjp(g: Any, a: Any, t: Any, reduction: str) -> Any:
     if not n:  # an empty loss: an empty gradient
         return vjp_tools.data(a) * 0
     norm = 2.0 / n if reduction == "mean" else 2.0
-    d = a - t
-    if type(d) is np.ndarray and getattr(g, "dtype", None) is d.dtype:
-        # In place (g has the loss's shape, which d's covers), the same products in
-        # the same order, norm * d being d * norm: two arrays less.
-        d *= norm
-        d *= g
-        return d
-    return norm * d * g
+    # (In place, `d *= norm; d *= g` with a dtype guard, measured 16.9k -> 17.8k: the
+    # two arrays saved on a (4, 1) loss cost less than the guard.)
+    return norm * (a - t) * g
 
 
 @op(lambda g, out, a, t, reduction: _mse_vjp(g, a, t, reduction),
@@ -127,6 +122,8 @@ def cross_entropy(z, t, reduction):
     """-sum(t * log_softmax(z)) over the last axis, then reduced;  d/dz = softmax(z) sum(t) - t, d/dt = -log_softmax(z)."""
     logp = log_softmax.forward(z, axis=-1)
     rows = logp.size // logp.shape[-1] if logp.size else 0
+    # isinstance and .shape rather than np.shape's Python wrapper: with log_softmax's
+    # direct reduces, this forward 111.5k -> 108.4k instructions on 64 rows of 10 classes.
     if reduction != "none" and isinstance(t, np.ndarray) and t.shape == logp.shape:
         s = -np.vdot(t, logp)  # one dot product instead of a product and two sums
         if s - s == 0:  # finite: no -inf logit met a target of 0

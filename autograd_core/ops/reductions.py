@@ -92,7 +92,8 @@ def log_softmax(a, axis):
     if not a.size:
         return a.copy()
     # The reduces through their ufuncs, as `a.max` and `.sum` call them (the same
-    # results), without the methods' Python wrappers (NumPy's _methods).
+    # results), without the methods' Python wrappers (NumPy's _methods): 95.1k ->
+    # 93.4k instructions on (64, 10) float32; callgrind, N and 2N calls.
     s = a - np.maximum.reduce(a, axis, None, None, True)
     s -= np.log(np.add.reduce(np.exp(s), axis, None, None, True))
     return s
