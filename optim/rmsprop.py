@@ -9,7 +9,8 @@ import numpy as np
 
 from autograd_core.checks import boolean, real_number
 
-from .optimizer import Optimizer, lerp_
+from .lerp import lerp_
+from .optimizer import Optimizer
 
 __all__ = ["RMSProp", "RMSprop"]
 
@@ -96,9 +97,9 @@ class RMSProp(Optimizer):
             buf = state["momentum_buffer"]
             buf *= self.momentum
             buf += tmp
-            np.multiply(buf, self.lr, out=tmp)
+            np.multiply(buf, self._lr, out=tmp)  # _lr: the property's call is 2k instructions
         else:
-            tmp *= self.lr
+            tmp *= self._lr
         return tmp
 
 
