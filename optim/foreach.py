@@ -125,7 +125,8 @@ def flat_step(opt: Any, changed: list) -> bool:
     g = group.grad
     scratch = [g, group.tmp][:opt._n_scratch()] if l2 else [group.tmp]
     delta = opt._delta(g, g, fstate, scratch)
-    group.publish(states, fstate)
+    if fstate:  # plain SGD keeps no state: no call
+        group.publish(states, fstate)
     deltas = (group.tmp_views if delta is group.tmp else
               group.grad_views if delta is g else group.views(delta))
     if wd != 0 and not l2:
