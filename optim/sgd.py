@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd_core.checks import boolean, real_number
 
+from .elementwise import scalar
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -89,21 +90,22 @@ class SGD(Optimizer):
                 # The first step's buffer is the gradient itself (no dampening).
                 state["momentum_buffer"] = buf = np.array(g, dtype=p.dtype, copy=True)
             else:
-                buf *= self.momentum
+                buf *= scalar(self.momentum, buf)
                 if self.dampening == 0:  # skips a multiply by 1 and its temporary
                     buf += g
                 else:
                     # Written so as to never touch g, which may be the grad array.
-                    buf += (1.0 - self.dampening) * g
+                    buf += scalar(1.0 - self.dampening, g) * g
             if self.nesterov:
                 # g + momentum * buf
                 if g is tmp:  # tmp holds the decayed gradient: add to it
-                    tmp += self.momentum * buf
+                    tmp += scalar(self.momentum, buf) * buf
                 else:
-                    np.multiply(buf, self.momentum, out=tmp)
+                    np.multiply(buf, scalar(self.momentum, buf), out=tmp)
                     tmp += g
                 g = tmp
             else:
                 g = buf
-        np.multiply(g, self._lr, out=tmp)  # _lr: the property's call is 2k instructions
+        # _lr: the property's call is 2k instructions; scalar(): see its docstring
+        np.multiply(g, scalar(self._lr, g), out=tmp)
         return tmp
