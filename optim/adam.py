@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd_core.checks import boolean, real_number
 
-from .elementwise import lerp_, scalar
+from .lerp import lerp_
 from .optimizer import Optimizer
 
 __all__ = ["Adam", "AdamW"]
@@ -88,8 +88,8 @@ class Adam(Optimizer):
         tmp = scratch[-1]
         m, v = state["exp_avg"], state["exp_avg_sq"]
         lerp_(m, g, 1.0 - beta1, tmp)
-        v *= scalar(beta2, v)  # scalar(): see its docstring
-        np.multiply(g, scalar(1.0 - beta2, g), out=tmp)
+        v *= beta2
+        np.multiply(g, 1.0 - beta2, out=tmp)
         tmp *= g
         v += tmp
         if self.amsgrad:
@@ -100,10 +100,10 @@ class Adam(Optimizer):
         bias_correction2 = 1.0 - beta2 ** step
         step_size = self._lr / bias_correction1  # _lr: the property's call is 2k instructions
         np.sqrt(v, out=tmp)
-        tmp /= scalar(bias_correction2 ** 0.5, tmp)
-        tmp += scalar(self.eps, tmp)
+        tmp /= bias_correction2 ** 0.5
+        tmp += self.eps
         np.divide(m, tmp, out=tmp)
-        tmp *= scalar(step_size, tmp)
+        tmp *= step_size
         return tmp
 
 

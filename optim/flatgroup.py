@@ -8,7 +8,6 @@ checked at each step, by `optim.foreach` and `flat_state`.
 """
 from __future__ import annotations
 
-from itertools import repeat
 from operator import is_
 from typing import Any
 
@@ -60,23 +59,26 @@ class FlatGroup:
         first = states[0]
         if not first:
             return None if any(states) else {}
-        n = len(states)
-        if list(map(len, states)).count(len(first)) != n:
-            return None
         out: dict[str, Any] = {}
         linked = True
         for name, value in first.items():
-            column = list(map(dict.get, states, repeat(name)))
             if name == "step":
-                if column.count(value) != n:
-                    return None
+                for s in states:
+                    if s.get("step") != value:
+                        return None
                 out["step"] = value
+                continue
+            flat, views = self.state.get(name, (None, ()))
+            out[name] = flat
+            for s, v in zip(states, views):
+                if s.get(name) is not v:
+                    linked = False
+                    break
             else:
-                flat, views = self.state.get(name, (None, ()))
-                out[name] = flat
-                # The states hold the views this group handed them: one C-level pass,
-                # not a Python loop (callgrind, o2: TODO).
-                linked = linked and flat is not None and all(map(is_, column, views))
+                linked = linked and flat is not None
+        for s in states:
+            if len(s) != len(first):
+                return None
         return out if linked else self._adopt(states, out)
 
     def _adopt(self, states: list[dict[str, Any]], out: dict[str, Any]) -> dict[str, Any] | None:

@@ -18,6 +18,12 @@ in another layout); L2 weight decay where a parameter is a view (the decayed
 gradient of one parameter could then read another's update); fewer than two
 parameters; parameters of more than `MAX_MEAN_SIZE` elements on average, where
 gathering the gradients costs more than the flat step saves.
+
+The buffers (a `FlatGroup`) are kept while the parameters are the same
+objects, and so is the list of their arrays while the version clock has not
+ticked since the last flat step (where the parameters are all Values, whose
+`.data` gets a new array only with a tick): a step reads each parameter's
+`.grad`, and its `.data` only after another change in place.
 """
 from __future__ import annotations
 

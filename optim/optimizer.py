@@ -19,7 +19,7 @@ from autograd_core.versions import bump_versions
 
 from . import foreach
 from .foreach import grad_array
-from .elementwise import lerp_, scalar
+from .lerp import lerp_
 from .loading import loaded_state
 
 __all__ = ["Optimizer", "lerp_"]
@@ -137,9 +137,9 @@ class Optimizer:
         scales `p` in place by 1 - lr * weight_decay and returns `g`, which is
         never written to."""
         if self._decoupled_decay:
-            p *= scalar(1.0 - self._lr * self.weight_decay, p)
+            p *= 1.0 - self._lr * self.weight_decay
             return g
-        np.multiply(p, scalar(self.weight_decay, p), out=out)
+        np.multiply(p, self.weight_decay, out=out)
         out += g
         return out
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd_core.checks import boolean, real_number
 
-from .elementwise import lerp_, scalar
+from .lerp import lerp_
 from .optimizer import Optimizer
 
 __all__ = ["RMSProp", "RMSprop"]
@@ -79,8 +79,8 @@ class RMSProp(Optimizer):
         # Every operation writes into the state or tmp: no allocation per step.
         tmp = scratch[-1]
         sq = state["square_avg"]
-        sq *= scalar(self.alpha, sq)  # scalar(): see its docstring
-        np.multiply(g, scalar(1.0 - self.alpha, g), out=tmp)
+        sq *= self.alpha
+        np.multiply(g, 1.0 - self.alpha, out=tmp)
         tmp *= g
         sq += tmp
         if self.centered:
@@ -91,15 +91,15 @@ class RMSProp(Optimizer):
             np.sqrt(tmp, out=tmp)
         else:
             np.sqrt(sq, out=tmp)
-        tmp += scalar(self.eps, tmp)
+        tmp += self.eps
         np.divide(g, tmp, out=tmp)
         if self.momentum > 0:
             buf = state["momentum_buffer"]
-            buf *= scalar(self.momentum, buf)
+            buf *= self.momentum
             buf += tmp
-            np.multiply(buf, scalar(self._lr, buf), out=tmp)  # _lr: the property costs 2k instructions
+            np.multiply(buf, self._lr, out=tmp)  # _lr: the property's call is 2k instructions
         else:
-            tmp *= scalar(self._lr, tmp)
+            tmp *= self._lr
         return tmp
 
 

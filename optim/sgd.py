@@ -9,7 +9,6 @@ import numpy as np
 
 from autograd_core.checks import boolean, real_number
 
-from .elementwise import scalar
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -90,22 +89,21 @@ class SGD(Optimizer):
                 # The first step's buffer is the gradient itself (no dampening).
                 state["momentum_buffer"] = buf = np.array(g, dtype=p.dtype, copy=True)
             else:
-                buf *= scalar(self.momentum, buf)
+                buf *= self.momentum
                 if self.dampening == 0:  # skips a multiply by 1 and its temporary
                     buf += g
                 else:
                     # Written so as to never touch g, which may be the grad array.
-                    buf += scalar(1.0 - self.dampening, g) * g
+                    buf += (1.0 - self.dampening) * g
             if self.nesterov:
                 # g + momentum * buf
                 if g is tmp:  # tmp holds the decayed gradient: add to it
-                    tmp += scalar(self.momentum, buf) * buf
+                    tmp += self.momentum * buf
                 else:
-                    np.multiply(buf, scalar(self.momentum, buf), out=tmp)
+                    np.multiply(buf, self.momentum, out=tmp)
                     tmp += g
                 g = tmp
             else:
                 g = buf
-        # _lr: the property's call is 2k instructions; scalar(): see its docstring
-        np.multiply(g, scalar(self._lr, g), out=tmp)
+        np.multiply(g, self._lr, out=tmp)  # _lr: the property's call is 2k instructions
         return tmp
