@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from . import ops, vjp_tools
+from . import inputs, ops, vjp_tools
 from .modes import current as _current_modes
 from .registry import Op, passthrough
 from .versions import check_node, clock as _clock
@@ -55,7 +55,7 @@ def toposort(root: Any, include_constants: bool = False) -> list:
                 if p not in seen:
                     push(p)
         else:
-            for p in reversed(node._parents):
+            for p in reversed(inputs.parents(node)):
                 if p is not None and p.requires_grad and p not in seen:
                     push(p)
     order.reverse()
@@ -83,7 +83,8 @@ def walk_order(root: Any) -> list:
             leaves.append(node)
             continue
         made.append(node)
-        for p in node._parents:
+        # The input Values, from the node's slots (see inputs.py), read inline.
+        for p in (node._in0, node._in1) if node._many is None else node._many[0]:
             if p is not None and p.requires_grad and p not in seen:
                 add(p)
                 push(p)
@@ -110,54 +111,61 @@ def walk(root: Any, seed: Any, *, create_graph: bool, store: bool,
     with _lock:
         order = walk_order(root)
         try:
-            arrived = _propagate(order, seed, create_graph=create_graph, store=store)
+            _propagate(order, seed, create_graph=create_graph, store=store)
         except BaseException:
             for node in order:
                 node._pending = None
             raise
-    if not store:
-        keep = None if targets is None else set(targets)
-        return {node: g for node, g in arrived if keep is None or node in keep}
-    for node, g in arrived:  # only now that the whole pass has succeeded
-        node._grad = g if node._grad is None else node._grad + g
-    return {}
+        # Each node's whole gradient is on it (`_pending`), and only now that the
+        # whole pass has succeeded does it go to `.grad` (or to the caller).
+        if store:
+            for node in order:
+                g, node._pending = node._pending, None
+                node._grad = g if node._grad is None else node._grad + g
+            return {}
+        arrived = {}
+        for node in order:
+            arrived[node], node._pending = node._pending, None
+    return arrived if targets is None else {n: arrived[n] for n in targets if n in arrived}
 
 
-def _propagate(order: list, seed: Any, *, create_graph: bool, store: bool) -> list:
+def _propagate(order: list, seed: Any, *, create_graph: bool, store: bool) -> None:
     """The walk itself (see `walk`): `order` is the `walk_order` of the root,
-    root first. Returns every node with the whole gradient that arrived at it."""
-    arrived, anomaly, now = [], _current_modes().anomaly, _clock.now
+    root first. Leaves on every node of `order` (`_pending`) the whole gradient
+    that arrived at it."""
+    anomaly, now = _current_modes().anomaly, _clock.now
     # The gradients on their way live on the nodes (`_pending`): keeping them in
     # a dict keyed by node instead costs 7-19% per node (measured).
     order[0]._pending = seed
     for node in order:  # each node has received its whole gradient before it is reached
         # The prologue, inline (as a call per node it costs 2.2% of a scalar graph's
-        # forward and backward, callgrind): take the pending gradient; an array
-        # (or one of another type than the data) is settled by `_settled`.
-        g, node._pending = node._pending, None
+        # forward and backward, callgrind): the pending gradient, which stays on the
+        # node; an array (or one of another type than the data) is settled by `_settled`.
+        g = node._pending
         if type(g) is _ndarray or type(g) is not type(node._data):
-            g = _settled(g, node, seed, create_graph=create_graph, own_copy=store)
-        arrived.append((node, g))
+            g = node._pending = _settled(g, node, seed, create_graph=create_graph, own_copy=store)
         if (op := node._op) is None:
             continue
         if node._born < now:  # one comparison per node while nothing changed in place
             check_node(node)
-        params = node._params
-        out, args = (node, node.parents) if create_graph else (node._data, node._args)
-        vjps = op.vjps
-        if vjps is None:  # an op of any number of inputs gives all its gradients at once
-            vjps = _given(op.vjp_all(g, out, *args, **params))
+        if (many := node._many) is None:  # the inputs, from the slots (see inputs.py)
+            parents = node._in0, node._in1  # _in1 is None after an op of one input
+            args = (node._arg0,) if (a1 := node._arg1) is None else (node._arg0, a1)
+        else:
+            parents, args = many
+        out, args = (node, node.parents) if create_graph else (node._data, args)
+        vjps = op.vjps if op.vjps is not None else _given(op.vjp_all(g, out, *args, **node._params))
         # Per input: `edge_grad(node, i, g)` written out, then the accumulation,
         # inline: this runs once per edge.
         i = -1
-        for p in node._parents:
+        for p in parents:
             i += 1
             if p is None or not p.requires_grad:
                 continue
             if (vjp := vjps[i]) is passthrough:
                 gi = g
-            elif params:
-                gi = vjp(g, out, *args, **params)
+            elif node._params:
+                gi = vjp(g, out, *args, **node._params)
             elif len(args) == 2:  # spelled out, as most ops have two inputs (see walk_order)
                 gi = vjp(g, out, args[0], args[1])
             else:
@@ -173,7 +181,6 @@ def _propagate(order: list, seed: Any, *, create_graph: bool, store: bool) -> li
                 p._pending = gi
             else:  # a leaf would get its consumer's gradient array itself: a copy
                 p._pending = g.copy()
-    return arrived
 
 
 def _settled(g: Any, node: Any, seed: Any, *, create_graph: bool, own_copy: bool) -> Any:
@@ -197,7 +204,7 @@ def edge_grad(node: Any, i: int, g: Any) -> Any:
     """What `node`, whose gradient is the ndarray `g`, sends back to its input `i`:
     its op's VJP, summed to the input's shape (the backward walk does the same,
     written out in its inner loop)."""
-    op, out, args, params = node._op, node._data, node._args, node._params
+    op, out, args, params = node._op, node._data, inputs.args(node), node._params
     if op.vjps is None:
         gi = op.vjp_all(g, out, *args, **params)[i]
     else:
@@ -240,7 +247,7 @@ def _check_grad(g: Any, op: Op, i: int, node: Any) -> None:
     """Raise `FloatingPointError` if the gradient for input `i` holds NaN or inf."""
     arr = vjp_tools.data(g)
     if not np.isfinite(arr).all():
-        shapes = [np.shape(a) for a in node._args]
+        shapes = [np.shape(a) for a in inputs.args(node)]
         raise FloatingPointError(
             f"{op.name}: backward gradient for input {i} (of shape {shapes[i]}) holds NaN "
             f"or inf; input shapes {shapes}, output shape {np.shape(node._data)}")

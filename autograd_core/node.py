@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import const, default_consts, to_array
+from .inputs import LEAF
 from .modes import _DEFAULTS, _changed, _local
 from .registry import Op
 from .versions import tick as _tick
@@ -36,8 +37,7 @@ def _init_leaf(v: Value, data: Any, requires_grad: bool, label: str) -> None:
     v.requires_grad = requires_grad
     v.label = label
     v._op = None
-    v._parents = ()
-    v._args = None
+    v._many = LEAF
     v._params = None
     v._scope = ()
     v._pending = None
@@ -115,38 +115,48 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
     # (what a scalar graph is made of), gathered without the general loop and
     # passed to the forward spelled out: the same operands and the same forward
     # as the loop below, so the same results: -9% CPU time on a scalar graph's forward.
-    datas = None
-    if not params:
-        n = len(inputs)
-        if n == 2:
-            a, b = inputs
-            ta, tb = type(a), type(b)
-            if ta is Value and (tb is Value or tb is float or tb is int):
-                if tb is Value:
-                    datas, parents = (a._data, b._data), (a, b)
-                    record = a.requires_grad or b.requires_grad
-                else:
-                    datas, parents, record = (a._data, b), (a, None), a.requires_grad
-            elif tb is Value and (ta is float or ta is int):
-                datas, parents, record = (a, b._data), (None, b), b.requires_grad
-            if datas is not None:
-                try:
-                    out = op.forward(datas[0], datas[1])
-                except (ValueError, IndexError, TypeError) as e:
-                    raise _forward_error(op, datas, e) from None
-        elif n == 1 and type(inputs[0]) is Value:
-            a = inputs[0]
-            datas, parents, record = (a._data,), (a,), a.requires_grad
+    # The inputs go to the node's slots (see inputs.py): p0, p1 the Values, d0, d1 the data.
+    n = len(inputs) if not params else 0
+    p0 = p1 = d0 = d1 = many = None
+    if n == 2:
+        a, b = inputs
+        ta, tb = type(a), type(b)
+        if ta is Value and (tb is Value or tb is float or tb is int):
+            if tb is Value:
+                d0, d1, p0, p1 = a._data, b._data, a, b
+                record = a.requires_grad or b.requires_grad
+            else:
+                d0, d1, p0, record = a._data, b, a, a.requires_grad
+        elif tb is Value and (ta is float or ta is int):
+            d0, d1, p0, p1, record = a, b._data, None, b, b.requires_grad
+        else:
+            n = 0
+        if n:
             try:
-                out = op.forward(datas[0])
+                out = op.forward(d0, d1)
             except (ValueError, IndexError, TypeError) as e:
-                raise _forward_error(op, datas, e) from None
-    if datas is None:
+                raise _forward_error(op, (d0, d1), e) from None
+    elif n == 1 and type(inputs[0]) is Value:
+        p0 = inputs[0]
+        d0, record = p0._data, p0.requires_grad
+        try:
+            out = op.forward(d0)
+        except (ValueError, IndexError, TypeError) as e:
+            raise _forward_error(op, (d0,), e) from None
+    else:
+        n = 0
+    if not n:
         datas, parents, record = _operands(inputs)
         try:
             out = op.forward(*datas, **params) if params else op.forward(*datas)
         except (ValueError, IndexError, TypeError) as e:
             raise _forward_error(op, datas, e) from None
+        if len(datas) == 2:
+            (d0, d1), (p0, p1) = datas, parents
+        elif len(datas) == 1:
+            d0, p0 = datas[0], parents[0]
+        else:
+            many = (parents, datas)
     if type(out) is _ndarray:
         if not out.ndim:
             out = out[()]
@@ -159,7 +169,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
     if modes.anomaly and not np.isfinite(out).all():
         raise FloatingPointError(
             f"{op.name}: forward output of shape {np.shape(out)} holds NaN or inf "
-            f"(input shapes {[np.shape(d) for d in datas]})")
+            f"(input shapes {[np.shape(d) for d in _gathered(many, d0, d1)]})")
     # The node set-up of _init_leaf, inline: this runs once per op.
     v = _new(Value)
     v._data = out
@@ -170,17 +180,25 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
     if record and modes.grad_enabled:
         v.requires_grad = True
         v._op = op
-        v._parents = parents
-        v._args = datas
         v._params = params
         v._born = _tick()
+        v._many = many
+        if many is None:
+            v._in0 = p0
+            v._in1 = p1
+            v._arg0 = d0
+            v._arg1 = d1
     else:
         v.requires_grad = False
         v._op = None
-        v._parents = ()
-        v._args = None
         v._params = None
+        v._many = LEAF
     return v
+
+
+def _gathered(many: tuple | None, d0: Any, d1: Any) -> tuple:
+    """The inputs' data, from what `apply` gathered (for the anomaly message)."""
+    return many[1] if many is not None else (d0,) if d1 is None else (d0, d1)
 
 
 def _forward_error(op: Op, datas: list, e: Exception) -> Exception:

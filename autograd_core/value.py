@@ -17,7 +17,7 @@ from typing import Any, Mapping, Union
 
 import numpy as np
 
-from . import node, numpy_api, registry
+from . import inputs, node, numpy_api, registry
 from .backward import walk
 from .dtypes import const, to_array
 from .mixins import ValueMixin
@@ -76,17 +76,13 @@ class Value(ValueMixin):
     """
 
     # _data: an ndarray, or a NumPy scalar for 0-d results (see apply);
-    # _parents: a tuple of the input Values, None where a constant entered
-    # (made a Value on first access of .parents); _args: a tuple of the inputs'
-    # data, as the op saw it (tuples, not lists: a tuple of arrays and NumPy
-    # scalars leaves the garbage collector's tracking at its first collection,
-    # so the collector follows two objects per node instead of three: the
-    # collector's share of the long chain, GC on minus GC off, 3.55 -> 3.14 us
-    # per node, benchmarks/run.py --only chain [--no-gc]); _born: the version clock's tick when the node was
-    # recorded (later nodes have larger ones); _written: the tick of its last
-    # change in place (set then).
-    __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_args", "_op",
-                 "_params", "_scope", "_pending", "_born", "_written", "__weakref__")
+    # _in0, _in1, _arg0, _arg1, _many: the op's inputs, Values and data (see
+    # inputs.py: in slots, so that the collector follows one object per node);
+    # _born: the version clock's tick when the node was recorded (later nodes
+    # have larger ones); _written: the tick of its last change in place (set then).
+    __slots__ = ("_data", "_grad", "requires_grad", "label", "_in0", "_in1", "_arg0", "_arg1",
+                 "_many", "_op", "_params", "_scope", "_pending", "_born", "_written",
+                 "__weakref__")
     # NumPy's functions on Values map onto the ops (numpy_api.py); the operators
     # below never pass through them.
     __array_ufunc__ = numpy_api.array_ufunc
@@ -163,11 +159,15 @@ class Value(ValueMixin):
         Numbers and arrays that entered the op as constants appear as leaves
         that require no grad.
         """
-        ps = self._parents
-        if any(p is None for p in ps):
+        ps = inputs.parents(self)
+        if any(p is None for p in ps):  # made Values once, kept in the slots
             dtype = self._data.dtype
-            ps = self._parents = tuple([_leaf(const(a, dtype)) if p is None else p
-                                        for p, a in zip(ps, self._args)])
+            ps = tuple([_leaf(const(a, dtype)) if p is None else p
+                        for p, a in zip(ps, inputs.args(self))])
+            if self._many is None:
+                self._in0, self._in1 = ps if len(ps) == 2 else (ps[0], None)
+            else:
+                self._many = (ps, self._many[1])
         return ps
 
     @property

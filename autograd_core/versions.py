@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from . import inputs
+
 __all__ = ["clock", "tick", "bump_version", "bump_versions", "check_node"]
 
 
@@ -165,7 +167,8 @@ def check_node(node: Any) -> None:
     op = node._op
     suspects = [(node, None, node._data)]
     if op.needs_inputs:  # an input entered as a constant array is a suspect too (a view)
-        suspects += [(p, k, a) for k, (p, a) in enumerate(zip(node._parents, node._args))]
+        suspects += [(p, k, a) for k, (p, a) in enumerate(zip(inputs.parents(node),
+                                                                inputs.args(node)))]
     for v, k, data in suspects:
         itself = v is not None and getattr(v, "_written", 0) > born
         if itself or _memory_written(data) > born:

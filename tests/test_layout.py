@@ -267,8 +267,8 @@ def test_backward_functions_are_short():
 
 
 WINGS = ("autograd_core.viz", "autograd_core.cli", "nn", "optim")
-VALUE_FIELDS = {"_data", "_grad", "_parents", "_args", "_op", "_params", "_scope", "_pending",
-                "_born", "_written"}
+VALUE_FIELDS = {"_data", "_grad", "_in0", "_in1", "_arg0", "_arg1", "_many", "_op", "_params",
+                "_scope", "_pending", "_born", "_written"}
 
 
 def _wing(name: str) -> str | None:
