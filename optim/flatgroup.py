@@ -20,8 +20,8 @@ __all__ = ["FlatGroup"]
 class FlatGroup:
     """Flat buffers for given parameters, whose arrays have one dtype, with a view per parameter."""
 
-    __slots__ = ("params", "values", "tracked", "datas", "seen", "shapes", "dtype", "bounds", "grad",
-                 "tmp", "grad_views", "tmp_views", "state")
+    __slots__ = ("params", "values", "tracked", "datas", "seen", "shapes", "dtype", "bounds",
+                 "grad", "tmp", "grad_views", "tmp_views", "state")
 
     def __init__(self, params: list[Any], arrays: list[np.ndarray]) -> None:
         self.params = tuple(params)

@@ -76,8 +76,11 @@ def _gather(opt: Any, group: FlatGroup, l2: bool) -> list[np.ndarray] | None:
     return the parameters' arrays, or None, with nothing changed, to decline."""
     params, dtype = group.params, group.dtype
     # The arrays of the last step where the version clock has not ticked since
-    # (assigning `.data` ticks it): the `.data` property's call is 2k instructions
-    # a parameter (callgrind).
+    # (assigning `.data` ticks it): the `.data` and `.grad` properties cost 2k
+    # instructions a read (callgrind, 8 reads 16.0k). With the group kept and the
+    # learning rate read without its property, per step (benchmarks/instructions.py):
+    # o1 (XOR 2-4-1, SGD) 75.3k -> 69.4k, o2 (64-128-10, Adam) 264.8k -> 260.2k,
+    # o4 (16 x Linear(32,32), SGD) 459.9k -> 403.8k.
     datas = group.datas if group.seen == clock.now else [param.data for param in params]
     for param, p, shape, view in zip(params, datas, group.shapes, group.grad_views):
         g = param.grad
@@ -148,7 +151,9 @@ def flat_step(opt: Any, changed: list) -> bool:
 def settle(opt: Any) -> None:
     """After a flat step and its version bump: the group's arrays are its
     parameters' as of the version clock's reading now (where the parameters
-    are all Values: another object's `.data` can change without a tick)."""
+    are all Values: another object's `.data` can change without a tick). A
+    step is not meant to run while another thread changes its parameters: a
+    `.data` assigned by one between the bump and this reading would be missed."""
     group = opt._flat
     if group.tracked:
         group.seen = clock.now

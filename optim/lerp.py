@@ -1,4 +1,5 @@
-"""`lerp_`: the linear interpolation of Adam's and RMSProp's moving averages, rounded as torch rounds it."""
+"""`lerp_`: the linear interpolation of Adam's and RMSProp's moving averages,
+rounded as torch rounds it."""
 
 from __future__ import annotations
 

@@ -97,7 +97,8 @@ class RMSProp(Optimizer):
             buf = state["momentum_buffer"]
             buf *= self.momentum
             buf += tmp
-            np.multiply(buf, self._lr, out=tmp)  # _lr: the property's call is 2k instructions
+            # _lr: the property costs 2k instructions (callgrind)
+            np.multiply(buf, self._lr, out=tmp)
         else:
             tmp *= self._lr
         return tmp
