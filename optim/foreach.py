@@ -18,6 +18,12 @@ in another layout); L2 weight decay where a parameter is a view (the decayed
 gradient of one parameter could then read another's update); fewer than two
 parameters; parameters of more than `MAX_MEAN_SIZE` elements on average, where
 gathering the gradients costs more than the flat step saves.
+
+The buffers (a `FlatGroup`) are kept while the parameters are the same
+objects, and so is the list of their arrays while the version clock has not
+ticked since the last flat step (where the parameters are all Values, whose
+`.data` gets a new array only with a tick): a step reads each parameter's
+`.grad`, and its `.data` only after another change in place.
 """
 from __future__ import annotations
 
@@ -25,9 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Value
+from autograd_core.versions import clock
 
-__all__ = ["FlatGroup", "flat_step", "grad_array"]
+from .flatgroup import FlatGroup
+
+__all__ = ["FlatGroup", "flat_step", "grad_array", "settle"]
+
+_ndarray = np.ndarray
 
 
 def grad_array(grad: Any) -> np.ndarray:
@@ -48,85 +58,6 @@ MAX_MEAN_SIZE = 4096
 """The flat step runs where the parameters hold at most this many elements on average."""
 
 
-class FlatGroup:
-    """Flat buffers for parameters of given shapes and one dtype, with a view per parameter."""
-
-    __slots__ = ("shapes", "dtype", "bounds", "grad", "tmp", "grad_views", "tmp_views",
-                 "state")
-
-    def __init__(self, arrays: list[np.ndarray]) -> None:
-        self.shapes = [a.shape for a in arrays]
-        self.dtype = arrays[0].dtype
-        stops = np.cumsum([a.size for a in arrays]).tolist()
-        self.bounds = list(zip([0] + stops[:-1], stops))
-        self.grad = np.empty(stops[-1], self.dtype)
-        self.tmp = np.empty(stops[-1], self.dtype)
-        self.grad_views = self.views(self.grad)
-        self.tmp_views = self.views(self.tmp)
-        # state name -> (its flat array, the per-parameter views held in the states)
-        self.state: dict[str, tuple[np.ndarray, list[np.ndarray]]] = {}
-
-    def views(self, flat: np.ndarray) -> list[np.ndarray]:
-        """Each parameter's slice of `flat`, in its shape."""
-        return [flat[a:b].reshape(s) for (a, b), s in zip(self.bounds, self.shapes)]
-
-    def flat_state(self, states: list[dict[str, Any]]) -> dict[str, Any] | None:
-        """The state an update rule gets for the flat arrays (`{}` before the first
-        step), or None where the parameters' states differ. State made by the
-        per-parameter step or by `load_state_dict` is moved into flat buffers here."""
-        first = states[0]
-        if not first:
-            return None if any(states) else {}
-        out: dict[str, Any] = {}
-        linked = True
-        for name, value in first.items():
-            if name == "step":
-                for s in states:
-                    if s.get("step") != value:
-                        return None
-                out["step"] = value
-                continue
-            flat, views = self.state.get(name, (None, ()))
-            out[name] = flat
-            for s, v in zip(states, views):
-                if s.get(name) is not v:
-                    linked = False
-                    break
-            else:
-                linked = linked and flat is not None
-        for s in states:
-            if len(s) != len(first):
-                return None
-        return out if linked else self._adopt(states, out)
-
-    def _adopt(self, states: list[dict[str, Any]], out: dict[str, Any]) -> dict[str, Any] | None:
-        """Copy the per-parameter state arrays into flat buffers and hand the
-        states views of them; None (nothing changed) where they do not fit."""
-        names = [name for name in out if name != "step"]
-        for s, shape in zip(states, self.shapes):
-            for name in names:
-                a = s.get(name)
-                if type(a) is not np.ndarray or a.shape != shape or a.dtype != self.dtype:
-                    return None
-        for name in names:
-            out[name] = np.concatenate([s[name].reshape(-1) for s in states])
-        self.publish(states, out)
-        return out
-
-    def publish(self, states: list[dict[str, Any]], out: dict[str, Any]) -> None:
-        """Hand each parameter's state its view of the flat state `out` (new
-        buffers made by the update rule included), and the step count."""
-        for name, value in out.items():
-            if name == "step":
-                for s in states:
-                    s["step"] = value
-            elif self.state.get(name, (None,))[0] is not value:
-                views = self.views(value)
-                self.state[name] = (value, views)
-                for s, v in zip(states, views):
-                    s[name] = v
-
-
 def _regroup(opt: Any) -> FlatGroup | None:
     """New flat buffers for `opt`'s parameters as they are now; None where their
     dtypes differ or they are too large for the flat step to pay."""
@@ -135,8 +66,41 @@ def _regroup(opt: Any) -> FlatGroup | None:
     if any(p.dtype is not dtype for p in datas) \
             or sum(p.size for p in datas) > MAX_MEAN_SIZE * len(datas):
         return None
-    opt._flat = FlatGroup(datas)
+    opt._flat = FlatGroup(opt.params, datas)
     return opt._flat
+
+
+def _gather(opt: Any, group: FlatGroup, l2: bool) -> list[np.ndarray] | None:
+    """Check each parameter and copy its gradient into the flat buffer (decayed
+    under L2 decay by `Optimizer._decay`, as the per-parameter step decays it);
+    return the parameters' arrays, or None, with nothing changed, to decline."""
+    params, dtype = group.params, group.dtype
+    # The arrays of the last step where the version clock has not ticked since
+    # (assigning `.data` ticks it): the `.data` and `.grad` properties cost 2k
+    # instructions a read (callgrind, 8 reads 16.0k). With the group kept and the
+    # learning rate read without its property, per step (benchmarks/instructions.py):
+    # o1 (XOR 2-4-1, SGD) 75.3k -> 69.4k, o2 (64-128-10, Adam) 264.8k -> 260.2k,
+    # o4 (16 x Linear(32,32), SGD) 459.9k -> 403.8k.
+    datas = group.datas if group.seen == clock.now else [param.data for param in params]
+    for param, p, shape, view in zip(params, datas, group.shapes, group.grad_views):
+        g = param.grad
+        if g is None:
+            return None
+        if type(g) is not _ndarray:
+            g = grad_array(g)
+        if g.shape != shape or p.shape != shape or g.dtype is not dtype \
+                or p.dtype is not dtype:
+            opt._flat = None  # the next step makes buffers for the shapes then
+            return None
+        if l2:
+            if p.base is not None:
+                return None
+            opt._decay(p, g, view)  # weight_decay * p + g, written into the flat buffer
+        else:
+            # 2.1k instructions a copy against np.copyto's 4.0k (callgrind, 4 floats)
+            view[...] = g
+    group.datas = datas
+    return datas
 
 
 def flat_step(opt: Any, changed: list) -> bool:
@@ -144,13 +108,15 @@ def flat_step(opt: Any, changed: list) -> bool:
     updated to `changed`; False, with nothing changed, where it does not apply
     (see the module's docstring)."""
     params, states = opt.params, opt.state
-    if len(params) < 2 or len(states) != len(params):
-        return False
     group = opt._flat
-    if group is None or len(group.shapes) != len(params):
+    if group is None or not group.serves(params):
+        if len(params) < 2:
+            return False
         group = _regroup(opt)
         if group is None:
             return False
+    if len(states) != len(params):
+        return False
     # The states first: where steps differ (a parameter once skipped), every later
     # step declines here, before any gradient is gathered.
     fstate = group.flat_state(states)
@@ -158,42 +124,36 @@ def flat_step(opt: Any, changed: list) -> bool:
         if any(param.data.shape != s for param, s in zip(params, group.shapes)):
             opt._flat = None  # state for parameters of new shapes: new buffers next step
         return False
-    dtype, wd = group.dtype, opt.weight_decay
+    wd = opt.weight_decay
     l2 = wd != 0 and not opt._decoupled_decay
-    datas = []
-    # One pass checks each parameter and gathers its gradient (decayed under L2
-    # decay by `Optimizer._decay`, as the per-parameter step decays it).
-    for param, shape, view in zip(params, group.shapes, group.grad_views):
-        g = param.grad
-        if g is None:
-            return False
-        if type(g) is not np.ndarray:
-            g = grad_array(g)
-        p = param.data
-        if g.shape != shape or p.shape != shape or g.dtype is not dtype \
-                or p.dtype is not dtype:
-            opt._flat = None  # the next step makes buffers for the shapes then
-            return False
-        if l2:
-            if p.base is not None:
-                return False
-            opt._decay(p, g, view)  # weight_decay * p + g, written into the flat buffer
-        else:
-            # 2.1k instructions a copy against np.copyto's 4.0k (callgrind, 4 floats)
-            view[...] = g
-        datas.append(p)
+    datas = _gather(opt, group, l2)
+    if datas is None:
+        return False
     # From here on the step is taken: nothing declines.
+    changed += group.values
     g = group.grad
     scratch = [g, group.tmp][:opt._n_scratch()] if l2 else [group.tmp]
     delta = opt._delta(g, g, fstate, scratch)
-    group.publish(states, fstate)
+    if fstate:  # plain SGD keeps no state: no call
+        group.publish(states, fstate)
     deltas = (group.tmp_views if delta is group.tmp else
               group.grad_views if delta is g else group.views(delta))
-    decoupled = wd != 0 and not l2
-    for param, p, d in zip(params, datas, deltas):
-        if decoupled:
+    if wd != 0 and not l2:
+        for p, d in zip(datas, deltas):
             opt._decay(p, d, d)  # p scaled by 1 - lr * weight_decay; d is not written to
-        p -= d
-        if type(param) is Value or isinstance(param, Value):
-            changed.append(param)
+            p -= d
+    else:
+        for p, d in zip(datas, deltas):
+            p -= d
     return True
+
+
+def settle(opt: Any) -> None:
+    """After a flat step and its version bump: the group's arrays are its
+    parameters' as of the version clock's reading now (where the parameters
+    are all Values: another object's `.data` can change without a tick). A
+    step is not meant to run while another thread changes its parameters: a
+    `.data` assigned by one between the bump and this reading would be missed."""
+    group = opt._flat
+    if group.tracked:
+        group.seen = clock.now

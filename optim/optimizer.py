@@ -19,27 +19,10 @@ from autograd_core.versions import bump_versions
 
 from . import foreach
 from .foreach import grad_array
+from .lerp import lerp_
 from .loading import loaded_state
 
 __all__ = ["Optimizer", "lerp_"]
-
-
-def lerp_(a: np.ndarray, b: np.ndarray, weight: float, tmp: np.ndarray) -> None:
-    """`a += weight * (b - a)`, in place, rounded as `torch.lerp_` rounds it.
-
-    Args:
-        a: the array updated in place.
-        b: the array moved toward.
-        weight: the fraction of the way to go.
-        tmp: a scratch array shaped like `a`, overwritten.
-    """
-    np.subtract(b, a, out=tmp)
-    if weight < 0.5:
-        tmp *= weight
-        a += tmp
-    else:
-        tmp *= 1.0 - weight
-        np.subtract(b, tmp, out=a)
 
 
 class Optimizer:
@@ -154,7 +137,7 @@ class Optimizer:
         scales `p` in place by 1 - lr * weight_decay and returns `g`, which is
         never written to."""
         if self._decoupled_decay:
-            p *= 1.0 - self.lr * self.weight_decay
+            p *= 1.0 - self._lr * self.weight_decay
             return g
         np.multiply(p, self.weight_decay, out=out)
         out += g
@@ -197,18 +180,22 @@ class Optimizer:
         """
         loss = closure() if closure is not None else None
         changed: list[Value] = []  # the Values updated, whose version the step bumps
+        flat = False
         try:
             # Flat, as torch's foreach path, where the parameters allow it. Callgrind,
             # instructions per optimizer step (benchmarks/instructions.py o1, o2), per
             # parameter -> flat: Adam on 64-128-10 396k -> 265k (-33%), SGD on XOR
             # 2-4-1 87.8k -> 75.1k (-14%), SGD on 16 x Linear(32,32) 672k -> 460k;
             # whole training steps t1 509k -> 493k (-3%), t2 1.69M -> 1.57M (-7%).
-            if not (self.foreach and foreach.flat_step(self, changed)):
+            flat = self.foreach and foreach.flat_step(self, changed)
+            if not flat:
                 self._step_each(changed)
         finally:
             # Graphs recorded before this step can no longer backward (one tick for
             # all parameters: a call per parameter would cost more than the check).
             bump_versions(changed)
+        if flat:
+            foreach.settle(self)
         return loss
 
     def _step_each(self, changed: list[Value]) -> None:

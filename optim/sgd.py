@@ -105,5 +105,5 @@ class SGD(Optimizer):
                 g = tmp
             else:
                 g = buf
-        np.multiply(g, self.lr, out=tmp)
+        np.multiply(g, self._lr, out=tmp)  # _lr: the property costs 2k instructions
         return tmp

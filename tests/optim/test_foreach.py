@@ -247,3 +247,37 @@ def test_large_parameters_step_one_by_one(flat_calls):
     opt.step()
     assert flat_calls == [False]
     np.testing.assert_allclose(params[1].data, 0.9, rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [Value, Param])
+def test_data_given_a_new_array_between_flat_steps_is_the_one_updated(make, flat_calls):
+    # The flat step keeps the parameters' arrays from step to step while the version
+    # clock has not ticked: assigning `.data` ticks it (a Value), or the parameter is
+    # not a Value and its arrays are read at every step.
+    params = [make(np.ones(3)), make(np.ones(2))]
+    opt = optim.SGD(params, lr=0.5)
+    for _ in range(2):
+        for p in params:
+            p.grad = np.ones(p.data.shape)
+        opt.step()
+    old = params[0].data
+    params[0].data = np.full(3, 10.0)
+    for p in params:
+        p.grad = np.ones(p.data.shape)
+    opt.step()
+    assert flat_calls == [True] * 3
+    np.testing.assert_array_equal(params[0].data, np.full(3, 9.5))
+    np.testing.assert_array_equal(old, np.zeros(3))  # no longer the parameter's: not stepped
+    np.testing.assert_array_equal(params[1].data, np.full(2, -0.5))
+
+
+def test_every_flat_step_bumps_versions():
+    a, b = Value(np.ones(3)), Value(np.ones((2, 2)))
+    opt = optim.SGD([a, b], lr=0.1)
+    for _ in range(3):  # the later steps reuse the arrays kept by the first
+        opt.zero_grad()
+        loss = (a * a).sum() + (b * b).sum()
+        loss.backward()
+        opt.step()
+        with pytest.raises(RuntimeError, match="changed in place"):
+            loss.backward()
