@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FLOAT_DTYPES", "set_default_dtype", "get_default_dtype", "to_array", "const"]
+__all__ = ["FLOAT_DTYPES", "set_default_dtype", "get_default_dtype", "to_array", "is_float_array", "const"]
 
 FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 """The float dtypes a Value may have."""
@@ -110,6 +110,12 @@ def to_array(data: Any, dtype: Any = None, name: str = "Value", copy: bool = Tru
     return np.array(arr, dtype=d, copy=True) if copy else np.asarray(arr, dtype=d)
 
 
+def is_float_array(x: np.ndarray) -> bool:
+    """Whether the ndarray `x` holds floats of a dtype the ops take as they are
+    (float16, float32, float64): `const` copies such an array, keeping its dtype."""
+    return x.dtype.kind == "f" and x.dtype.itemsize <= 8
+
+
 def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
     """A non-Value operand as raw data for an op.
 
@@ -136,12 +142,11 @@ def const(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
         # dtype, so they can stay as they are next to a Value's data.
         return x if weak else dtype.type(x)
     if isinstance(x, _ndarray):
-        kind = x.dtype.kind
-        if kind == "f" and x.dtype.itemsize <= 8:
+        if is_float_array(x):
             # A copy: the op keeps the operand as it is now, so refilling the
             # array later (a reused batch buffer) changes no gradient.
             return x.copy()
-        if kind in "biu":
+        if x.dtype.kind in "biu":
             return x.astype(dtype)
         raise TypeError(f"unsupported operand: array of dtype {x.dtype}")
     if isinstance(x, np.floating) and x.dtype in FLOAT_DTYPES:
