@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FLOAT_DTYPES", "set_default_dtype", "get_default_dtype", "to_array", "is_float_array", "const"]
+__all__ = ["FLOAT_DTYPES", "set_default_dtype", "get_default_dtype", "to_array", "is_float_array",
+           "const"]
 
 FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 """The float dtypes a Value may have."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["LEAF", "parents", "args"]
+__all__ = ["LEAF", "parents", "args", "data"]
 
 LEAF = ((), ())
 """The `_many` of a leaf: no parents, no data."""
@@ -38,6 +38,12 @@ def parents(node: Any) -> tuple:
 def args(node: Any) -> tuple:
     """The data of the node's inputs in order, as its op saw them; `()` for a leaf."""
     many = node._many
+    return many[1] if many is not None else data(None, node._arg0, node._arg1)
+
+
+def data(many: tuple | None, arg0: Any, arg1: Any) -> tuple:
+    """The inputs' data from what the slots hold (`_many`, `_arg0`, `_arg1`), for
+    `apply`, which has them before the node is made."""
     if many is not None:
         return many[1]
-    return (node._arg0,) if node._arg1 is None else (node._arg0, node._arg1)
+    return (arg0,) if arg1 is None else (arg0, arg1)

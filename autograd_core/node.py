@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import const, default_consts, is_float_array, to_array
-from .inputs import LEAF
+from .inputs import LEAF, data as _input_data
 from .modes import _DEFAULTS, _changed, _local
 from .registry import Op
 from .versions import tick as _tick
@@ -175,7 +175,7 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
     if modes.anomaly and not np.isfinite(out).all():
         raise FloatingPointError(
             f"{op.name}: forward output of shape {np.shape(out)} holds NaN or inf "
-            f"(input shapes {[np.shape(d) for d in _gathered(many, d0, d1)]})")
+            f"(input shapes {[np.shape(d) for d in _input_data(many, d0, d1)]})")
     # The node set-up of _init_leaf, inline: this runs once per op.
     v = _new(Value)
     v._data = out
@@ -200,11 +200,6 @@ def apply(op: Op, inputs: tuple, params: dict) -> Value:
         v._params = None
         v._many = LEAF
     return v
-
-
-def _gathered(many: tuple | None, d0: Any, d1: Any) -> tuple:
-    """The inputs' data, from what `apply` gathered (for the anomaly message)."""
-    return many[1] if many is not None else (d0,) if d1 is None else (d0, d1)
 
 
 def _forward_error(op: Op, datas: list, e: Exception) -> Exception:
