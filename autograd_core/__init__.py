@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import accelerator  # first: its finder decides, for each module below, compiled or source
 from . import ops, vjp_tools
 from .combine import concat, hstack, maximum, minimum, stack, vstack, where
 from .differential_operators import compute_grads, grad, value_and_grad

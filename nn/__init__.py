@@ -1,5 +1,7 @@
 """Neural-network modules, losses, data and training."""
 
+from autograd_core import accelerator as _accelerator  # first: its finder (compiled or source)
+
 from . import callbacks, datasets, functional, init
 from .activations import (ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU6, SiLU,
                           Softmax, Softplus, Softsign)
