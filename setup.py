@@ -58,7 +58,8 @@ class OptionalBuildExt(build_ext):
         try:
             super().build_extension(ext)
         except Exception as err:
-            _skip(f"{ext.name} did not compile: {err}")
+            print(f"autograd-core: {ext.name} runs as pure Python (it did not compile: {err})",
+                  file=sys.stderr)
 
     def write_manifest(self) -> None:
         """Record the SHA-256 of each compiled module's source: a source edited since
