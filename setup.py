@@ -30,11 +30,12 @@ ACCELERATED = [
     "autograd_core/inputs.py", "autograd_core/versions.py", "autograd_core/modes.py",
     "autograd_core/dtypes.py", "autograd_core/registry.py",
     "autograd_core/mixins/operators.py", "autograd_core/mixins/elementwise.py",
-    "autograd_core/ops/elementwise.py", "autograd_core/ops/activations.py",
+    "autograd_core/vjp_tools.py", "autograd_core/ops/elementwise.py",
+    "autograd_core/ops/activations.py", "autograd_core/ops/fused.py",
     "autograd_core/ops/linalg.py", "autograd_core/ops/reductions.py",
-    "nn/module.py", "nn/layers.py", "nn/functional.py", "nn/losses.py",
-    "optim/optimizer.py", "optim/foreach.py", "optim/flatgroup.py", "optim/adam.py",
-    "optim/sgd.py",
+    "nn/module.py", "nn/inputs.py", "nn/layers.py", "nn/activations.py", "nn/functional.py",
+    "nn/losses.py", "optim/optimizer.py", "optim/foreach.py", "optim/flatgroup.py",
+    "optim/lerp.py", "optim/adam.py", "optim/sgd.py",
 ]
 DIRECTIVES = {"language_level": 3, "binding": True, "annotation_typing": False}
 
