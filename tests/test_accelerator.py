@@ -8,6 +8,7 @@ second time with AUTOGRAD_CORE_PURE_PYTHON=1.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
+from setuptools import Distribution, Extension
 
 from autograd_core import accelerator
 
@@ -121,3 +123,19 @@ def test_the_finder_takes_the_source_where_edited_or_unrecorded_or_pure(folder):
     # nn's modules loaded under the private name (a student's nn.py shadows `nn`).
     private = accelerator.SourceFirst(pure=False, manifest={"nn.mod": digest})
     assert private.find_spec("autograd_core.nn.mod", [str(folder)]) is None
+
+
+def test_a_module_that_does_not_compile_is_left_out_and_the_build_goes_on(tmp_path, capfd):
+    # setup.py's build_ext, on an extension no compiler can build (or where none is).
+    spec = importlib.util.spec_from_file_location("project_setup", ROOT / "setup.py")
+    setup_py = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup_py)
+    (tmp_path / "broken.c").write_text("this is not C\n")
+    dist = Distribution({"ext_modules": [Extension("nn.broken", [str(tmp_path / "broken.c")])]})
+    build = setup_py.OptionalBuildExt(dist)
+    build.build_lib, build.build_temp = str(tmp_path / "lib"), str(tmp_path / "temp")
+    build.ensure_finalized()
+    build.run()
+    assert "nn.broken runs as pure Python (it did not compile" in capfd.readouterr().err
+    assert not [p for p in (tmp_path / "lib").rglob("*") if p.suffix in (".so", ".pyd")]
+    assert json.loads((tmp_path / "lib" / "autograd_core" / "_accelerated.json").read_text()) == {}
