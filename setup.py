@@ -18,7 +18,7 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 # The run-time side (standard library only, so loaded by path without the package's
-# imports): the manifest's name and the hash it records.
+# imports): the manifest's name, the hash it records, how a flag is read.
 _spec = importlib.util.spec_from_file_location(
     "accelerator", os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "autograd_core", "accelerator.py"))
@@ -83,7 +83,7 @@ class OptionalBuildExt(build_ext):
 
 def accelerator() -> list:
     """The extension modules, or none where the build is to be pure."""
-    if os.environ.get("AUTOGRAD_CORE_BUILD_PURE", "").strip() not in ("", "0"):
+    if accelerator_module.env_flag("AUTOGRAD_CORE_BUILD_PURE"):
         return _skip("AUTOGRAD_CORE_BUILD_PURE is set")
     try:
         from Cython.Build import cythonize

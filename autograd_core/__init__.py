@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import accelerator  # first: its finder decides, for each module below, compiled or source
-from . import ops, vjp_tools
+from . import accelerator
+
+accelerator.install()  # first: its finder decides, for each module below, compiled or source
+from . import ops, vjp_tools  # noqa: E402 (the imports from here on go through the finder)
 from .combine import concat, hstack, maximum, minimum, stack, vstack, where
 from .differential_operators import compute_grads, grad, value_and_grad
 from .dtypes import get_default_dtype, set_default_dtype

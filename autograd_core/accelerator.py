@@ -23,8 +23,14 @@ import os
 import sys
 from types import ModuleType
 
+
+def env_flag(name: str) -> bool:
+    """Whether the environment variable `name` is set to something other than 0."""
+    return os.environ.get(name, "").strip() not in ("", "0")
+
+
 ENV = "AUTOGRAD_CORE_PURE_PYTHON"
-PURE = os.environ.get(ENV, "").strip() not in ("", "0")
+PURE = env_flag(ENV)
 """True where the environment asks for the pure Python everywhere."""
 PACKAGES = ("autograd_core", "nn", "optim")
 MANIFEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_accelerated.json")
@@ -77,7 +83,8 @@ def _key(fullname: str) -> str:
 
 
 def install() -> None:
-    """Put the finder ahead of Python's own (once)."""
+    """Put the finder ahead of Python's own (once): `autograd_core/__init__.py` calls
+    this before it imports any other module of ours."""
     if any(isinstance(f, SourceFirst) for f in sys.meta_path):
         return
     try:
@@ -99,5 +106,3 @@ def compiled() -> list[str]:
                   if name.partition(".")[0] in PACKAGES and module is not None
                   and is_compiled(module))
 
-
-install()

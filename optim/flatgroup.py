@@ -17,6 +17,7 @@ from autograd_core import Value
 
 __all__ = ["FlatGroup"]
 
+
 class FlatGroup:
     """Flat buffers for given parameters, whose arrays have one dtype, with a view per parameter."""
 

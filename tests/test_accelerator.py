@@ -62,7 +62,7 @@ print(json.dumps({"digest": digest.hexdigest(), "compiled": accelerator.compiled
 
 def _run(pure: bool) -> dict:
     env = {k: v for k, v in os.environ.items() if k != accelerator.ENV}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if pure:
         env[accelerator.ENV] = "1"
     proc = subprocess.run([sys.executable, "-c", STEP], cwd=ROOT, env=env, capture_output=True,
