@@ -83,3 +83,51 @@ def test_drawing_benchmark_prints_every_row():
         if "skipped" not in row:
             median, worst = map(float, row.split()[-2:])
             assert 0 <= median <= worst, row
+
+
+def test_anatomy_benchmark_checks_the_replay_and_prints_the_parts():
+    out = _run("benchmarks/anatomy.py", "--quick", "--only", "xor")
+    lines = [line.strip() for line in out.splitlines()]
+    assert any(line.startswith("[xor] XOR 2-4-1") for line in lines), out
+    # the ops were replayed and gave the step's loss and gradients before anything was timed
+    assert "check: the replayed ops give the step's loss and 4 gradients to the bit" in lines, out
+    for part in ("NumPy by hand (floor)", "step (autograd-core)", "forward and loss",
+                 "backward (the walk)", "optimizer step", "the ops alone: forwards",
+                 "the ops alone: VJPs"):
+        assert any(line.startswith(part) and line.endswith("the floor") for line in lines), \
+            f"no row for {part}:\n{out}"
+    assert any(line.startswith("the ops and the optimizer step:") and "the engine adds" in line
+               for line in lines), out
+    assert "[tanh16]" not in out
+
+
+def test_anatomy_replay_equals_the_walk_with_fan_out_broadcasting_and_constants():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from anatomy import Replay
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    import numpy as np
+
+    from autograd_core import Value
+    from autograd_core.backward import walk
+
+    rng = np.random.default_rng(0)
+    a = Value(rng.standard_normal((3, 4)), requires_grad=True)
+    b = Value(rng.standard_normal(4), requires_grad=True)  # broadcast over the rows
+    c = Value(rng.standard_normal((3, 4)), requires_grad=False)
+    h = (a * b + a).tanh()  # `a` feeds two ops
+    loss = ((h * h).sum(axis=0) * 2.0 + c.sum()).max()
+    replay = Replay(loss)
+    assert len(replay.leaves) == 2 and {id(p) for p in replay.leaves} == {id(a), id(b)}
+    got_loss, got = replay.forward(), replay.vjps()
+    want = walk(loss, loss.data.dtype.type(1), create_graph=False, store=False,
+                targets=replay.leaves)
+    assert np.array_equal(got_loss, loss.data)
+    for g, p in zip(got, replay.leaves):
+        assert g.shape == p.shape
+        assert np.array_equal(g, want[p])
+    # the replay reads the leaves' data as it is now
+    with_new = Replay(loss)
+    a.data = a.data * 0
+    assert not np.array_equal(with_new.forward(), got_loss)

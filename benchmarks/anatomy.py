@@ -1,0 +1,188 @@
+"""Where a training step's time goes: the engine's own work against the ops' NumPy work.
+
+    python benchmarks/anatomy.py [--quick] [--rounds N] [--only xor,mlp64,mlp784,tanh16]
+
+The steps are those of training.py, written as a user writes them with nn,
+nn.functional and optim. Each is timed whole and in parts: the forward pass
+with the loss, the backward walk (gradients returned, not stored), the
+optimizer's step. Beside them, the ops alone: the graph one step records is
+replayed, each op's forward called on the arrays the replay made before it,
+then each VJP, newest node first, its gradient summed to its input's shape as
+the walk sums it. No Value, module or node is made and nothing is checked:
+what is left is the NumPy the ops call. Before timing, the replay's loss and
+gradients must equal the step's to the bit, or the script stops.
+
+So `step - (ops' forwards + ops' VJPs + optimizer step)` is what the engine
+adds (making Values and nodes, modules, the walk's bookkeeping), and `ops -
+floor` is what the ops' NumPy calls cost beyond the floor's hand-derived ones
+(training_floor.py), which a faster engine cannot remove. Timing as in
+training.py: process CPU time, one BLAS thread, the GC on, the parts
+interleaved round by round in rotating order, medians of blocks.
+"""
+from __future__ import annotations
+
+from one_thread import torch_or_none  # noqa: F401 (first: one BLAS thread before NumPy loads)
+
+import argparse
+import gc
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from autograd_core import Value
+from autograd_core.backward import _unbroadcast, walk, walk_order
+from autograd_core.inputs import args as node_args, parents as node_parents
+from autograd_core.registry import passthrough
+from training import CONFIGS, FLOOR, Contender, build_floor, build_ours, interleaved, make_batch
+
+
+class Replay:
+    """The ops of one recorded graph, in the order they ran, without the engine."""
+
+    def __init__(self, loss: Value) -> None:
+        made = [n for n in walk_order(loss) if n._op is not None][::-1]  # oldest first
+        index = {id(n): k for k, n in enumerate(made)}
+        self.leaves: list[Value] = []  # the Values that require grad and were made by no op
+        self.tape = []  # per op: (op, params, sources, input shapes, which inputs get a grad)
+        for n in made:
+            sources, wants = [], []
+            for p, a in zip(node_parents(n), node_args(n)):
+                if p is None or not p.requires_grad:
+                    sources.append(("const", a))  # a constant, or data that needs no grad
+                    wants.append(False)
+                elif id(p) in index:
+                    sources.append(("node", index[id(p)]))
+                    wants.append(True)
+                else:
+                    if all(p is not q for q in self.leaves):
+                        self.leaves.append(p)
+                    sources.append(("leaf", p))
+                    wants.append(True)
+            self.tape.append((n._op, n._params, sources, [np.shape(a) for a in node_args(n)],
+                              wants))
+        self.outs: list[Any] = []
+        self.ins: list[list] = []
+
+    def forward(self) -> Any:
+        """Run every op's forward on the current data; return the loss."""
+        outs, ins = [], []
+        for op, params, sources, _, _ in self.tape:
+            args = [outs[x] if kind == "node" else x._data if kind == "leaf" else x
+                    for kind, x in sources]
+            out = op.forward(*args, **params)
+            if type(out) is np.ndarray and not out.ndim:
+                out = out[()]  # as the engine holds a 0-d result
+            outs.append(out)
+            ins.append(args)
+        self.outs, self.ins = outs, ins
+        return outs[-1]
+
+    def vjps(self) -> list:
+        """Run every VJP of the last forward, newest op first; return the leaves' gradients."""
+        outs = self.outs
+        grads: list[Any] = [None] * len(outs)
+        grads[-1] = outs[-1].dtype.type(1)
+        leaf_grads: dict[int, Any] = {}
+        for k in range(len(self.tape) - 1, -1, -1):
+            op, params, sources, shapes, wants = self.tape[k]
+            g, out, args = grads[k], outs[k], self.ins[k]
+            given = op.vjp_all(g, out, *args, **params) if op.vjps is None else None
+            for i, (kind, x) in enumerate(sources):
+                if not wants[i]:
+                    continue
+                if given is not None:
+                    gi = given[i]
+                else:
+                    vjp = op.vjps[i]
+                    gi = g if vjp is passthrough else vjp(g, out, *args, **params)
+                if np.shape(gi) != shapes[i]:
+                    gi = _unbroadcast(gi, shapes[i], op, i)
+                if kind == "node":
+                    grads[x] = gi if grads[x] is None else grads[x] + gi
+                else:
+                    q = leaf_grads.get(id(x))
+                    leaf_grads[id(x)] = gi if q is None else q + gi
+        return [leaf_grads[id(p)] for p in self.leaves]
+
+
+def parts(name: str) -> tuple[dict[str, Contender], list, str]:
+    """The contenders of one configuration: the floor, our step, its parts and the
+    replayed ops (checked against the step first); the weights to start from; the check."""
+    cfg = CONFIGS[name]
+    X, T = make_batch(name, cfg)
+    ours = build_ours(name, cfg, X, T)
+    model, opt, loss_fn = (ours.step.__closure__[i].cell_contents for i in
+                           map(ours.step.__code__.co_freevars.index, ("model", "opt", "loss_fn")))
+    ws = [w.copy() for w in ours.get()]
+    loss = loss_fn(model(X), T)
+    replay = Replay(loss)
+    got_loss, got = replay.forward(), replay.vjps()
+    want = walk(loss, loss._data.dtype.type(1), create_graph=False, store=False,
+                targets=replay.leaves)
+    if not np.array_equal(got_loss, loss._data) or any(
+            not np.array_equal(g, want[p]) for g, p in zip(got, replay.leaves)):
+        raise SystemExit(f"{name}: the replayed ops do not give the step's loss and gradients")
+    check = f"the replayed ops give the step's loss and {len(got)} gradients to the bit"
+    opt.zero_grad()
+    loss.backward()  # gradients for the optimizer's step, timed alone
+    recorded = [loss]  # the walk's graph, recorded anew before each block of walks
+
+    def put_and_record(new: list) -> None:
+        ours.put(new)  # the optimizer's step since the last record bumped the versions
+        recorded[0] = loss_fn(model(X), T)
+
+    def walk_again() -> Any:
+        root = recorded[0]
+        return walk(root, root._data.dtype.type(1), create_graph=False, store=False)
+
+    def part(fn: Callable[[], Any]) -> Contender:
+        return Contender(fn, ours.get, ours.put)
+
+    return {
+        FLOOR: build_floor(name, cfg, ws, X, T),
+        "step (autograd-core)": ours,
+        "  forward and loss": part(lambda: loss_fn(model(X), T)),
+        "  backward (the walk)": Contender(walk_again, ours.get, put_and_record),
+        "  optimizer step": part(opt.step),
+        "the ops alone: forwards": part(replay.forward),
+        "the ops alone: VJPs": part(replay.vjps),
+    }, ws, check
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="few short rounds (a smoke run)")
+    ap.add_argument("--rounds", type=int, default=None, help="rounds (default 9, quick 2)")
+    ap.add_argument("--only", default=",".join(CONFIGS),
+                    help=f"comma-separated subset of {', '.join(CONFIGS)}")
+    args = ap.parse_args()
+    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    if not only or any(n not in CONFIGS for n in only):
+        ap.error(f"--only: choose from {', '.join(CONFIGS)}")
+    rounds = args.rounds or (2 if args.quick else 9)
+    min_block = 0.01 if args.quick else 0.05
+    print(f"per-step medians of {rounds} interleaved rounds of >= {min_block * 1e3:.0f} ms "
+          "blocks, process CPU time, one BLAS thread, GC on")
+    for name in only:
+        print(f"\n[{name}] {CONFIGS[name].title}")
+        contenders, ws, check = parts(name)
+        print(f"  check: {check}")
+        gc.collect()
+        gc.freeze()
+        res = {n: med for n, (med, _) in
+               interleaved(contenders, ws, rounds, min_block, time.process_time).items()}
+        floor = res[FLOOR]
+        for n, med in res.items():
+            print(f"  {n:<28} {med * 1e6:10.1f} µs   x{med / floor:5.2f} the floor")
+        ops = res["the ops alone: forwards"] + res["the ops alone: VJPs"]
+        opt = res["  optimizer step"]
+        step = res["step (autograd-core)"]
+        print(f"  the ops and the optimizer step: x{(ops + opt) / floor:5.2f} the floor; "
+              f"the engine adds {(step - ops - opt) * 1e6:.1f} µs "
+              f"({(step - ops - opt) / step:.0%} of the step)")
+
+
+if __name__ == "__main__":
+    main()
