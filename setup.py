@@ -36,6 +36,7 @@ ACCELERATED = [
     "autograd_core/ops/activations.py", "autograd_core/ops/fused.py",
     "autograd_core/ops/linalg.py", "autograd_core/ops/reductions.py",
     "nn/module.py", "nn/inputs.py", "nn/layers.py", "nn/activations.py", "nn/functional.py",
+    "nn/class_targets.py",
     "nn/losses.py", "optim/optimizer.py", "optim/foreach.py", "optim/flatgroup.py",
     "optim/lerp.py", "optim/adam.py", "optim/sgd.py",
 ]

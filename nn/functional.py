@@ -3,9 +3,9 @@
 The layers' functions (`gelu`, `batch_norm`, `conv2d`, ...) are defined
 beside their modules and gathered here, as in `torch.nn.functional`. The
 losses are defined here, built from engine ops so that the engine
-differentiates them. Each loss takes a prediction ``input`` (a `Value`) and a ``target`` (an ndarray,
-a list or a `Value`), and a ``reduction``: ``"mean"`` (the default),
-``"sum"`` or ``"none"`` (the per-element losses). The definitions are those
+differentiates them. Each loss takes a prediction ``input`` (a `Value`), a
+``target`` (an ndarray, a list or a `Value`) and a ``reduction``: ``"mean"``
+(the default), ``"sum"`` or ``"none"`` (the per-element losses). The definitions are those
 of the PyTorch functions of the same names.
 """
 
@@ -23,6 +23,8 @@ from .activations import (elu, gelu, hardtanh, leaky_relu, log_softmax, logsigmo
 from .embedding import embedding, one_hot
 from .conv import conv1d, conv2d
 from .dropout import dropout
+from .class_targets import (all_classes, class_rows, mean_over, one_hot_rows,
+                            valid_indices)
 from .inputs import as_value
 from .norm import batch_norm, layer_norm
 from .pooling import adaptive_avg_pool2d, avg_pool2d, fold, max_pool2d, pad, unfold
@@ -142,85 +144,6 @@ def binary_cross_entropy_with_logits(input: Value, target: Any,
     return ops.bce_with_logits(x, _target(fn, target, input), reduction=reduction)
 
 
-def _class_indices(fn: str, target: Any, n: int, c: int) -> np.ndarray:
-    """Check that class targets of shape (n,) are integers; return them as int64."""
-    t = target
-    if t.dtype.kind == "b":
-        raise TypeError(f"{fn}: class targets must be integers, got dtype bool")
-    if t.dtype.kind == "f":
-        if not np.all(np.isfinite(t)) or not np.array_equal(t, np.round(t)):
-            raise ValueError(f"{fn}: class-index targets must be whole numbers; for "
-                             f"class probabilities give a target of shape ({n}, {c})")
-    elif t.dtype.kind not in "iu":
-        raise TypeError(f"{fn}: class targets must be integers, got dtype {t.dtype}")
-    if t.dtype.kind in "uf" and t.size and t.max() >= c:  # before int64 wraps it negative
-        raise ValueError(f"{fn}: class index {t.max().item()!r} is out of range for "
-                         f"{c} classes (valid: 0..{c - 1})")
-    return t.astype(np.int64, copy=False)
-
-
-_EYES: dict = {}  # (classes, dtype) -> identity matrix, whose rows are the one-hot targets
-
-
-def _eye(c: int, dtype: np.dtype) -> np.ndarray:
-    """The identity matrix of `c` classes in `dtype` (kept: its rows are the one-hot targets)."""
-    if (c, dtype) not in _EYES:
-        _EYES[c, dtype] = np.eye(c, dtype=dtype)
-    return _EYES[c, dtype]
-
-
-def _one_hot(fn: str, idx: np.ndarray, c: int, dtype: np.dtype) -> np.ndarray:
-    """Rows of the identity for the class indices `idx`; an index outside [0, c) is an error."""
-    eye = _eye(c, dtype)
-    try:
-        if not idx.size or idx.min() >= 0:  # take() would wrap a negative index
-            return eye.take(idx, axis=0)
-    except IndexError:
-        pass
-    bad = idx[(idx < 0) | (idx >= c)][0]
-    raise ValueError(f"{fn}: class index {bad.item()!r} is out of range for "
-                     f"{c} classes (valid: 0..{c - 1})")
-
-
-def _all_classes(t: np.ndarray, c: int, dtype: np.dtype) -> np.ndarray | None:
-    """The one-hot rows of integer class targets that all lie in `0..c-1` (so none is
-    a negative `ignore_index`), else None: the general path checks and reports them."""
-    if t.dtype.kind != "i" or not t.size or np.minimum.reduce(t, None) < 0:
-        return None  # take() would wrap a negative class (and an unsigned one past int64's)
-    try:
-        return _eye(c, dtype).take(t.reshape(-1), axis=0)
-    except IndexError:  # a class >= c
-        return None
-
-
-def _rows(fn: str, input: Value) -> tuple[Value, tuple[int, ...]]:
-    """`(N, C, d1, ...)` input as `(N * d1 * ..., C)` rows (the class axis last),
-    and the shape `(N, d1, ...)` of the per-row losses."""
-    if input.ndim < 2:
-        raise ValueError(f"{fn}: input must be of shape (N, C) or (N, C, d1, ...), "
-                         f"got shape {tuple(input.shape)}")
-    rest = (input.shape[0],) + tuple(input.shape[2:])
-    if input.ndim == 2:
-        return input, rest
-    perm = (0,) + tuple(range(2, input.ndim)) + (1,)
-    return input.transpose(*perm).reshape(-1, input.shape[1]), rest
-
-
-def _valid_indices(fn: str, target: Any, rest: tuple[int, ...], c: int,
-                   ignore_index: int) -> tuple[np.ndarray, np.ndarray]:
-    """Class indices of shape `rest` flattened, with the mask of those not ignored
-    (ignored ones set to class 0)."""
-    idx = _class_indices(fn, target, rest[0], c).reshape(-1)
-    valid = idx != ignore_index
-    return np.where(valid, idx, 0), valid
-
-
-def _mean_over(loss_sum: Value, count: int) -> Value:
-    """The sum divided by the count of rows not ignored (0 / 0 is NaN, as in PyTorch)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return loss_sum / loss_sum.dtype.type(count)
-
-
 def cross_entropy(input: Value, target: Any, reduction: str = "mean", ignore_index: int = -100,
                   label_smoothing: float = 0.0) -> Value:
     """Cross-entropy of the logits ``input`` with ``target``, as PyTorch's.
@@ -241,7 +164,7 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean", ignore_ind
     _check_input(fn, input)
     smoothing = real_number(f"{fn}: label_smoothing", label_smoothing, 0.0, 1.0,
                             high_inclusive=True)
-    z, rest = _rows(fn, input)
+    z, rest = class_rows(fn, input)
     c = input.shape[1]
     t = target
     if not isinstance(t, Value):
@@ -252,11 +175,11 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean", ignore_ind
         # 176.3k instructions a call on 64 rows of 10 classes; callgrind, N and 2N calls).
         probs = valid = None
         if type(t) is np.ndarray and type(ignore_index) is int and ignore_index < 0:
-            probs = _all_classes(t, c, input.dtype)
+            probs = all_classes(t, c, input.dtype)
         if probs is None:
-            idx, valid = _valid_indices(fn, t.data if isinstance(t, Value) else t, rest, c,
+            idx, valid = valid_indices(fn, t.data if isinstance(t, Value) else t, rest, c,
                                         ignore_index)
-            probs = _one_hot(fn, idx, c, input.dtype)
+            probs = one_hot_rows(fn, idx, c, input.dtype)
         if smoothing:
             probs = probs * (1 - smoothing) + smoothing / c
         if valid is None or valid.all():
@@ -266,7 +189,7 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean", ignore_ind
         if reduction == "none":
             return ops.cross_entropy(z, probs, reduction="none").reshape(*rest)
         loss = ops.cross_entropy(z, probs, reduction="sum")
-        return loss if reduction == "sum" else _mean_over(loss, int(valid.sum()))
+        return loss if reduction == "sum" else mean_over(loss, int(valid.sum()))
     if t.shape == tuple(input.shape):
         if not isinstance(t, Value):
             t = t.astype(input.dtype, copy=False)
@@ -294,18 +217,18 @@ def nll_loss(input: Value, target: Any, reduction: str = "mean", ignore_index: i
     fn = "nll_loss"
     _check_reduction(fn, reduction)
     _check_input(fn, input)
-    z, rest = _rows(fn, input)
+    z, rest = class_rows(fn, input)
     c = input.shape[1]
     t = target.data if isinstance(target, Value) else real_array(f"{fn}: target", target)
     if t.shape != rest:
         raise ValueError(f"{fn}: target shape {tuple(t.shape)} does not fit input shape "
                          f"{tuple(input.shape)}; expected class indices of shape {rest}")
-    idx, valid = _valid_indices(fn, t, rest, c, ignore_index)
-    _one_hot(fn, idx[valid], c, input.dtype)  # checks the range of the targets not ignored
+    idx, valid = valid_indices(fn, t, rest, c, ignore_index)
+    one_hot_rows(fn, idx[valid], c, input.dtype)  # checks the range of the targets not ignored
     rows = np.flatnonzero(valid)
     picked = z[rows, idx[rows]]
     if reduction == "none":
         return -ops.scatter(picked, index=(rows,), shape=(len(idx),), accumulate=False
                             ).reshape(*rest)
     loss = -picked.sum()
-    return loss if reduction == "sum" else _mean_over(loss, len(rows))
+    return loss if reduction == "sum" else mean_over(loss, len(rows))
