@@ -3,21 +3,23 @@
     python benchmarks/anatomy.py [--quick] [--rounds N] [--only xor,mlp64,mlp784,tanh16]
 
 The steps are those of training.py, written as a user writes them with nn,
-nn.functional and optim. Each is timed whole and in parts: the forward pass
-with the loss, the backward walk (gradients returned, not stored), the
-optimizer's step. Beside them, the ops alone: the graph one step records is
-replayed, each op's forward called on the arrays the replay made before it,
-then each VJP, newest node first, its gradient summed to its input's shape as
-the walk sums it. No Value, module or node is made and nothing is checked:
-what is left is the NumPy the ops call. Before timing, the replay's loss and
-gradients must equal the step's to the bit, or the script stops.
+nn.functional and optim. Each step is timed whole, and inside it each of its
+parts (zero_grad, forward and loss; backward(); the optimizer's step) by the
+wall clock; the step's time is shared among its parts as its wall time is.
+Beside them, the ops alone: the graph one step records is replayed, each op's
+forward called on the arrays the replay made before it, then each VJP, newest
+node first, its gradient summed to its input's shape as the walk sums it. No
+Value, module or node is made and nothing is checked: what is left is the
+NumPy the ops call. Before timing, the replay's loss and gradients must equal
+the step's to the bit, or the script stops.
 
 So `step - (ops' forwards + ops' VJPs + optimizer step)` is what the engine
-adds (making Values and nodes, modules, the walk's bookkeeping), and `ops -
-floor` is what the ops' NumPy calls cost beyond the floor's hand-derived ones
-(training_floor.py), which a faster engine cannot remove. Timing as in
-training.py: process CPU time, one BLAS thread, the GC on, the parts
-interleaved round by round in rotating order, medians of blocks.
+adds (making Values and nodes, calling modules, the walk's bookkeeping), and
+`ops + optimizer step - floor` what the ops' NumPy calls and the optimizer
+cost beyond the floor's hand-derived step (training_floor.py), which a faster
+engine cannot remove. Timing as in training.py: process CPU time, one BLAS
+thread, the GC on, the contenders interleaved round by round in rotating
+order, medians of blocks.
 """
 from __future__ import annotations
 
@@ -34,7 +36,8 @@ from autograd_core import Value
 from autograd_core.backward import _unbroadcast, walk, walk_order
 from autograd_core.inputs import args as node_args, parents as node_parents
 from autograd_core.registry import passthrough
-from training import CONFIGS, FLOOR, Contender, build_floor, build_ours, interleaved, make_batch
+from training import (CONFIGS, FLOOR, OURS, Contender, build_floor, build_ours, interleaved,
+                      make_batch)
 
 
 class Replay:
@@ -106,9 +109,42 @@ class Replay:
         return [leaf_grads[id(p)] for p in self.leaves]
 
 
-def parts(name: str) -> tuple[dict[str, Contender], list, str]:
-    """The contenders of one configuration: the floor, our step, its parts and the
-    replayed ops (checked against the step first); the weights to start from; the check."""
+class SplitStep:
+    """Our step as training.py writes it, each part timed inside it by the wall clock
+    (`perf_counter`, a few tens of nanoseconds a reading): the totals per part."""
+
+    PARTS = ("zero_grad, forward and loss", "backward()", "optimizer step")
+
+    def __init__(self, model: Any, opt: Any, loss_fn: Callable, X: Any, T: Any) -> None:
+        self.model, self.opt, self.loss_fn, self.X, self.T = model, opt, loss_fn, X, T
+        self.totals = dict.fromkeys(self.PARTS, 0.0)
+        self.steps = 0
+
+    def __call__(self) -> Any:
+        clock, totals = time.perf_counter, self.totals
+        t0 = clock()
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(self.X), self.T)
+        t1 = clock()
+        loss.backward()
+        t2 = clock()
+        self.opt.step()
+        t3 = clock()
+        totals["zero_grad, forward and loss"] += t1 - t0
+        totals["backward()"] += t2 - t1
+        totals["optimizer step"] += t3 - t2
+        self.steps += 1
+        return loss
+
+    def means(self) -> dict[str, float]:
+        """Seconds per step of each part, over every step taken."""
+        return {name: total / self.steps for name, total in self.totals.items()}
+
+
+def parts(name: str) -> tuple[dict[str, Contender], SplitStep, list, str]:
+    """The contenders of one configuration (the floor, our step timed in parts, the
+    replayed ops, checked against the step first), the split step, the weights to
+    start from, and what the check found."""
     cfg = CONFIGS[name]
     X, T = make_batch(name, cfg)
     ours = build_ours(name, cfg, X, T)
@@ -124,30 +160,13 @@ def parts(name: str) -> tuple[dict[str, Contender], list, str]:
             not np.array_equal(g, want[p]) for g, p in zip(got, replay.leaves)):
         raise SystemExit(f"{name}: the replayed ops do not give the step's loss and gradients")
     check = f"the replayed ops give the step's loss and {len(got)} gradients to the bit"
-    opt.zero_grad()
-    loss.backward()  # gradients for the optimizer's step, timed alone
-    recorded = [loss]  # the walk's graph, recorded anew before each block of walks
-
-    def put_and_record(new: list) -> None:
-        ours.put(new)  # the optimizer's step since the last record bumped the versions
-        recorded[0] = loss_fn(model(X), T)
-
-    def walk_again() -> Any:
-        root = recorded[0]
-        return walk(root, root._data.dtype.type(1), create_graph=False, store=False)
-
-    def part(fn: Callable[[], Any]) -> Contender:
-        return Contender(fn, ours.get, ours.put)
-
+    split = SplitStep(model, opt, loss_fn, X, T)
     return {
         FLOOR: build_floor(name, cfg, ws, X, T),
-        "step (autograd-core)": ours,
-        "  forward and loss": part(lambda: loss_fn(model(X), T)),
-        "  backward (the walk)": Contender(walk_again, ours.get, put_and_record),
-        "  optimizer step": part(opt.step),
-        "the ops alone: forwards": part(replay.forward),
-        "the ops alone: VJPs": part(replay.vjps),
-    }, ws, check
+        OURS: Contender(split, ours.get, ours.put),
+        "the ops alone: forwards": Contender(replay.forward, ours.get, ours.put),
+        "the ops alone: VJPs": Contender(replay.vjps, ours.get, ours.put),
+    }, split, ws, check
 
 
 def main() -> None:
@@ -167,21 +186,27 @@ def main() -> None:
           "blocks, process CPU time, one BLAS thread, GC on")
     for name in only:
         print(f"\n[{name}] {CONFIGS[name].title}")
-        contenders, ws, check = parts(name)
+        contenders, split, ws, check = parts(name)
         print(f"  check: {check}")
         gc.collect()
         gc.freeze()
         res = {n: med for n, (med, _) in
                interleaved(contenders, ws, rounds, min_block, time.process_time).items()}
-        floor = res[FLOOR]
-        for n, med in res.items():
-            print(f"  {n:<28} {med * 1e6:10.1f} µs   x{med / floor:5.2f} the floor")
+        floor, step = res[FLOOR], res[OURS]
+        row = "  {:<30} {:10.1f} µs   x{:5.2f} the floor"
+        for n in (FLOOR, OURS):
+            print(row.format(n, res[n] * 1e6, res[n] / floor))
+        means = split.means()
+        wall = sum(means.values())
+        for n, sec in means.items():  # the step's CPU time shared as its wall time is
+            print(row.format("  " + n, sec / wall * step * 1e6, sec / wall * step / floor))
+        for n in ("the ops alone: forwards", "the ops alone: VJPs"):
+            print(row.format(n, res[n] * 1e6, res[n] / floor))
         ops = res["the ops alone: forwards"] + res["the ops alone: VJPs"]
-        opt = res["  optimizer step"]
-        step = res["step (autograd-core)"]
+        opt = means["optimizer step"] / wall * step
+        engine = step - ops - opt
         print(f"  the ops and the optimizer step: x{(ops + opt) / floor:5.2f} the floor; "
-              f"the engine adds {(step - ops - opt) * 1e6:.1f} µs "
-              f"({(step - ops - opt) / step:.0%} of the step)")
+              f"the engine adds {engine * 1e6:.1f} µs ({engine / step:.0%} of the step)")
 
 
 if __name__ == "__main__":

@@ -91,8 +91,8 @@ def test_anatomy_benchmark_checks_the_replay_and_prints_the_parts():
     assert any(line.startswith("[xor] XOR 2-4-1") for line in lines), out
     # the ops were replayed and gave the step's loss and gradients before anything was timed
     assert "check: the replayed ops give the step's loss and 4 gradients to the bit" in lines, out
-    for part in ("NumPy by hand (floor)", "step (autograd-core)", "forward and loss",
-                 "backward (the walk)", "optimizer step", "the ops alone: forwards",
+    for part in ("NumPy by hand (floor)", "autograd-core", "zero_grad, forward and loss",
+                 "backward()", "optimizer step", "the ops alone: forwards",
                  "the ops alone: VJPs"):
         assert any(line.startswith(part) and line.endswith("the floor") for line in lines), \
             f"no row for {part}:\n{out}"
