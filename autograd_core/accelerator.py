@@ -105,4 +105,3 @@ def compiled() -> list[str]:
     return sorted(name for name, module in list(sys.modules.items())
                   if name.partition(".")[0] in PACKAGES and module is not None
                   and is_compiled(module))
-

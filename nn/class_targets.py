@@ -79,7 +79,7 @@ def class_rows(fn: str, input: Value) -> tuple[Value, tuple[int, ...]]:
 
 
 def valid_indices(fn: str, target: Any, rest: tuple[int, ...], c: int,
-                   ignore_index: int) -> tuple[np.ndarray, np.ndarray]:
+                  ignore_index: int) -> tuple[np.ndarray, np.ndarray]:
     """Class indices of shape `rest` flattened, with the mask of those not ignored
     (ignored ones set to class 0)."""
     idx = class_indices(fn, target, rest[0], c).reshape(-1)

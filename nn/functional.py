@@ -5,8 +5,8 @@ beside their modules and gathered here, as in `torch.nn.functional`. The
 losses are defined here, built from engine ops so that the engine
 differentiates them. Each loss takes a prediction ``input`` (a `Value`), a
 ``target`` (an ndarray, a list or a `Value`) and a ``reduction``: ``"mean"``
-(the default), ``"sum"`` or ``"none"`` (the per-element losses). The definitions are those
-of the PyTorch functions of the same names.
+(the default), ``"sum"`` or ``"none"`` (the per-element losses). The
+definitions are those of the PyTorch functions of the same names.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def cross_entropy(input: Value, target: Any, reduction: str = "mean", ignore_ind
             probs = all_classes(t, c, input.dtype)
         if probs is None:
             idx, valid = valid_indices(fn, t.data if isinstance(t, Value) else t, rest, c,
-                                        ignore_index)
+                                       ignore_index)
             probs = one_hot_rows(fn, idx, c, input.dtype)
         if smoothing:
             probs = probs * (1 - smoothing) + smoothing / c
