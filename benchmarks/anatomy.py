@@ -32,86 +32,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograd_core import Value
-from autograd_core.backward import _unbroadcast, walk, walk_order
-from autograd_core.inputs import args as node_args, parents as node_parents
-from autograd_core.registry import passthrough
-from training import (CONFIGS, FLOOR, OURS, Contender, build_floor, build_ours, interleaved,
-                      make_batch)
-
-
-class Replay:
-    """The ops of one recorded graph, in the order they ran, without the engine."""
-
-    def __init__(self, loss: Value) -> None:
-        made = [n for n in walk_order(loss) if n._op is not None][::-1]  # oldest first
-        index = {id(n): k for k, n in enumerate(made)}
-        self.leaves: list[Value] = []  # the Values that require grad and were made by no op
-        self.tape = []  # per op: (op, params, sources, input shapes, which inputs get a grad)
-        for n in made:
-            sources, wants = [], []
-            for p, a in zip(node_parents(n), node_args(n)):
-                if p is None or not p.requires_grad:
-                    sources.append(("const", a))  # a constant, or data that needs no grad
-                    wants.append(False)
-                elif id(p) in index:
-                    sources.append(("node", index[id(p)]))
-                    wants.append(True)
-                else:
-                    if all(p is not q for q in self.leaves):
-                        self.leaves.append(p)
-                    sources.append(("leaf", p))
-                    wants.append(True)
-            self.tape.append((n._op, n._params, sources, [np.shape(a) for a in node_args(n)],
-                              wants))
-        self.outs: list[Any] = []
-        self.ins: list[list] = []
-
-    def forward(self) -> Any:
-        """Run every op's forward on the current data; return the loss."""
-        outs, ins = [], []
-        for op, params, sources, _, _ in self.tape:
-            args = [outs[x] if kind == "node" else x._data if kind == "leaf" else x
-                    for kind, x in sources]
-            out = op.forward(*args, **params)
-            if type(out) is np.ndarray and not out.ndim:
-                out = out[()]  # as the engine holds a 0-d result
-            outs.append(out)
-            ins.append(args)
-        self.outs, self.ins = outs, ins
-        return outs[-1]
-
-    def vjps(self) -> list:
-        """Run every VJP of the last forward, newest op first; return the leaves' gradients."""
-        outs = self.outs
-        grads: list[Any] = [None] * len(outs)
-        grads[-1] = outs[-1].dtype.type(1)
-        leaf_grads: dict[int, Any] = {}
-        for k in range(len(self.tape) - 1, -1, -1):
-            op, params, sources, shapes, wants = self.tape[k]
-            g, out, args = grads[k], outs[k], self.ins[k]
-            given = op.vjp_all(g, out, *args, **params) if op.vjps is None else None
-            for i, (kind, x) in enumerate(sources):
-                if not wants[i]:
-                    continue
-                if given is not None:
-                    gi = given[i]
-                else:
-                    vjp = op.vjps[i]
-                    gi = g if vjp is passthrough else vjp(g, out, *args, **params)
-                if np.shape(gi) != shapes[i]:
-                    gi = _unbroadcast(gi, shapes[i], op, i)
-                if kind == "node":
-                    grads[x] = gi if grads[x] is None else grads[x] + gi
-                else:
-                    q = leaf_grads.get(id(x))
-                    leaf_grads[id(x)] = gi if q is None else q + gi
-        return [leaf_grads[id(p)] for p in self.leaves]
+from autograd_core.backward import walk
+from replay import Replay
+from training import (CONFIGS, FLOOR, OURS, Contender, build_floor, interleaved, make_batch,
+                      make_ours, ours_contender)
 
 
 class SplitStep:
     """Our step as training.py writes it, each part timed inside it by the wall clock
-    (`perf_counter`, a few tens of nanoseconds a reading): the totals per part."""
+    (`perf_counter`, 97 ns a reading: timeit): the totals per part."""
 
     PARTS = ("zero_grad, forward and loss", "backward()", "optimizer step")
 
@@ -147,9 +76,8 @@ def parts(name: str) -> tuple[dict[str, Contender], SplitStep, list, str]:
     start from, and what the check found."""
     cfg = CONFIGS[name]
     X, T = make_batch(name, cfg)
-    ours = build_ours(name, cfg, X, T)
-    model, opt, loss_fn = (ours.step.__closure__[i].cell_contents for i in
-                           map(ours.step.__code__.co_freevars.index, ("model", "opt", "loss_fn")))
+    model, opt, loss_fn = make_ours(name, cfg)
+    ours = ours_contender(model, opt, loss_fn, X, T)  # its weights; its step is split's
     ws = [w.copy() for w in ours.get()]
     loss = loss_fn(model(X), T)
     replay = Replay(loss)

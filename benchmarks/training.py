@@ -87,8 +87,8 @@ class Contender:
 
 
 # ----------------------------------------------------------------- ours
-def build_ours(name: str, cfg: Config, X: np.ndarray, T: np.ndarray) -> Contender:
-    """The step as a user of nn and optim writes it."""
+def make_ours(name: str, cfg: Config) -> tuple:
+    """The model, optimizer and loss function of the step, as a user of nn and optim makes them."""
     if name == "tanh16":
         gen = np.random.default_rng(0)
         mods = []
@@ -101,6 +101,13 @@ def build_ours(name: str, cfg: Config, X: np.ndarray, T: np.ndarray) -> Contende
     params = model.parameters()
     opt = optim.SGD(params, lr=cfg.lr) if cfg.opt == "sgd" else optim.Adam(params, lr=cfg.lr)
     loss_fn = F.mse_loss if cfg.loss == "mse" else F.cross_entropy
+    return model, opt, loss_fn
+
+
+def ours_contender(model: Any, opt: Any, loss_fn: Callable, X: np.ndarray,
+                   T: np.ndarray) -> Contender:
+    """The step as a user of nn and optim writes it, and access to the model's weights."""
+    params = model.parameters()
 
     def step():
         opt.zero_grad()
@@ -113,6 +120,11 @@ def build_ours(name: str, cfg: Config, X: np.ndarray, T: np.ndarray) -> Contende
         for p, w in zip(params, ws):
             np.copyto(p.data, w)
     return Contender(step, lambda: [p.data for p in params], put, opt.step)
+
+
+def build_ours(name: str, cfg: Config, X: np.ndarray, T: np.ndarray) -> Contender:
+    """The step as a user of nn and optim writes it."""
+    return ours_contender(*make_ours(name, cfg), X, T)
 
 
 # ------------------------------------------------------- the NumPy floor
